@@ -1,0 +1,120 @@
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+
+from fangkong.areas.models import Area
+from fangkong.core import scope
+from fangkong.core.api import ScopedViewSet
+from fangkong.core.roles import Action
+
+from . import services
+from .filters import MembershipFilterSet, UserFilterSet
+from .forms import grantable_roles
+from .models import Membership, User
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    area = serializers.SlugRelatedField(slug_field="code", queryset=Area.objects.active())
+
+    class Meta:
+        model = Membership
+        fields = ["id", "user", "area", "role"]
+
+    def validate(self, data):
+        user = self.context["request"].user
+        if not User.objects.restrict(user).filter(pk=data["user"].pk).exists():
+            raise serializers.ValidationError({"user": [_("No such user in your scope.")]})
+        check_grant(user, data["area"], data["role"])
+        if Membership.objects.filter(user=data["user"], area=data["area"], role=data["role"]).exists():
+            raise serializers.ValidationError({"role": [_("This person already has this role here.")]})
+        return data
+
+
+def check_grant(user, area, role):
+    if not scope.can(user, Action.ADD, Membership, area.path):
+        raise serializers.ValidationError({"area": [_("You can only grant roles inside your own area.")]})
+    if role not in dict(grantable_roles(user)):
+        raise serializers.ValidationError({"role": [_("You may not grant this role.")]})
+
+
+class UserSerializer(serializers.ModelSerializer):
+    memberships = serializers.SerializerMethodField()
+    password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"})
+    area = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Area.objects.active(),
+        write_only=True,
+        required=False,
+        help_text="Area code of the first membership (on create)",
+    )
+    role = serializers.CharField(write_only=True, required=False, help_text="Role of the first membership (on create)")
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "full_name", "phone", "is_active", "memberships", "password", "area", "role"]
+        read_only_fields = ["id"]
+
+    def get_memberships(self, user):
+        visible = Membership.objects.restrict(self.context["request"].user).filter(user=user).select_related("area")
+        return [{"id": m.id, "area": m.area.code, "role": m.role} for m in visible]
+
+    def validate_password(self, value):
+        password_validation.validate_password(value, self.instance)
+        return value
+
+    def validate(self, data):
+        if self.instance is None:
+            missing = [name for name in ("password", "area", "role") if not data.get(name)]
+            if missing:
+                raise serializers.ValidationError({name: [_("This field is required.")] for name in missing})
+            check_grant(self.context["request"].user, data["area"], data["role"])
+        elif "username" in data and data["username"] != self.instance.username:
+            raise serializers.ValidationError({"username": [_("User names cannot be changed.")]})
+        return data
+
+    def create(self, validated_data):
+        validated_data.pop("is_active", None)
+        return services.create_user(**validated_data)
+
+    def update(self, instance, validated_data):
+        for name in ("area", "role"):
+            validated_data.pop(name, None)
+        password = validated_data.pop("password", None)
+        if password:
+            instance.set_password(password)
+        return super().update(instance, validated_data)
+
+
+class UserViewSet(ScopedViewSet):
+    queryset = User.objects.prefetch_related("memberships")
+    serializer_class = UserSerializer
+    filterset_class = UserFilterSet
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+
+class MembershipViewSet(ScopedViewSet):
+    queryset = Membership.objects.select_related("area")
+    serializer_class = MembershipSerializer
+    filterset_class = MembershipFilterSet
+    http_method_names = ["get", "post", "delete", "head", "options"]
+
+
+@api_view(["GET"])
+def me(request):
+    """The logged-in user and their memberships (role over an area's subtree)."""
+    user = request.user
+    return Response(
+        {
+            "id": user.pk,
+            "username": user.username,
+            "full_name": user.full_name,
+            "is_superuser": user.is_superuser,
+            "memberships": [
+                {"area": m.area.code, "area_name": m.area.name, "level": m.area.level, "role": m.role}
+                for m in user.memberships.select_related("area").order_by("area__path")
+            ],
+        }
+    )

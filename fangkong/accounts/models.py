@@ -1,0 +1,65 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core.models import BaseModel, ChangeLoggedMixin, RestrictedQuerySet
+from fangkong.core.roles import MANAGERS, Action, Role
+
+
+class ScopedUserManager(UserManager.from_queryset(RestrictedQuerySet)):
+    pass
+
+
+class User(ChangeLoggedMixin, AbstractUser):
+    """A person who logs in. What they may see and do comes only from their memberships."""
+
+    full_name = models.CharField(_("full name"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    objects = ScopedUserManager()
+
+    # Users are visible to whoever manages one of the areas they belong to.
+    scope_lookup = "memberships__area__path"
+    scope_spans_many = True
+    scope_form_field = "memberships"
+    roles_by_action = {Action.VIEW: MANAGERS, Action.ADD: MANAGERS, Action.CHANGE: MANAGERS}
+    changelog_exclude = frozenset({"password", "last_login", "first_name", "last_name"})
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        ordering = ["username"]
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def get_absolute_url(self):
+        return reverse("accounts:user", args=[self.pk])
+
+    def memberships_cached(self):
+        """(role, area path) pairs, read once per user object, i.e. once per request."""
+        if not hasattr(self, "_memberships_cache"):
+            self._memberships_cache = list(self.memberships.values_list("role", "area__path"))
+        return self._memberships_cache
+
+    def forget_memberships(self):
+        self.__dict__.pop("_memberships_cache", None)
+
+    def get_scope_path(self):
+        paths = sorted(path for _role, path in self.memberships_cached())
+        return paths[0] if paths else ""
+
+
+class Membership(BaseModel):
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships")
+    area = models.ForeignKey("areas.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+
+    class Meta:
+        ordering = ["area__code", "role"]
+        constraints = [models.UniqueConstraint(fields=["user", "area", "role"], name="unique_membership")]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.area}"

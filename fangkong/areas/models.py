@@ -1,0 +1,153 @@
+import functools
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from pypinyin import Style, lazy_pinyin
+
+from fangkong.core.models import BaseModel, PathField, RestrictedQuerySet
+from fangkong.core.roles import ALL_ROLES, MANAGERS, Action
+from fangkong.core.scope import subtree_q
+
+# Committee suffixes that NBS village names carry, and what a short display name keeps of them.
+COMMITTEE_SUFFIXES = [
+    ("社区居民委员会", "社区"),
+    ("村民委员会", "村"),
+    ("居民委员会", "社区"),
+    ("社区居委会", "社区"),
+    ("社区委会", "社区"),
+    ("社区居委", "社区"),
+    ("村委会", "村"),
+    ("居委会", "社区"),
+]
+
+
+def short_name_for(name):
+    for suffix, keep in COMMITTEE_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)] + keep
+    return name
+
+
+@functools.lru_cache(maxsize=8192)
+def pinyin_of(text):
+    """Full pinyin and initials, lower case without spaces: 竹林关镇 -> ("zhulinguanzhen", "zlgz")."""
+    syllables = lazy_pinyin(text, errors="ignore")
+    initials = lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore")
+    return "".join(syllables).lower(), "".join(initials).lower()
+
+
+class AreaQuerySet(RestrictedQuerySet):
+    def active(self):
+        return self.filter(retired_on__isnull=True)
+
+    def pickable(self):
+        """Areas offered in pickers: active and not an NBS 'similar to town' unit."""
+        return self.active().filter(is_special=False)
+
+    def within(self, area):
+        return self.filter(subtree_q("path", area.path))
+
+    def search(self, text):
+        text = text.strip()
+        if not text:
+            return self
+        lowered = text.lower().replace(" ", "")
+        condition = models.Q(name__contains=text) | models.Q(short_name__contains=text)
+        if text.isdigit():
+            condition |= models.Q(code__startswith=text)
+        if lowered.isascii() and lowered.isalpha():
+            condition |= models.Q(initials__startswith=lowered) | models.Q(pinyin__startswith=lowered)
+        return self.filter(condition)
+
+
+class Area(BaseModel):
+    class Level(models.TextChoices):
+        CITY = "city", _("City")
+        COUNTY = "county", _("County")
+        TOWN = "town", _("Town")
+        VILLAGE = "village", _("Village")
+        GRID = "grid", _("Grid")
+
+    LEVEL_ORDER = [Level.CITY, Level.COUNTY, Level.TOWN, Level.VILLAGE, Level.GRID]
+
+    code = models.CharField(_("code"), max_length=15, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=100, editable=False)
+    level = models.CharField(_("level"), max_length=8, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = PathField(_("path"), max_length=255, unique=True)
+    pinyin = models.CharField(_("pinyin"), max_length=200, blank=True, db_index=True)
+    initials = models.CharField(_("initials"), max_length=50, blank=True, db_index=True)
+    is_special = models.BooleanField(
+        _("special unit"),
+        default=False,
+        help_text=_("An NBS 'similar to town' unit (reservoir, forest farm, campus) or a place inside one."),
+    )
+    retired_on = models.DateField(_("retired on"), null=True, blank=True)
+
+    objects = AreaQuerySet.as_manager()
+
+    scope_lookup = "path"
+    scope_form_field = "parent"
+    # Only grids are edited in the UI; the official tree comes from the division import.
+    roles_by_action = {Action.VIEW: ALL_ROLES, Action.ADD: MANAGERS, Action.CHANGE: MANAGERS}
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+
+    def __str__(self):
+        return self.short_name or self.name
+
+    def get_scope_path(self):
+        return self.path
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("areas:area", args=[self.code])
+
+    @property
+    def depth(self):
+        return self.LEVEL_ORDER.index(self.level)
+
+    @property
+    def child_level(self):
+        index = self.depth + 1
+        return self.LEVEL_ORDER[index] if index < len(self.LEVEL_ORDER) else None
+
+    @property
+    def is_retired(self):
+        return self.retired_on is not None
+
+    def ancestor_codes(self):
+        return self.path.split(".")[:-1]
+
+    def ancestors(self):
+        """From the top of the tree down to the parent, in one query."""
+        by_code = {a.code: a for a in Area.objects.filter(code__in=self.ancestor_codes())}
+        return [by_code[code] for code in self.ancestor_codes() if code in by_code]
+
+    def fill_derived(self):
+        """Short name, search keys and path from name and parent."""
+        self.short_name = short_name_for(self.name)
+        self.pinyin, self.initials = pinyin_of(self.short_name)
+        parent = self.parent  # may be an unsaved parent during a bulk import
+        self.path = f"{parent.path}.{self.code}" if parent is not None else self.code
+
+    def clean(self):
+        if self.parent_id and self.parent.child_level != self.level:
+            raise ValidationError(
+                {
+                    "level": _("A %(parent)s can only contain a %(child)s.")
+                    % {"parent": self.parent.get_level_display(), "child": self.parent.child_level or "-"}
+                }
+            )
+
+    def save(self, *args, **kwargs):
+        self.fill_derived()
+        super().save(*args, **kwargs)

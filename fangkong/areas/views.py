@@ -1,0 +1,128 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView
+
+from fangkong.core import scope
+from fangkong.core.roles import Action
+from fangkong.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedViewMixin
+
+from . import services
+from .filters import AreaFilterSet
+from .forms import GridForm
+from .models import Area
+from .tables import AreaTable, ChildAreaTable
+
+
+class AreaListView(ObjectListView):
+    model = Area
+    table_class = AreaTable
+    filterset_class = AreaFilterSet
+    title = gettext_lazy("Areas")
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("parent")
+
+
+class AreaView(ObjectDetailView):
+    model = Area
+    slug_field = slug_url_kwarg = "code"
+    template_name = "areas/area_detail.html"
+
+    def get_context_data(self, **kwargs):
+        area = self.object
+        user = self.request.user
+        show_special = self.request.GET.get("special") == "1"
+        children = area.children.annotate(child_count=Count("children", filter=Q(children__retired_on__isnull=True)))
+        if not show_special:
+            children = children.filter(is_special=False)
+        if area.level != Area.Level.VILLAGE:
+            children = children.filter(retired_on__isnull=True)
+        counts = dict(
+            Area.objects.within(area)
+            .exclude(pk=area.pk)
+            .filter(retired_on__isnull=True, is_special=False)
+            .values_list("level")
+            .annotate(count=Count("id"))
+            .values_list("level", "count")
+        )
+        table = ChildAreaTable(children)
+        table.paginate(page=self.request.GET.get("page", 1), per_page=100)
+        return super().get_context_data(
+            title=area.name,
+            breadcrumbs=[(a, scope.can(user, Action.VIEW, Area, a.path)) for a in area.ancestors()],
+            counts=[(level, Area.Level(level).label, counts[level]) for level in Area.LEVEL_ORDER if level in counts],
+            children_table=table,
+            special_children=area.children.filter(is_special=True).count() if not show_special else 0,
+            show_special=show_special,
+            can_add_grid=area.level == Area.Level.VILLAGE and self.user_can(Action.ADD, area),
+            can_edit_grid=area.level == Area.Level.GRID and self.user_can(Action.CHANGE, area),
+            members=area.memberships.select_related("user").order_by("role", "user__username"),
+            **kwargs,
+        )
+
+
+class GridEditView(ObjectEditView):
+    """Add a grid to a village (URL names the village) or rename a grid (URL names the grid)."""
+
+    model = Area
+    form_class = GridForm
+    slug_field = slug_url_kwarg = "code"
+
+    def get_queryset(self):
+        return super().get_queryset().filter(level=Area.Level.GRID)
+
+    @cached_property
+    def village(self):
+        village = get_object_or_404(Area.objects.restrict(self.request.user), code=self.kwargs["village"])
+        if village.level != Area.Level.VILLAGE:
+            raise PermissionDenied
+        return village
+
+    def new_object(self):
+        if not self.user_can(Action.ADD, self.village):
+            raise PermissionDenied
+        return Area(parent=self.village, level=Area.Level.GRID)
+
+    def save(self, form):
+        if form.instance.pk:
+            return form.save()
+        return services.create_grid(self.village, form.cleaned_data["name"])
+
+    def get_context_data(self, **kwargs):
+        parent = self.object.parent if self.object.pk else self.village
+        return super().get_context_data(
+            title=_("Rename grid %(name)s") % {"name": self.object}
+            if self.object.pk
+            else _("New grid in %(village)s") % {"village": parent},
+            cancel_url=(self.object if self.object.pk else parent).get_absolute_url(),
+            **kwargs,
+        )
+
+
+class GridRetireView(ScopedViewMixin, DetailView):
+    model = Area
+    action = Action.CHANGE
+    slug_field = slug_url_kwarg = "code"
+    template_name = "areas/grid_retire.html"
+
+    def get_queryset(self):
+        return super().get_queryset().filter(level=Area.Level.GRID, retired_on__isnull=True)
+
+    def post(self, request, *args, **kwargs):
+        grid = self.get_object()
+        try:
+            services.retire_grid(grid)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(grid)
+        messages.success(
+            request,
+            _("Grid %(name)s retired. Its code %(code)s will not be reused.") % {"name": grid, "code": grid.code},
+        )
+        return redirect(reverse("areas:area", args=[grid.parent.code]))

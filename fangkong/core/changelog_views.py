@@ -1,0 +1,67 @@
+import django_filters
+import django_tables2 as tables
+from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext_lazy as _
+
+from .filters import BaseFilterSet
+from .models import ChangeLogEntry
+from .scope import subtree_q
+from .tables import BaseTable
+from .views import ObjectDetailView, ObjectListView
+
+
+class ChangeLogFilterSet(BaseFilterSet):
+    q = django_filters.CharFilter(label=_("Record"), field_name="object_repr", lookup_expr="icontains")
+    user = django_filters.CharFilter(label=_("User"), field_name="user_name")
+    kind = django_filters.ChoiceFilter(label=_("Action"), choices=ChangeLogEntry.Kind.choices)
+    source = django_filters.CharFilter(label=_("Source"))
+    content_type = django_filters.ModelChoiceFilter(
+        label=_("Record type"),
+        queryset=ContentType.objects.filter(app_label__in=["areas", "accounts", "people", "health", "reports"]),
+    )
+    request_id = django_filters.CharFilter(label=_("Request id"))
+    within = django_filters.CharFilter(label=_("Within (area code)"), method="filter_within")
+    since = django_filters.DateFilter(label=_("From"), field_name="time", lookup_expr="date__gte")
+    until = django_filters.DateFilter(label=_("Until"), field_name="time", lookup_expr="date__lte")
+
+    class Meta:
+        model = ChangeLogEntry
+        fields = ["q", "user", "kind", "source", "content_type", "request_id", "within", "since", "until"]
+
+    def filter_within(self, queryset, name, value):
+        from fangkong.areas.models import Area
+
+        area = Area.objects.filter(code=value).first()
+        return queryset.filter(subtree_q("area_path", area.path)) if area else queryset.none()
+
+
+class ChangeLogTable(BaseTable):
+    time = tables.DateTimeColumn(
+        verbose_name=_("Time"), linkify=lambda record: record.get_absolute_url(), format="Y-m-d H:i:s"
+    )
+    user_name = tables.Column(verbose_name=_("User"))
+    kind = tables.Column(verbose_name=_("Action"))
+    content_type = tables.Column(verbose_name=_("Record type"))
+    object_repr = tables.Column(verbose_name=_("Record"))
+    source = tables.Column(verbose_name=_("Source"))
+    request_id = tables.Column(verbose_name=_("Request id"))
+
+    class Meta(BaseTable.Meta):
+        model = ChangeLogEntry
+        fields = ("time", "user_name", "kind", "content_type", "object_repr", "source", "request_id")
+        order_by = "-time"
+
+
+class ChangeLogListView(ObjectListView):
+    model = ChangeLogEntry
+    table_class = ChangeLogTable
+    filterset_class = ChangeLogFilterSet
+    title = _("Change log")
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("content_type")
+
+
+class ChangeLogEntryView(ObjectDetailView):
+    model = ChangeLogEntry
+    template_name = "core/changelog_entry.html"

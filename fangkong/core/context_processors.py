@@ -1,0 +1,18 @@
+from django.contrib.auth import get_user_model
+
+from . import scope
+from .models import ChangeLogEntry
+from .roles import Action
+
+
+def navigation(request):
+    """Which menu entries the user can use at all."""
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    return {
+        "perms_nav": {
+            "users": scope.can(user, Action.VIEW, get_user_model()),
+            "changelog": scope.can(user, Action.VIEW, ChangeLogEntry),
+        }
+    }

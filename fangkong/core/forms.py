@@ -1,0 +1,45 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Action
+
+
+def style_widgets(form):
+    """Bootstrap classes on every widget, so templates can render fields plainly."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class StyledForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class ScopedModelForm(forms.ModelForm):
+    """A model form whose choices of related records are limited to what the user may use."""
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and hasattr(queryset, "restrict"):
+                field.queryset = queryset.restrict(user, Action.VIEW)
+        style_widgets(self)
+
+
+class ImportForm(StyledForm):
+    file = forms.FileField(label=_("File (xlsx or csv)"))
+    all_or_nothing = forms.BooleanField(
+        label=_("All or nothing"),
+        required=False,
+        help_text=_("Import nothing if any row has an error. Otherwise the valid rows are imported."),
+    )

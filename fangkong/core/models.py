@@ -1,0 +1,130 @@
+import json
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from . import scope
+from .roles import DEFAULT_ROLES_BY_ACTION, MANAGERS, Action
+
+
+class PathField(models.CharField):
+    """A materialised area path, compared in byte order ("C" collation on PostgreSQL)."""
+
+    def db_parameters(self, connection):
+        params = super().db_parameters(connection)
+        if connection.vendor == "postgresql":
+            params["collation"] = "C"
+        return params
+
+
+class RestrictedQuerySet(models.QuerySet):
+    def restrict(self, user, action=Action.VIEW):
+        """Only the rows the user may act on; every read and write path goes through here."""
+        return scope.restrict(self, user, action)
+
+
+def snapshot(instance):
+    """The instance's concrete field values as JSON-ready data, for the change log."""
+    values = {}
+    for field in instance._meta.concrete_fields:
+        if field.attname in instance.changelog_exclude:
+            continue
+        values[field.attname] = field.value_from_object(instance)
+    return json.loads(json.dumps(values, cls=DjangoJSONEncoder))
+
+
+class ChangeLoggedMixin:
+    """Keeps the values a row was loaded with, so a save can log exactly what changed."""
+
+    changelog_exclude = frozenset({"created", "last_updated"})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        if len(field_names) == len(cls._meta.concrete_fields):
+            instance._loaded_snapshot = snapshot(instance)
+        return instance
+
+    def get_scope_path(self):
+        """The area path this record belongs to: who may read its change log. Empty: administrators only."""
+        return ""
+
+
+class BaseModel(ChangeLoggedMixin, models.Model):
+    """A record that hangs from an area: scoped, change-logged, timestamped."""
+
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    last_updated = models.DateTimeField(_("last updated"), auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    # The lookup from this model to the path of the area it hangs from.
+    scope_lookup = "area__path"
+    scope_spans_many = False
+    # The form/API field named in the error when a save would leave the user's scope.
+    scope_form_field = "area"
+    roles_by_action = DEFAULT_ROLES_BY_ACTION
+
+    class Meta:
+        abstract = True
+
+    def get_scope_path(self):
+        return self.area.path
+
+
+class ChangeLogEntry(models.Model):
+    class Kind(models.TextChoices):
+        CREATE = "create", _("created")
+        UPDATE = "update", _("updated")
+        DELETE = "delete", _("deleted")
+
+    time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    user_name = models.CharField(_("user name"), max_length=150, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, db_index=True)
+    source = models.CharField(_("source"), max_length=16)
+    kind = models.CharField(_("action"), max_length=8, choices=Kind.choices)
+    content_type = models.ForeignKey(ContentType, verbose_name=_("record type"), on_delete=models.PROTECT)
+    object_id = models.CharField(_("record id"), max_length=64)
+    object_repr = models.CharField(_("record"), max_length=200)
+    area_path = PathField(_("area path"), max_length=255, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_lookup = "area_path"
+    scope_spans_many = False
+    roles_by_action = {Action.VIEW: MANAGERS}
+
+    class Meta:
+        ordering = ["-time", "-id"]
+        indexes = [models.Index(fields=["area_path", "time"]), models.Index(fields=["content_type", "object_id"])]
+        verbose_name = _("change log entry")
+        verbose_name_plural = _("change log")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.object_repr}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("changelog-entry", args=[self.pk])
+
+    def changed_fields(self):
+        """(field, before, after) for every value that differs."""
+        before, after = self.before or {}, self.after or {}
+        return [
+            (name, before.get(name), after.get(name))
+            for name in sorted(set(before) | set(after))
+            if before.get(name) != after.get(name)
+        ]

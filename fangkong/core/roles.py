@@ -1,0 +1,33 @@
+"""Role codes (DESIGN.md section 2) and which roles may do what by default."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COMMANDER = "commander", _("Commander")
+    OFFICER = "officer", _("Officer")
+    GRID_WORKER = "grid_worker", _("Grid worker")
+    DOCTOR = "doctor", _("Doctor")
+    CHECKPOINT = "checkpoint", _("Checkpoint staff")
+    CDC = "cdc", _("CDC")
+
+
+ALL_ROLES = frozenset(Role.values)
+MANAGERS = frozenset({Role.COMMANDER, Role.OFFICER})
+
+
+class Action(models.TextChoices):
+    VIEW = "view", _("view")
+    ADD = "add", _("add")
+    CHANGE = "change", _("change")
+    DELETE = "delete", _("delete")
+
+
+# What a model allows unless it says otherwise: everyone in scope reads, commanders and officers write.
+DEFAULT_ROLES_BY_ACTION = {
+    Action.VIEW: ALL_ROLES,
+    Action.ADD: MANAGERS,
+    Action.CHANGE: MANAGERS,
+    Action.DELETE: MANAGERS,
+}

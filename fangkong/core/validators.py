@@ -1,0 +1,96 @@
+"""Validators for the identifiers of DOMAIN.md: resident ID numbers and phone numbers."""
+
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK_CHARACTERS = "10X98765432"
+ID_PATTERN = re.compile(r"^\d{17}[\dX]$")
+ID15_PATTERN = re.compile(r"^\d{15}$")
+MOBILE_PATTERN = re.compile(r"^(?:\+86|0086)?1[3-9]\d{9}$")
+# Area code (3-4 digits starting with 0) and a 7-8 digit number, optionally an extension.
+LANDLINE_PATTERN = re.compile(r"^0\d{2,3}-?[2-9]\d{6,7}(?:-\d{1,6})?$")
+
+
+def id_check_character(first17):
+    total = sum(int(digit) * weight for digit, weight in zip(first17, ID_WEIGHTS, strict=True))
+    return ID_CHECK_CHARACTERS[total % 11]
+
+
+def _birth_date(text, today):
+    try:
+        born = datetime.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        raise ValidationError(
+            _("The birth date in the ID number (%(date)s) does not exist."), code="id_birth_date", params={"date": text}
+        ) from None
+    if born > today:
+        raise ValidationError(
+            _("The birth date in the ID number (%(date)s) is in the future."),
+            code="id_birth_date",
+            params={"date": born.isoformat()},
+        )
+    if born.year < 1890:
+        raise ValidationError(
+            _("The birth date in the ID number (%(date)s) is too far in the past."),
+            code="id_birth_date",
+            params={"date": born.isoformat()},
+        )
+    return born
+
+
+def normalise_id_number(value, allow_15=False, today=None):
+    """Validate a resident ID number (GB 11643-1999) and return it upper-cased.
+
+    Messages say exactly what is wrong: length, characters, birth date or check character.
+    """
+    today = today or datetime.date.today()
+    text = (value or "").strip().replace(" ", "").upper()
+    if allow_15 and ID15_PATTERN.match(text):
+        _birth_date("19" + text[6:12], today)
+        return text
+    if len(text) != 18:
+        raise ValidationError(
+            _("An ID number has 18 characters; this one has %(count)d."), code="id_length", params={"count": len(text)}
+        )
+    if not ID_PATTERN.match(text):
+        raise ValidationError(_("An ID number is 17 digits followed by a digit or X."), code="id_characters")
+    _birth_date(text[6:14], today)
+    expected = id_check_character(text[:17])
+    if text[17] != expected:
+        raise ValidationError(
+            _("The check character of this ID number should be %(expected)s, not %(given)s: a digit was mistyped."),
+            code="id_check",
+            params={"expected": expected, "given": text[17]},
+        )
+    return text
+
+
+def id_number_facts(number):
+    """Sex ('male'/'female') and birth date read from a valid 18-digit ID number."""
+    born = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    return ("male" if int(number[16]) % 2 else "female"), born
+
+
+def normalise_phone(value):
+    """A mainland mobile (11 digits, +86/0086 prefix dropped) or a landline with area code."""
+    text = re.sub(r"[\s()（）]", "", value or "")
+    if MOBILE_PATTERN.match(text):
+        return text[-11:]
+    if LANDLINE_PATTERN.match(text):
+        return text
+    raise ValidationError(
+        _("Enter a mobile number (11 digits starting with 1) or a landline with its area code, e.g. 0914-2312345."),
+        code="phone",
+    )
+
+
+def validate_id_number(value):
+    normalise_id_number(value)
+
+
+def validate_phone(value):
+    normalise_phone(value)
