@@ -55,6 +55,8 @@ class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
     add_url = None
 
     def get(self, request, *args, **kwargs):
+        if not self.user_can(Action.VIEW):
+            raise PermissionDenied
         fmt = request.GET.get("export")
         if fmt in FORMATS:
             filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
@@ -96,9 +98,10 @@ class ObjectEditView(ScopedViewMixin, UpdateView):
 
     def get_object(self, queryset=None):
         if not self.lookup_given():
+            new = self.new_object()  # may look up a parent first: out of scope is 404 before 403
             if not self.user_can(Action.ADD):
                 raise PermissionDenied
-            return self.new_object()
+            return new
         return super().get_object(queryset)
 
     def new_object(self):

@@ -1,0 +1,55 @@
+"""Every view and endpoint, opened by a user at every level and by an outsider: out of scope is 404.
+
+Cases are data, declared next to each app (``<app>/tests/scope_cases.py``). A URL that is in no case
+and not exempt fails ``test_every_url_is_covered``: a new view cannot ship without its scope test.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from fangkong.accounts.tests.scope_cases import CASES as ACCOUNT_CASES
+from fangkong.areas.tests.scope_cases import CASES as AREA_CASES
+from fangkong.core.tests.scope_cases import CASES as CORE_CASES
+
+CASES = [*AREA_CASES, *ACCOUNT_CASES, *CORE_CASES]
+USERS = ["city_commander", "county_officer", "town_officer", "village_officer", "grid_worker", "doctor",
+         "outsider", "nobody"]
+# Pages about the user themself, or with no records: nothing to scope.
+EXEMPT = {"home", "login", "logout", "set_language", "api-schema", "api-docs", "api-root", "me",
+          "accounts:profile", "accounts:issue-token", "accounts:password-change", "accounts:password-done"}
+
+
+def url_names(resolver=None, namespace=""):
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield namespace + pattern.name
+
+
+def test_every_url_is_covered():
+    covered = {case.url_name for case in CASES} | EXEMPT
+    assert set(url_names()) - covered == set()
+
+
+@pytest.mark.parametrize("who", USERS)
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_it_checks_scope(client, tree, people, case, who):
+    kwargs = case.kwargs(tree, people) if case.kwargs else {}
+    client.force_login(getattr(people, who))
+    response = client.get(reverse(case.url_name, kwargs=kwargs))
+    assert response.status_code == case.expected_status(who), f"{who} {case.url_name} {kwargs}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_it_requires_login(client, tree, people, case):
+    kwargs = case.kwargs(tree, people) if case.kwargs else {}
+    url = reverse(case.url_name, kwargs=kwargs)
+    response = client.get(url)
+    if not url.startswith("/api/"):
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    else:
+        assert response.status_code in (401, 403)
