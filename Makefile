@@ -42,8 +42,12 @@ test: $(STAMP) browser lint
 test-postgres: $(STAMP) browser
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/fangkong} $(PY) -m pytest -n 2 --dist loadgroup
 
+# Refresh the Chinese catalogue from the fangkong package only (run inside it, so .venv, var and
+# bench are never scanned), then compile it. Needs GNU gettext; commit both django.po and django.mo.
 messages: $(STAMP)
-	cd fangkong && ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete && ../$(PY) ../manage.py compilemessages -l zh_Hans
+	@command -v msgfmt >/dev/null || { echo "make messages needs GNU gettext (apt-get install gettext)"; exit 1; }
+	cd fangkong && ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete --add-location=file \
+	  && ../$(PY) ../manage.py compilemessages -l zh_Hans
 
 bench: $(STAMP)
 	$(PY) bench/tree.py

@@ -4,8 +4,11 @@ With nothing configured Fangkong runs embedded: SQLite and secrets in ``var/``, 
 in-process. Production sets DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and HTTPS=true.
 """
 
+import base64
+import contextlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -31,8 +34,16 @@ def kept_secret(filename, make):
     """A secret generated on first use and kept in var/, so restarts keep sessions and data readable."""
     path = VAR_DIR / filename
     if not path.exists():
-        path.write_text(make())
-        path.chmod(0o600)
+        # Written aside (mode 0600 from the start) and linked into place: when several workers start
+        # at once on a fresh install, the first link wins and every one of them reads that value.
+        fd, aside = tempfile.mkstemp(dir=VAR_DIR, prefix=f".{filename}.")
+        try:
+            with os.fdopen(fd, "w") as file:
+                file.write(make())
+            with contextlib.suppress(FileExistsError):
+                os.link(aside, path)
+        finally:
+            os.unlink(aside)
     return path.read_text().strip()
 
 
@@ -156,9 +167,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 
 REST_FRAMEWORK = {
+    # Token first: DRF answers 401 (not 403) with WWW-Authenticate only when the first class names a scheme.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "fangkong.core.pagination.Pagination",
@@ -188,6 +200,12 @@ SECURE_HSTS_PRELOAD = HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Fernet key for personal data (ID numbers), generated into var/ when absent. Keep it with the backups:
+# without it, stored ID numbers cannot be read.
+FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY") or kept_secret(
+    "field_encryption_key", lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+)
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,6 @@
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
@@ -7,7 +8,7 @@ from rest_framework.response import Response
 from fangkong.areas.models import Area
 from fangkong.core import scope
 from fangkong.core.api import ScopedViewSet
-from fangkong.core.roles import Action
+from fangkong.core.roles import Action, Role
 
 from . import services
 from .filters import MembershipFilterSet, UserFilterSet
@@ -22,6 +23,7 @@ class MembershipSerializer(serializers.ModelSerializer):
     class Meta:
         model = Membership
         fields = ["id", "user", "area", "role"]
+        validators = []  # the duplicate is refused in validate(), naming the field
 
     def validate(self, data):
         user = self.context["request"].user
@@ -38,6 +40,12 @@ def check_grant(user, area, role):
         raise serializers.ValidationError({"area": [_("You can only grant roles inside your own area.")]})
     if role not in dict(grantable_roles(user)):
         raise serializers.ValidationError({"role": [_("You may not grant this role.")]})
+
+
+class UserMembershipSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    area = serializers.CharField(help_text="Area code")
+    role = serializers.ChoiceField(choices=Role.choices)
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -57,6 +65,7 @@ class UserSerializer(serializers.ModelSerializer):
         fields = ["id", "username", "full_name", "phone", "is_active", "memberships", "password", "area", "role"]
         read_only_fields = ["id"]
 
+    @extend_schema_field(UserMembershipSerializer(many=True))
     def get_memberships(self, user):
         visible = Membership.objects.restrict(self.context["request"].user).filter(user=user).select_related("area")
         return [{"id": m.id, "area": m.area.code, "role": m.role} for m in visible]
@@ -102,6 +111,22 @@ class MembershipViewSet(ScopedViewSet):
     http_method_names = ["get", "post", "delete", "head", "options"]
 
 
+class MyMembershipSerializer(serializers.Serializer):
+    area = serializers.CharField(help_text="Area code")
+    area_name = serializers.CharField()
+    level = serializers.CharField()
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+    is_superuser = serializers.BooleanField()
+    memberships = MyMembershipSerializer(many=True)
+
+
+@extend_schema(responses=MeSerializer)
 @api_view(["GET"])
 def me(request):
     """The logged-in user and their memberships (role over an area's subtree)."""

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from fangkong.areas.models import Area
 from fangkong.core import scope
@@ -23,7 +24,11 @@ def grantable_roles(user):
 class LoginForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
-        "locked": _("Too many failed logins. For your safety, this account is locked for %(minutes)d minutes."),
+        "locked": ngettext_lazy(
+            "Too many failed logins. For your safety, this account is locked for %(minutes)d minute.",
+            "Too many failed logins. For your safety, this account is locked for %(minutes)d minutes.",
+            "minutes",
+        ),
     }
 
     def __init__(self, *args, **kwargs):

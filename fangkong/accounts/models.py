@@ -1,13 +1,36 @@
+from functools import reduce
+from operator import or_
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import scope
 from fangkong.core.models import BaseModel, ChangeLoggedMixin, RestrictedQuerySet
 from fangkong.core.roles import MANAGERS, Action, Role
 
 
-class ScopedUserManager(UserManager.from_queryset(RestrictedQuerySet)):
+class UserQuerySet(RestrictedQuerySet):
+    def restrict(self, user, action=Action.VIEW):
+        """Managers see every account with a role in their area, but change one only when all its
+        roles lie there: a password reset or deactivation acts on the account everywhere."""
+        visible = super().restrict(user, action)
+        if action == Action.VIEW:
+            return visible
+        paths = scope.scope_paths(user, self.model.roles_by_action.get(action, ()))
+        if paths is None or not paths:
+            return visible
+        inside = reduce(or_, (scope.subtree_q("area__path", path) for path in paths))
+        elsewhere = Membership.objects.exclude(inside).values("user")
+        changeable = visible.exclude(pk__in=elsewhere).exclude(is_superuser=True)
+        if not any(role == Role.COMMANDER for role, _path in user.memberships_cached()):
+            # Resetting a commander's password would hand over a role only commanders may grant.
+            changeable = changeable.exclude(memberships__role=Role.COMMANDER)
+        return changeable
+
+
+class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):
     pass
 
 
@@ -24,7 +47,8 @@ class User(ChangeLoggedMixin, AbstractUser):
     scope_spans_many = True
     scope_form_field = "memberships"
     roles_by_action = {Action.VIEW: MANAGERS, Action.ADD: MANAGERS, Action.CHANGE: MANAGERS}
-    changelog_exclude = frozenset({"password", "last_login", "first_name", "last_name"})
+    changelog_exclude = frozenset({"last_login", "first_name", "last_name"})
+    changelog_fingerprint = frozenset({"password"})  # a reset is audited, the hash never logged
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

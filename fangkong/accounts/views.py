@@ -118,7 +118,10 @@ class MembershipDeleteView(ObjectDeleteView):
     model = Membership
 
     def get_success_url(self):
-        return self.object.user.get_absolute_url()
+        # Without their last role in this area, the person is out of scope: their page would be a 404.
+        if User.objects.restrict(self.request.user).filter(pk=self.object.user_id).exists():
+            return self.object.user.get_absolute_url()
+        return reverse("accounts:user-list")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(cancel_url=self.object.user.get_absolute_url(), **kwargs)

@@ -32,6 +32,13 @@ class AreaSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(
                 {"name": [_("Only grids are renamed here; divisions come from the division import.")]}
             )
+        village = self.instance.parent if self.instance is not None else data["parent"]
+        taken = Area.objects.active().filter(parent=village, level=Area.Level.GRID, name=data.get("name"))
+        if "name" in data and taken.exclude(pk=getattr(self.instance, "pk", None)).exists():
+            # The rule of the web form (GridForm.clean_name), with its message.
+            raise serializers.ValidationError(
+                {"name": [_("This village already has a grid called %(name)s.") % {"name": data["name"]}]}
+            )
         return data
 
     def create(self, validated_data):

@@ -25,7 +25,9 @@ COMMITTEE_SUFFIXES = [
 def short_name_for(name):
     for suffix, keep in COMMITTEE_SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix):
-            return name[: -len(suffix)] + keep
+            stem = name[: -len(suffix)]
+            # 王塬村村委会 is the committee of 王塬村: its short name is 王塬村, not 王塬村村.
+            return stem if stem.endswith(keep) else stem + keep
     return name
 
 
@@ -78,7 +80,7 @@ class Area(BaseModel):
     parent = models.ForeignKey(
         "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
-    path = PathField(_("path"), max_length=255, unique=True)
+    path = PathField(_("path"), max_length=255)
     pinyin = models.CharField(_("pinyin"), max_length=200, blank=True, db_index=True)
     initials = models.CharField(_("initials"), max_length=50, blank=True, db_index=True)
     is_special = models.BooleanField(
@@ -96,7 +98,11 @@ class Area(BaseModel):
     roles_by_action = {Action.VIEW: ALL_ROLES, Action.ADD: MANAGERS, Action.CHANGE: MANAGERS}
 
     class Meta:
-        ordering = ["code"]
+        # Path order is code order, and lets a subtree's first page stop after one index range.
+        ordering = ["path"]
+        # A constraint rather than unique=True: PostgreSQL would add a second, LIKE index that the
+        # byte-ordered path does not need.
+        constraints = [models.UniqueConstraint(fields=["path"], name="unique_area_path")]
         verbose_name = _("area")
         verbose_name_plural = _("areas")
 
@@ -141,10 +147,12 @@ class Area(BaseModel):
 
     def clean(self):
         if self.parent_id and self.parent.child_level != self.level:
+            child_level = self.parent.child_level
+            child = Area.Level(child_level).label if child_level else "-"
             raise ValidationError(
                 {
                     "level": _("A %(parent)s can only contain a %(child)s.")
-                    % {"parent": self.parent.get_level_display(), "child": self.parent.child_level or "-"}
+                    % {"parent": self.parent.get_level_display(), "child": child}
                 }
             )
 

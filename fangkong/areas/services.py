@@ -8,11 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from fangkong.core import changelog
+from fangkong.core import changelog, imports
 from fangkong.core.models import ChangeLogEntry, snapshot
 
-from .models import Area
+from .models import Area, short_name_for
 
 DIVISION_COLUMNS = ("code", "name", "level", "parent_code")
 CODE_LENGTHS = {Area.Level.CITY: 4, Area.Level.COUNTY: 6, Area.Level.TOWN: 9, Area.Level.VILLAGE: 12}
@@ -36,13 +37,10 @@ class ImportResult:
 
 
 def decode_text(data):
-    """UTF-8 (with or without BOM) or GBK/GB18030, the two encodings Chinese offices produce."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise DivisionFileError([(None, _("The file is neither UTF-8 nor GBK text. Save it as CSV UTF-8 and try again."))])
+    try:
+        return imports.decode(data)
+    except imports.ImportFileError as error:
+        raise DivisionFileError([(None, str(error))]) from error
 
 
 def is_special_town_code(code):
@@ -139,7 +137,8 @@ def import_divisions(data):
     for _number, row in rows:
         area = by_code.get(row["code"])
         if area is not None:
-            if area.name == row["name"]:
+            # A short name made by an older rule is refreshed too: re-importing repairs it.
+            if area.name == row["name"] and area.short_name == short_name_for(area.name):
                 result.unchanged += 1
                 continue
             befores[area.pk] = snapshot(area)
@@ -156,6 +155,8 @@ def import_divisions(data):
     now = timezone.now()
     for area in created:
         area.created = area.last_updated = now
+    for area in updated:
+        area.last_updated = now  # bulk_update does not apply auto_now
     # Parents come first in the file; inserting level by level gives children their parent's id.
     for level in Area.LEVEL_ORDER:
         batch = [area for area in created if area.level == level]
@@ -203,7 +204,12 @@ def retire_grid(grid):
     members = grid.memberships.count()
     if members:
         raise ValidationError(
-            _("%(count)d people are still assigned to this grid. Move or remove them first.") % {"count": members}
+            ngettext(
+                "%(count)d person is still assigned to this grid. Move or remove them first.",
+                "%(count)d people are still assigned to this grid. Move or remove them first.",
+                members,
+            )
+            % {"count": members}
         )
     grid.retired_on = timezone.localdate()
     grid.save()

@@ -38,10 +38,11 @@ class AreaView(ObjectDetailView):
         area = self.object
         user = self.request.user
         show_special = self.request.GET.get("special") == "1"
+        show_retired = self.request.GET.get("retired") == "1"
         children = area.children.annotate(child_count=Count("children", filter=Q(children__retired_on__isnull=True)))
         if not show_special:
             children = children.filter(is_special=False)
-        if area.level != Area.Level.VILLAGE:
+        if not show_retired:
             children = children.filter(retired_on__isnull=True)
         counts = dict(
             Area.objects.within(area)
@@ -51,7 +52,7 @@ class AreaView(ObjectDetailView):
             .annotate(count=Count("id"))
             .values_list("level", "count")
         )
-        table = ChildAreaTable(children)
+        table = ChildAreaTable(children, exclude=() if show_retired else ("retired_on",))
         table.paginate(page=self.request.GET.get("page", 1), per_page=100)
         return super().get_context_data(
             title=area.name,
@@ -60,6 +61,7 @@ class AreaView(ObjectDetailView):
             children_table=table,
             special_children=area.children.filter(is_special=True).count() if not show_special else 0,
             show_special=show_special,
+            retired_children=area.children.filter(retired_on__isnull=False).count() if not show_retired else 0,
             can_add_grid=area.level == Area.Level.VILLAGE and self.user_can(Action.ADD, area),
             can_edit_grid=area.level == Area.Level.GRID and self.user_can(Action.CHANGE, area),
             members=area.memberships.select_related("user").order_by("role", "user__username"),

@@ -35,6 +35,12 @@ class ScopedViewSet(viewsets.ModelViewSet):
         # Objects are always looked up among those the user may view: outside that, 404.
         return self.queryset.restrict(self.request.user, Action.VIEW)
 
+    def filter_queryset(self, queryset):
+        # Filters shape lists (and may hide rows by default); a URL naming one record finds it anyway.
+        if (self.lookup_url_kwarg or self.lookup_field) in self.kwargs:
+            return queryset
+        return super().filter_queryset(queryset)
+
     def get_object(self):
         obj = super().get_object()
         action = ACTION_BY_METHOD[self.request.method]

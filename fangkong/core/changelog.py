@@ -61,7 +61,7 @@ def log_save(sender, instance, created, raw=False, **kwargs):
     if created:
         record(instance, ChangeLogEntry.Kind.CREATE)
     else:
-        record(instance, ChangeLogEntry.Kind.UPDATE, before=getattr(instance, "_loaded_snapshot", None))
+        record(instance, ChangeLogEntry.Kind.UPDATE, before=instance.loaded_snapshot())
 
 
 @receiver(post_delete)

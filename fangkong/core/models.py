@@ -1,3 +1,4 @@
+import hashlib
 import json
 
 from django.conf import settings
@@ -26,27 +27,45 @@ class RestrictedQuerySet(models.QuerySet):
         return scope.restrict(self, user, action)
 
 
-def snapshot(instance):
-    """The instance's concrete field values as JSON-ready data, for the change log."""
-    values = {}
-    for field in instance._meta.concrete_fields:
+def fingerprint(value):
+    """A short digest standing in for a secret in the change log: shows that it changed, not what it is."""
+    return "sha256:" + hashlib.sha256(str(value).encode()).hexdigest()[:12] if value else value
+
+
+def snapshot(instance, values=None):
+    """The instance's concrete field values (or the given ones, in field order) as JSON-ready data."""
+    fields = instance._meta.concrete_fields
+    if values is None:
+        values = [field.value_from_object(instance) for field in fields]
+    data = {}
+    for field, value in zip(fields, values, strict=True):
         if field.attname in instance.changelog_exclude:
             continue
-        values[field.attname] = field.value_from_object(instance)
-    return json.loads(json.dumps(values, cls=DjangoJSONEncoder))
+        data[field.attname] = fingerprint(value) if field.attname in instance.changelog_fingerprint else value
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
 class ChangeLoggedMixin:
     """Keeps the values a row was loaded with, so a save can log exactly what changed."""
 
     changelog_exclude = frozenset({"created", "last_updated"})
+    # Secrets logged as a fingerprint, so that setting them is audited without revealing them.
+    changelog_fingerprint = frozenset()
 
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
         if len(field_names) == len(cls._meta.concrete_fields):
-            instance._loaded_snapshot = snapshot(instance)
+            # Kept raw: lists load many rows and save few, so the snapshot is built only on a save.
+            instance._loaded_values = values
         return instance
+
+    def loaded_snapshot(self):
+        """The values as last loaded or saved, or None for a row not read whole from the database."""
+        if "_loaded_snapshot" not in self.__dict__:
+            values = self.__dict__.get("_loaded_values")
+            self._loaded_snapshot = None if values is None else snapshot(self, values)
+        return self._loaded_snapshot
 
     def get_scope_path(self):
         """The area path this record belongs to: who may read its change log. Empty: administrators only."""
@@ -56,7 +75,7 @@ class ChangeLoggedMixin:
 class BaseModel(ChangeLoggedMixin, models.Model):
     """A record that hangs from an area: scoped, change-logged, timestamped."""
 
-    created = models.DateTimeField(_("created"), auto_now_add=True)
+    created = models.DateTimeField(_("created at"), auto_now_add=True)
     last_updated = models.DateTimeField(_("last updated"), auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()

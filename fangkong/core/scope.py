@@ -1,8 +1,8 @@
 """Area scope: a membership grants a role over an area's subtree.
 
-Paths are materialised chains of area codes ("6110.611022.611022106"). A subtree is the path itself
-plus every path between "p." and "p/" ('/' sorts right after '.'), a single index range scan on both
-SQLite and PostgreSQL (the column uses the byte-order "C" collation there).
+Paths are materialised chains of area codes ("6110.611022.611022106"). A subtree is every path from
+"p" up to (not including) "p/", a single index range scan on both SQLite and PostgreSQL (the column
+uses the byte-order "C" collation there); see docs/benchmarks.md.
 """
 
 from functools import reduce
@@ -12,7 +12,9 @@ from django.db.models import Q
 
 
 def subtree_q(lookup, path):
-    return Q(**{lookup: path}) | Q(**{f"{lookup}__gt": path + ".", f"{lookup}__lt": path + "/"})
+    # One range, [p, p + "/"): paths hold only digits and dots, and "." is the one such character
+    # below "/", so this is p itself and everything under "p.", never a sibling such as "p1".
+    return Q(**{f"{lookup}__gte": path, f"{lookup}__lt": path + "/"})
 
 
 def is_within(path, ancestor_path):

@@ -56,6 +56,7 @@ def make_user(username, role=None, area=None, **extra):
     user = User.objects.create_user(username=username, password=PASSWORD, **extra)
     if role:
         Membership.objects.create(user=user, area=area, role=role)
+    user.forget_memberships()  # saving the user cached its memberships before it had any
     return user
 
 

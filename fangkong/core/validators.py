@@ -2,17 +2,24 @@
 
 import datetime
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARACTERS = "10X98765432"
-ID_PATTERN = re.compile(r"^\d{17}[\dX]$")
-ID15_PATTERN = re.compile(r"^\d{15}$")
-MOBILE_PATTERN = re.compile(r"^(?:\+86|0086)?1[3-9]\d{9}$")
+# re.ASCII: \d would also match other scripts' digits (٣, ௨), which int() reads but nobody can look up.
+ID_PATTERN = re.compile(r"^\d{17}[\dX]$", re.ASCII)
+ID15_PATTERN = re.compile(r"^\d{15}$", re.ASCII)
+MOBILE_PATTERN = re.compile(r"^(?:\+86|0086)?1[3-9]\d{9}$", re.ASCII)
 # Area code (3-4 digits starting with 0) and a 7-8 digit number, optionally an extension.
-LANDLINE_PATTERN = re.compile(r"^0\d{2,3}-?[2-9]\d{6,7}(?:-\d{1,6})?$")
+LANDLINE_PATTERN = re.compile(r"^0\d{2,3}-?[2-9]\d{6,7}(?:-\d{1,6})?$", re.ASCII)
+
+
+def _halfwidth(value):
+    """Full-width digits and letters (typed in a Chinese input method's full-width mode) as ASCII."""
+    return unicodedata.normalize("NFKC", value or "")
 
 
 def id_check_character(first17):
@@ -48,7 +55,7 @@ def normalise_id_number(value, allow_15=False, today=None):
     Messages say exactly what is wrong: length, characters, birth date or check character.
     """
     today = today or datetime.date.today()
-    text = (value or "").strip().replace(" ", "").upper()
+    text = _halfwidth(value).strip().replace(" ", "").upper()
     if allow_15 and ID15_PATTERN.match(text):
         _birth_date("19" + text[6:12], today)
         return text
@@ -77,7 +84,7 @@ def id_number_facts(number):
 
 def normalise_phone(value):
     """A mainland mobile (11 digits, +86/0086 prefix dropped) or a landline with area code."""
-    text = re.sub(r"[\s()（）]", "", value or "")
+    text = re.sub(r"[\s()]", "", _halfwidth(value))
     if MOBILE_PATTERN.match(text):
         return text[-11:]
     if LANDLINE_PATTERN.match(text):

@@ -4,19 +4,24 @@ Each one reads through ``Model.objects.restrict(user, action)`` (one place), so 
 user's scope is simply not found: 404.
 """
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import DeleteView, DetailView, UpdateView
+from django.views.generic import DeleteView, DetailView, TemplateView, UpdateView, View
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from . import scope
 from .exports import FORMATS, export_response
+from .forms import ImportForm
+from .imports import XLSX_CONTENT_TYPE, ImportFileError, StoredUpload
 from .roles import Action
 from .services import OutOfScope, save_in_scope
 
@@ -147,3 +152,134 @@ def get_object_in_scope_or_404(model, user, action=Action.VIEW, **lookup):
         return model.objects.restrict(user, action).get(**lookup)
     except model.DoesNotExist as missing:
         raise Http404 from missing
+
+
+class ImportAccessMixin(LoginRequiredMixin):
+    """Open to users who may add the importer's records somewhere; every row's area is checked on import."""
+
+    importer_class = None
+
+    def dispatch(self, request, *args, **kwargs):
+        importer = self.importer_class
+        if request.user.is_authenticated and not scope.can(request.user, importer.action, importer.model):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class BulkImportView(ImportAccessMixin, TemplateView):
+    """Upload a spreadsheet, preview its rows, confirm; then the counts and the rows with errors.
+
+    Declared per use with an Importer and the names of its template and error-workbook URLs. The
+    confirmation sends only the upload's token: what is imported is the file that was previewed,
+    and only by the user who uploaded it.
+    """
+
+    template_name = "core/import.html"
+    title = ""
+    template_url_name = None
+    errors_url_name = None
+    back_url = "/"
+
+    def get(self, request, *args, **kwargs):
+        if "done" in request.GET:
+            return self.render_done(self.find_upload(request.GET["done"]))
+        return self.render(form=self.make_form())
+
+    def post(self, request, *args, **kwargs):
+        if "token" in request.POST:
+            return self.confirm(self.find_upload(request.POST["token"]))
+        return self.upload(self.make_form(request.POST, request.FILES))
+
+    def make_form(self, *args):
+        form = ImportForm(*args)
+        form.fields["file"].widget.attrs["accept"] = ".xlsx,.csv"
+        return form
+
+    def find_upload(self, token):
+        upload = StoredUpload.find(token, self.request.user, self.importer_class)
+        if upload is None:
+            raise Http404
+        return upload
+
+    def upload(self, form):
+        if not form.is_valid():
+            return self.render(form=form)
+        upload = None
+        try:
+            upload = StoredUpload.create(self.request.user, form.cleaned_data["file"], self.importer_class)
+            result = self.importer_class(self.request.user).preview(upload.path)
+        except ImportFileError as error:
+            if upload:
+                upload.delete()
+            form.add_error("file", str(error))
+            return self.render(form=form)
+        upload.save_errors(result)
+        return self.render(
+            result=result,
+            upload=upload,
+            all_or_nothing=form.cleaned_data["all_or_nothing"],
+            errors_url=self.errors_url(upload),
+        )
+
+    def confirm(self, upload):
+        if upload.claim():
+            all_or_nothing = bool(self.request.POST.get("all_or_nothing"))
+            try:
+                result = self.importer_class(self.request.user).commit(upload.path, all_or_nothing=all_or_nothing)
+            except Exception:
+                upload.release()  # nothing was written: the user may confirm again
+                raise
+            upload.finish(result)
+        # Redirect, so reloading the result page does not send the confirmation again.
+        return redirect(f"{self.request.path}?done={upload.token}")
+
+    def render_done(self, upload):
+        summary = upload.meta.get("summary")  # None while another request is still importing it
+        return self.render(
+            done=True,
+            summary=summary,
+            errors_url=self.errors_url(upload) if summary and summary["errors"] else None,
+        )
+
+    def errors_url(self, upload):
+        return reverse(self.errors_url_name, kwargs={"token": upload.token})
+
+    def render(self, **context):
+        return self.render_to_response(
+            self.get_context_data(
+                title=self.title,
+                columns=self.importer_class.columns,
+                template_url=reverse(self.template_url_name),
+                back_url=self.back_url,
+                **context,
+            )
+        )
+
+
+class ImportTemplateView(ImportAccessMixin, View):
+    """The importer's empty workbook: its headers, ready to fill in."""
+
+    def get(self, request, *args, **kwargs):
+        return FileResponse(
+            io.BytesIO(self.importer_class.template_workbook()),
+            as_attachment=True,
+            filename=f"{self.importer_class.filename}-template.xlsx",
+            content_type=XLSX_CONTENT_TYPE,
+        )
+
+
+class ImportErrorsView(LoginRequiredMixin, View):
+    """The rows with errors as a workbook, to fix and upload again; only for the user who uploaded the file."""
+
+    importer_class = None
+
+    def get(self, request, token):
+        upload = StoredUpload.find(token, request.user, self.importer_class)
+        if upload is None or not upload.errors_path.exists():
+            raise Http404
+        return FileResponse(
+            upload.errors_path.open("rb"),
+            as_attachment=True,
+            filename=upload.download_name("errors"),
+            content_type=XLSX_CONTENT_TYPE,
+        )

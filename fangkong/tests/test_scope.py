@@ -12,11 +12,31 @@ from fangkong.areas.tests.scope_cases import CASES as AREA_CASES
 from fangkong.core.tests.scope_cases import CASES as CORE_CASES
 
 CASES = [*AREA_CASES, *ACCOUNT_CASES, *CORE_CASES]
-USERS = ["city_commander", "county_officer", "town_officer", "village_officer", "grid_worker", "doctor",
-         "outsider", "nobody"]
+USERS = [
+    "city_commander",
+    "county_officer",
+    "town_officer",
+    "village_officer",
+    "grid_worker",
+    "doctor",
+    "outsider",
+    "nobody",
+]
 # Pages about the user themself, or with no records: nothing to scope.
-EXEMPT = {"home", "login", "logout", "set_language", "api-schema", "api-docs", "api-root", "me",
-          "accounts:profile", "accounts:issue-token", "accounts:password-change", "accounts:password-done"}
+EXEMPT = {
+    "home",
+    "login",
+    "logout",
+    "set_language",
+    "api-schema",
+    "api-docs",
+    "api-root",
+    "me",
+    "accounts:profile",
+    "accounts:issue-token",
+    "accounts:password-change",
+    "accounts:password-done",
+}
 
 
 def url_names(resolver=None, namespace=""):

@@ -1,0 +1,587 @@
+"""Bulk imports from a spreadsheet: read, match the headers, check every row, preview, then commit.
+
+An importer is declared once per use (fangkong/areas/imports.py is the first):
+
+    class GridImporter(Importer):
+        model = Area                 # its roles decide who may import (for ``action``, ADD by default)
+        columns = [Column("village", ("村代码", "village code")), Column("name", ("网格名称", "grid name"))]
+        unique = ("village", "name")  # a repeat inside one file is an error naming the first row
+        area_column = "village"       # the cleaned Area of every row must be in the user's scope
+
+        def clean_row(self, values): ...   # {column: cell} -> cleaned dict, or ValidationError({column: msg})
+        def write_row(self, cleaned): ...  # -> Outcome.CREATED, UPDATED or UNCHANGED
+
+    GridImporter(user).preview(path)                        # checks every row, writes nothing
+    GridImporter(user).commit(path, all_or_nothing=False)   # one transaction, change log source "import"
+
+Rows stream through one at a time and only the first ``preview_rows`` rows and the rows with errors
+are kept, so a 100,000-row file costs little memory. Row numbers are the sheet's own, as the user
+sees them in Excel: with the header in row 1 the first record is row 2.
+"""
+
+import csv
+import io
+import json
+import os
+import re
+import unicodedata
+import uuid
+import zipfile
+from collections import Counter
+from contextlib import closing
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from . import scope
+from .context import Source, change_context, current
+from .roles import Action
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+EXTENSIONS = ("xlsx", "csv")
+# Title rows ("XX村返乡人员登记表") often sit above the header: look for it this far down.
+HEADER_SEARCH_ROWS = 10
+ERRORS_HEADER = "错误/Errors"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 .xls (and .doc, .ppt)
+ZIP_SIGNATURE = b"PK\x03\x04"
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be imported: not a spreadsheet, too big, or columns missing."""
+
+
+class Outcome(models.TextChoices):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class Column:
+    """``name`` keys the cleaned row; ``headers`` are the accepted titles, the first one goes in the template."""
+
+    name: str
+    headers: tuple
+    required: bool = True
+
+    @property
+    def header(self):
+        return self.headers[0]
+
+
+def header_key(text):
+    """Headers match whatever their width, case, spacing or required-mark: "村 代码*" is "村代码"."""
+    return re.sub(r"[\s*]", "", unicodedata.normalize("NFKC", str(text))).casefold()
+
+
+def is_blank(cell):
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def as_text(value):
+    """A cell as text. Codes typed into Excel arrive as numbers: 611022106200.0 -> "611022106200"."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def check_size(size):
+    limit = getattr(settings, "IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
+    if size > limit:
+        raise ImportFileError(
+            _("The file is %(size)s; at most %(limit)s can be imported at once. Split it into smaller files.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
+        )
+
+
+def not_a_spreadsheet():
+    return ImportFileError(_("This file is not a spreadsheet. Upload an Excel workbook (.xlsx) or a CSV file."))
+
+
+def read_rows(path):
+    """Every row of the file as a tuple of cell values, row 1 first; a generator, so close it when done."""
+    path = Path(path)
+    check_size(path.stat().st_size)
+    with path.open("rb") as file:
+        start = file.read(len(OLE_SIGNATURE))
+    if start == OLE_SIGNATURE:
+        raise ImportFileError(
+            _("This is an old Excel 97-2003 (.xls) file. Open it in Excel or WPS, save it as .xlsx and upload that.")
+        )
+    extension = path.suffix.lower().lstrip(".")
+    if extension == "xlsx":
+        return _xlsx_rows(path)
+    if extension == "csv":
+        return _csv_rows(path)
+    raise not_a_spreadsheet()
+
+
+# What openpyxl raises on a file that is not a workbook, or a damaged one (XML ParseError is a SyntaxError).
+BROKEN_WORKBOOK = (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError)
+
+
+def _xlsx_rows(path):
+    # Opened here, not in the generator, so a bad file is reported before the first row is asked for.
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except BROKEN_WORKBOOK as error:
+        raise not_a_spreadsheet() from error
+    return _sheet_rows(workbook)
+
+
+def _sheet_rows(workbook):
+    try:
+        sheet = workbook.active
+        if sheet is None or not hasattr(sheet, "iter_rows"):
+            raise ImportFileError(_("The workbook has no worksheet."))
+        yield from sheet.iter_rows(values_only=True)
+    except BROKEN_WORKBOOK as error:
+        raise ImportFileError(_("The workbook is damaged. Open it in Excel or WPS and save it again.")) from error
+    finally:
+        workbook.close()  # read-only mode keeps the file open until then
+
+
+def is_common_hanzi(character):
+    try:
+        character.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def decode(data):
+    """UTF-8 (with or without BOM) or GBK/GB18030, the two encodings Chinese offices produce."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        text = None
+    # Latin-1 often decodes as GB18030 too, into rare characters; real Chinese text is mostly GB2312's.
+    # A sample tells them apart; checking every character of a big file would take seconds.
+    wide = list(islice((character for character in text or "" if not character.isascii()), 10_000))
+    if text is not None and 2 * sum(map(is_common_hanzi, wide)) >= len(wide):
+        return text
+    raise ImportFileError(_("The file is neither UTF-8 nor GBK text. Save it as CSV UTF-8 and upload it again."))
+
+
+def _csv_rows(path):
+    data = path.read_bytes()
+    # Text has no NUL bytes; a workbook or an image renamed to .csv does.
+    if data.startswith(ZIP_SIGNATURE) or b"\x00" in data:
+        raise not_a_spreadsheet()
+    reader = csv.reader(io.StringIO(decode(data), newline=""))
+    return _csv_records(reader)
+
+
+def _csv_records(reader):
+    try:
+        yield from reader
+    except csv.Error as error:
+        raise ImportFileError(
+            _("Row %(row)d cannot be read as CSV: %(error)s") % {"row": reader.line_num, "error": error}
+        ) from error
+
+
+def workbook_bytes(workbook):
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass(slots=True)
+class Row:
+    number: int  # the sheet's row number
+    index: int  # 1 for the first record
+    cells: tuple  # as read, for the error workbook
+    values: list  # the importer's columns, in its order
+    cleaned: dict = None
+    errors: list = field(default_factory=list)  # (column header as in the file, or None; message)
+    outcome: str = ""
+
+    @property
+    def status(self):
+        return "error" if self.errors else "ok"
+
+    @property
+    def messages(self):
+        return [
+            _("Row %(row)d, %(column)s: %(message)s") % {"row": self.number, "column": column, "message": message}
+            if column
+            else _("Row %(row)d: %(message)s") % {"row": self.number, "message": message}
+            for column, message in self.errors
+        ]
+
+
+class ImportResult:
+    def __init__(self, headers, column_headers, preview_rows):
+        self.headers = [as_text(cell) for cell in headers]  # the file's header row, for the error workbook
+        self.column_headers = column_headers  # the importer's columns, titled as in the file
+        self.preview_rows = preview_rows
+        self.rows = []  # the first preview_rows records and every record with an error, in file order
+        self.error_rows = []
+        self.total = 0
+        self.outcomes = Counter()
+        self.committed = False
+
+    def add(self, row):
+        if row.errors:
+            self.error_rows.append(row)
+        elif row.outcome:
+            self.outcomes[row.outcome] += 1
+        if row.errors or row.index <= self.preview_rows:
+            self.rows.append(row)
+
+    def finish(self):
+        # Rows that failed while being written arrive after the ones checked later in the file.
+        self.rows.sort(key=lambda row: row.number)
+        self.error_rows.sort(key=lambda row: row.number)
+
+    def discard_writes(self):
+        self.outcomes.clear()
+        for row in self.rows:
+            row.outcome = ""
+
+    @property
+    def errors(self):
+        return len(self.error_rows)
+
+    @property
+    def valid(self):
+        return self.total - self.errors
+
+    @property
+    def created(self):
+        return self.outcomes[Outcome.CREATED]
+
+    @property
+    def updated(self):
+        return self.outcomes[Outcome.UPDATED]
+
+    @property
+    def unchanged(self):
+        return self.outcomes[Outcome.UNCHANGED]
+
+    @property
+    def more_rows(self):
+        """Whether some valid rows are not shown in the preview."""
+        return self.total > len(self.rows)
+
+    def summary(self):
+        return {
+            "total": self.total,
+            "valid": self.valid,
+            "errors": self.errors,
+            "committed": self.committed,
+            **{outcome: self.outcomes[outcome] for outcome in Outcome.values},
+        }
+
+    def error_workbook(self):
+        """The rows with errors as they were, plus why: fix them in this file and upload it again."""
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet()
+        width = len(self.headers)
+        sheet.append([*self.headers, ERRORS_HEADER])
+        for row in self.error_rows:
+            cells = list(row.cells[:width]) + [None] * (width - len(row.cells))
+            sheet.append([*cells, "\n".join(row.messages)])
+        return workbook_bytes(workbook)
+
+
+class Importer:
+    """One kind of import; an instance serves one run (one preview or one commit) for one user."""
+
+    model = None
+    action = Action.ADD
+    columns = ()
+    unique = ()
+    area_column = None
+    filename = "import"  # downloads are named <filename>-template.xlsx
+    preview_rows = 200
+    batch_size = 500
+
+    def __init__(self, user):
+        self.user = user
+        self.column_names = [column.name for column in self.columns]
+        self.by_key = {header_key(header): column for column in self.columns for header in column.headers}
+        self.found = {}  # column name -> its index in the file's rows
+        self.labels = {column.name: column.header for column in self.columns}  # ... and its title there
+        self.in_scope = {}  # area path -> whether the user may act there
+
+    @classmethod
+    def dotted_name(cls):
+        """Binds a stored upload to the importer it was previewed with."""
+        return f"{cls.__module__}.{cls.__qualname__}"
+
+    def clean_row(self, values):
+        """``values`` maps column names to stripped cells (None when empty); required ones are filled.
+        Return the cleaned row, or raise ValidationError({column name: message})."""
+        raise NotImplementedError
+
+    def write_row(self, cleaned):
+        """Write one checked row and return its Outcome; raise ValidationError if it cannot be written."""
+        raise NotImplementedError
+
+    def write_rows(self, rows):
+        """Write a batch of checked rows, setting each one's outcome or errors. Override for bulk inserts."""
+        for row in rows:
+            try:
+                with transaction.atomic():  # a savepoint: a row that fails leaves the others written
+                    row.outcome = self.write_row(row.cleaned)
+            except ValidationError as error:
+                self.add_validation_error(row, error)
+
+    def preview(self, path):
+        return self.run(path, write=False)
+
+    def commit(self, path, all_or_nothing=False):
+        with (
+            change_context(Source.IMPORT, user=self.user, request_id=current().request_id),
+            transaction.atomic(),
+        ):
+            result = self.run(path, write=True, all_or_nothing=all_or_nothing)
+            if all_or_nothing and result.errors:
+                transaction.set_rollback(True)
+                result.discard_writes()
+            else:
+                result.committed = True
+        return result
+
+    def run(self, path, write, all_or_nothing=False):
+        with closing(read_rows(path)) as rows:
+            header_number, headers = self.find_header(rows)
+            result = ImportResult(headers, [self.labels[name] for name in self.column_names], self.preview_rows)
+            seen = {}
+            batch = []
+            for number, cells in enumerate(rows, start=header_number + 1):
+                if all(is_blank(cell) for cell in cells):
+                    continue
+                result.total += 1
+                row = Row(number, result.total, cells, [self.cell(cells, name) for name in self.column_names])
+                self.check(row, seen)
+                if row.errors or not write:
+                    result.add(row)
+                    continue
+                batch.append(row)
+                if len(batch) >= self.batch_size:
+                    self.flush(batch, result, all_or_nothing)
+                    batch = []
+            self.flush(batch, result, all_or_nothing)
+        result.finish()
+        return result
+
+    def find_header(self, rows):
+        """The first of the top rows that names every required column; blank (merged) cells are ignored."""
+        fewest_missing = None
+        for number, cells in enumerate(islice(rows, HEADER_SEARCH_ROWS), start=1):
+            found, repeated = self.match(cells)
+            missing = [column for column in self.columns if column.required and column.name not in found]
+            if not missing:
+                if repeated:
+                    raise ImportFileError(
+                        _("The column %(column)s appears more than once in row %(row)d.")
+                        % {"column": repeated[0], "row": number}
+                    )
+                self.found = found
+                self.labels.update({name: as_text(cells[index]) for name, index in found.items()})
+                return number, cells
+            if fewest_missing is None or len(missing) < len(fewest_missing):
+                fewest_missing = missing
+        if fewest_missing is None:
+            raise ImportFileError(_("The file is empty."))
+        raise ImportFileError(
+            _("Missing columns: %(missing)s. The header row must name them: %(expected)s.")
+            % {
+                "missing": ", ".join(" / ".join(column.headers[:2]) for column in fewest_missing),
+                "expected": ", ".join(column.header for column in self.columns),
+            }
+        )
+
+    def match(self, cells):
+        found, repeated = {}, []
+        for index, cell in enumerate(cells):
+            if is_blank(cell):
+                continue
+            column = self.by_key.get(header_key(cell))
+            if column is None:
+                continue  # columns the importer does not know are ignored
+            if column.name in found:
+                repeated.append(as_text(cell))
+            found[column.name] = index
+        return found, repeated
+
+    def cell(self, cells, name):
+        index = self.found.get(name)
+        value = cells[index] if index is not None and index < len(cells) else None
+        if isinstance(value, str):
+            value = value.strip() or None
+        return value
+
+    def check(self, row, seen):
+        values = dict(zip(self.column_names, row.values, strict=True))
+        for column in self.columns:
+            if column.required and values[column.name] is None:
+                self.add_error(row, column.name, _("this column is required, but the cell is empty"))
+        if row.errors:
+            return
+        try:
+            cleaned = self.clean_row(values)
+        except ValidationError as error:
+            self.add_validation_error(row, error)
+            return
+        area = cleaned[self.area_column]
+        if area.path not in self.in_scope:  # a file names the same few areas on row after row
+            self.in_scope[area.path] = scope.can(self.user, self.action, self.model, area.path)
+        if not self.in_scope[area.path]:
+            self.add_error(row, self.area_column, _("area %(area)s is not in your scope") % {"area": area.code})
+            return
+        if self.unique:
+            first = seen.setdefault(tuple(cleaned[name] for name in self.unique), row.number)
+            if first != row.number:
+                columns = ", ".join(self.labels[name] for name in self.unique)
+                row.errors.append((None, _("the same %(columns)s as row %(row)d") % {"columns": columns, "row": first}))
+                return
+        row.cleaned = cleaned
+
+    def flush(self, batch, result, all_or_nothing):
+        # Once an all-or-nothing import has an error it will be rolled back: only keep checking.
+        if batch and not (all_or_nothing and result.errors):
+            self.write_rows(batch)
+        for row in batch:
+            result.add(row)
+
+    def add_error(self, row, name, message):
+        row.errors.append((self.labels.get(name), message))
+
+    def add_validation_error(self, row, error):
+        if hasattr(error, "error_dict"):
+            for name, messages in error.message_dict.items():
+                for message in messages:
+                    self.add_error(row, name, message)
+        else:
+            for message in error.messages:
+                row.errors.append((None, message))
+
+    @classmethod
+    def template_workbook(cls):
+        """An empty workbook with the columns' first headers, to fill in."""
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.append([column.header for column in cls.columns])
+        for number, column in enumerate(cls.columns, start=1):
+            letter = get_column_letter(number)
+            sheet[f"{letter}1"].font = Font(bold=True)
+            sheet.column_dimensions[letter].width = max(14, 3 * len(column.header))
+            # Text cells, so Excel keeps long codes and ID numbers whole instead of rounding to 15 digits.
+            sheet.column_dimensions[letter].number_format = "@"
+        return workbook_bytes(workbook)
+
+
+TOKEN_PATTERN = re.compile(r"[0-9a-f]{32}")
+
+
+class StoredUpload:
+    """An uploaded file kept under VAR_DIR/imports/ between preview and commit, bound to its user.
+
+    Files are named by a random token only: nothing the client sends becomes part of a path.
+    """
+
+    def __init__(self, token, meta):
+        self.token = token
+        self.meta = meta
+
+    @staticmethod
+    def directory():
+        return Path(settings.VAR_DIR) / "imports"
+
+    @property
+    def path(self):
+        return self.directory() / f"{self.token}.{self.meta['ext']}"
+
+    @property
+    def errors_path(self):
+        return self.directory() / f"{self.token}.errors.xlsx"
+
+    @property
+    def meta_path(self):
+        return self.directory() / f"{self.token}.json"
+
+    @property
+    def claim_path(self):
+        return self.directory() / f"{self.token}.lock"
+
+    @classmethod
+    def create(cls, user, uploaded, importer_class):
+        extension = Path(uploaded.name).suffix.lower().lstrip(".")
+        if extension not in EXTENSIONS:
+            raise not_a_spreadsheet()
+        check_size(uploaded.size)
+        meta = {"owner": user.pk, "importer": importer_class.dotted_name(), "ext": extension, "name": uploaded.name}
+        upload = cls(uuid.uuid4().hex, meta)
+        upload.directory().mkdir(parents=True, exist_ok=True)
+        with upload.path.open("wb") as file:
+            for chunk in uploaded.chunks():
+                file.write(chunk)
+        upload.save_meta()
+        return upload
+
+    @classmethod
+    def find(cls, token, user, importer_class):
+        """The user's own upload for this importer, or None."""
+        if not TOKEN_PATTERN.fullmatch(token or ""):
+            return None
+        try:
+            meta = json.loads((cls.directory() / f"{token}.json").read_text())
+        except FileNotFoundError:
+            return None
+        if meta["owner"] != user.pk or meta["importer"] != importer_class.dotted_name():
+            return None
+        return cls(token, meta)
+
+    def save_meta(self):
+        self.meta_path.write_text(json.dumps(self.meta, ensure_ascii=False))
+
+    def download_name(self, suffix):
+        return f"{Path(self.meta['name']).stem}-{suffix}.xlsx"
+
+    def save_errors(self, result):
+        if result.errors:
+            self.errors_path.write_bytes(result.error_workbook())
+        else:
+            self.errors_path.unlink(missing_ok=True)
+
+    def claim(self):
+        """True for the first confirmation only, so a double click or a resent form imports once."""
+        try:
+            os.close(os.open(self.claim_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return False
+        return True
+
+    def release(self):
+        self.claim_path.unlink(missing_ok=True)
+
+    def finish(self, result):
+        """Keep what the result page needs; the uploaded file (personal data, often) goes."""
+        self.save_errors(result)
+        self.meta["summary"] = result.summary()
+        self.save_meta()
+        self.path.unlink(missing_ok=True)
+
+    def delete(self):
+        for path in (self.path, self.errors_path, self.meta_path, self.claim_path):
+            path.unlink(missing_ok=True)

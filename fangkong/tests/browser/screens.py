@@ -1,0 +1,39 @@
+"""The two screens every browser scenario runs on, and small page helpers shared by the tests."""
+
+from dataclasses import dataclass
+
+from fangkong.core.testing import PASSWORD
+
+
+@dataclass(frozen=True)
+class Viewport:
+    name: str
+    width: int
+    height: int
+
+    @property
+    def size(self):
+        return {"width": self.width, "height": self.height}
+
+
+PHONE = Viewport("phone", 375, 800)
+DESKTOP = Viewport("desktop", 1280, 900)
+
+
+def log_in(page, username, password=PASSWORD):
+    """Logs in through the login form and waits for the redirect to the user's landing page."""
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    with page.expect_navigation():
+        page.click("#login-submit")
+
+
+def html(page):
+    """The <html> element, whose lang attribute tells the language the page was rendered in."""
+    return page.locator("html")
+
+
+def horizontal_overflow(page):
+    """How many CSS pixels the page is wider than the window (0 or less: no sideways scrolling)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
