@@ -52,7 +52,10 @@ class AreaView(ObjectDetailView):
             .annotate(count=Count("id"))
             .values_list("level", "count")
         )
-        table = ChildAreaTable(children, exclude=() if show_retired else ("retired_on",))
+        hidden = () if show_retired else ("retired_on",)
+        if area.level == Area.Level.VILLAGE:
+            hidden += ("child_count",)  # grids have no sub-areas
+        table = ChildAreaTable(children, exclude=hidden)
         table.paginate(page=self.request.GET.get("page", 1), per_page=100)
         return super().get_context_data(
             title=area.name,

@@ -51,6 +51,10 @@ class ChangeLogTable(BaseTable):
         fields = ("time", "user_name", "kind", "content_type", "object_repr", "source", "request_id")
         order_by = "-time"
 
+    def render_content_type(self, value):
+        model = value.model_class()
+        return model._meta.verbose_name if model else value.model
+
 
 class ChangeLogListView(ObjectListView):
     model = ChangeLogEntry
