@@ -473,6 +473,7 @@ def plans(users, areas):
 
 
 def run_scale(url, scale, args):
+    from django.contrib.contenttypes.models import ContentType
     from django.core.management import call_command
     from django.db import connection
 
@@ -485,6 +486,8 @@ def run_scale(url, scale, args):
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
     migrated = time.perf_counter()
+    # The content types were created again with the new database: forget the previous scale's ids.
+    ContentType.objects.clear_cache()
     with change_context(Source.COMMAND):
         build_tree(scale)
         usernames = create_users()

@@ -4,12 +4,20 @@ from rest_framework.routers import DefaultRouter
 from fangkong.accounts.api import MembershipViewSet, UserViewSet, me
 from fangkong.areas.api import AreaViewSet
 from fangkong.core.changelog_api import ChangeLogViewSet
+from fangkong.people.api import arrivals as people_arrivals
+from fangkong.people.api import households as people_households
+from fangkong.people.api import imports as people_imports
+from fangkong.people.api import persons as people_persons
+from fangkong.people.api import screening as people_screening
 
 router = DefaultRouter()
 router.register("areas", AreaViewSet, basename="area")
 router.register("users", UserViewSet, basename="user")
 router.register("memberships", MembershipViewSet, basename="membership")
 router.register("changelog", ChangeLogViewSet, basename="changelog")
+
+for topic in (people_persons, people_households, people_arrivals, people_screening, people_imports):
+    topic.register(router)
 
 urlpatterns = [
     path("me/", me, name="me"),

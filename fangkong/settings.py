@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "fangkong.core",
     "fangkong.areas",
     "fangkong.accounts",
+    "fangkong.people",
 ]
 
 MIDDLEWARE = [
@@ -144,6 +145,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns about a missing root before the first collectstatic
 STATICFILES_DIRS = [BASE_DIR / "fangkong" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

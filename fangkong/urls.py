@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("fangkong.accounts.urls")),
     path("areas/", include("fangkong.areas.urls")),
+    path("people/", include("fangkong.people.urls")),
     path("changelog/", ChangeLogListView.as_view(), name="changelog"),
     path("changelog/<int:pk>/", ChangeLogEntryView.as_view(), name="changelog-entry"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -5,8 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from pypinyin import Style, lazy_pinyin
 
-from fangkong.core.models import BaseModel, PathField, RestrictedQuerySet
-from fangkong.core.roles import ALL_ROLES, MANAGERS, Action
+from fangkong.core.models import BaseModel, ChangeLoggedMixin, PathField, RestrictedQuerySet
+from fangkong.core.roles import ALL_ROLES, MANAGERS, Action, Role
 from fangkong.core.scope import subtree_q
 
 # Committee suffixes that NBS village names carry, and what a short display name keeps of them.
@@ -159,3 +159,73 @@ class Area(BaseModel):
     def save(self, *args, **kwargs):
         self.fill_derived()
         super().save(*args, **kwargs)
+
+
+class Division(models.Model):
+    """The national division list down to county (GB/T 2260): where arrivals come from."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        PREFECTURE = "prefecture", _("Prefecture")
+        COUNTY = "county", _("County")
+
+    code = models.CharField(_("code"), max_length=6, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    full_name = models.CharField(_("full name"), max_length=120)
+    initials = models.CharField(_("initials"), max_length=40, blank=True, db_index=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_lookup = None
+    roles_by_action = {Action.VIEW: ALL_ROLES}
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("division")
+        verbose_name_plural = _("divisions")
+
+    def __str__(self):
+        return self.full_name
+
+    @staticmethod
+    def full_name_for(names):
+        """湖北省 武汉市 江汉区; the pseudo-prefecture 市辖区 of a municipality is left out."""
+        return " ".join(name for name in names if name not in ("市辖区", "县"))
+
+
+class RiskArea(ChangeLoggedMixin, models.Model):
+    """A risk area (中高风险地区) in force from one date to another; arrivals from it are key persons."""
+
+    class Level(models.IntegerChoices):
+        MEDIUM = 1, _("medium risk")
+        HIGH = 2, _("high risk")
+
+    division = models.ForeignKey(Division, verbose_name=_("division"), on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField(_("risk level"), choices=Level.choices, default=Level.HIGH)
+    valid_from = models.DateField(_("in force from"))
+    valid_until = models.DateField(
+        _("in force until"), null=True, blank=True, help_text=_("Empty: until further notice.")
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_lookup = None
+    roles_by_action = {
+        Action.VIEW: ALL_ROLES,
+        Action.ADD: {Role.COMMANDER},
+        Action.CHANGE: {Role.COMMANDER},
+        Action.DELETE: {Role.COMMANDER},
+    }
+
+    class Meta:
+        ordering = ["-valid_from", "division__code"]
+        verbose_name = _("risk area")
+        verbose_name_plural = _("risk areas")
+
+    def __str__(self):
+        return f"{self.division} ({self.get_level_display()})"
+
+    def clean(self):
+        if self.valid_until and self.valid_from and self.valid_until < self.valid_from:
+            raise ValidationError({"valid_until": _("The end date comes before the start date.")})

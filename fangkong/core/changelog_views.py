@@ -20,13 +20,14 @@ class ChangeLogFilterSet(BaseFilterSet):
         queryset=ContentType.objects.filter(app_label__in=["areas", "accounts", "people", "health", "reports"]),
     )
     request_id = django_filters.CharFilter(label=_("Request id"))
+    object_id = django_filters.CharFilter(label=_("Record id"))
     within = django_filters.CharFilter(label=_("Within (area code)"), method="filter_within")
     since = django_filters.DateFilter(label=_("From"), field_name="time", lookup_expr="date__gte")
     until = django_filters.DateFilter(label=_("Until"), field_name="time", lookup_expr="date__lte")
 
     class Meta:
         model = ChangeLogEntry
-        fields = ["q", "user", "kind", "source", "content_type", "request_id", "within", "since", "until"]
+        fields = ["q", "user", "kind", "source", "content_type", "request_id", "object_id", "within", "since", "until"]
 
     def filter_within(self, queryset, name, value):
         from fangkong.areas.models import Area

@@ -6,10 +6,39 @@ import tempfile
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
+from django_tables2 import utils as tables2_utils
 from openpyxl import Workbook
 
 CHUNK = 2000
 FORMATS = ("csv", "xlsx")
+
+
+def _remember_signatures():
+    """django-tables2 inspects a render/value method's signature for every cell it renders: most of an
+    export's time (docs/benchmarks.md, "The register at city scale"). A function's signature never
+    changes, so read it once per function."""
+    uncached = tables2_utils.signature
+    if getattr(uncached, "remembered", False):
+        return
+    known = {}
+
+    def signature(fn):
+        key = (getattr(fn, "__func__", fn), hasattr(fn, "__self__"))
+        try:
+            return known[key]
+        except TypeError:  # not hashable: not remembered
+            return uncached(fn)
+        except KeyError:
+            result = uncached(fn)
+        if len(known) < 10_000:
+            known[key] = result
+        return result
+
+    signature.remembered = True
+    tables2_utils.signature = signature
+
+
+_remember_signatures()
 
 
 def export_columns(table_class):

@@ -11,14 +11,25 @@ from . import scope
 from .roles import DEFAULT_ROLES_BY_ACTION, MANAGERS, Action
 
 
-class PathField(models.CharField):
-    """A materialised area path, compared in byte order ("C" collation on PostgreSQL)."""
+class ByteOrderCharField(models.CharField):
+    """Text compared in byte order ("C" collation on PostgreSQL, SQLite's default), so that a prefix
+    search is an index range scan on both databases (see ``prefix_q``)."""
 
     def db_parameters(self, connection):
         params = super().db_parameters(connection)
         if connection.vendor == "postgresql":
             params["collation"] = "C"
         return params
+
+
+class PathField(ByteOrderCharField):
+    """A materialised area path."""
+
+
+def prefix_q(lookup, prefix):
+    """Values starting with ``prefix``, as a range [prefix, prefix with its last character raised)."""
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return models.Q(**{f"{lookup}__gte": prefix, f"{lookup}__lt": upper})
 
 
 class RestrictedQuerySet(models.QuerySet):

@@ -30,6 +30,12 @@ def outermost(paths):
     return kept
 
 
+def has_role(user, roles, path):
+    """Whether the user holds one of the roles over the area path."""
+    paths = scope_paths(user, roles)
+    return paths is None or any(is_within(path, scope) for scope in paths)
+
+
 def scope_paths(user, roles):
     """The outermost area paths where the user holds one of the roles; None means no limit."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -46,6 +52,8 @@ def restrict(queryset, user, action):
         return queryset
     if not paths:
         return queryset.none()
+    if model.scope_lookup is None:
+        return queryset  # reference data, the same everywhere: the role is all it takes
     condition = reduce(or_, (subtree_q(model.scope_lookup, path) for path in paths))
     if model.scope_spans_many:
         # The lookup crosses a to-many relation: filter by key so rows are not repeated.
@@ -58,6 +66,6 @@ def can(user, action, model, path=None):
     paths = scope_paths(user, model.roles_by_action.get(action, ()))
     if paths is None:
         return True
-    if path is None:
+    if path is None or model.scope_lookup is None:
         return bool(paths)
     return any(is_within(path, scope) for scope in paths)

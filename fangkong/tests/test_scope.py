@@ -10,8 +10,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from fangkong.accounts.tests.scope_cases import CASES as ACCOUNT_CASES
 from fangkong.areas.tests.scope_cases import CASES as AREA_CASES
 from fangkong.core.tests.scope_cases import CASES as CORE_CASES
+from fangkong.people.tests.scope_cases import CASES as PEOPLE_CASES
 
-CASES = [*AREA_CASES, *ACCOUNT_CASES, *CORE_CASES]
+CASES = [*AREA_CASES, *ACCOUNT_CASES, *CORE_CASES, *PEOPLE_CASES]
 USERS = [
     "city_commander",
     "county_officer",

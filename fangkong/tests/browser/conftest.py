@@ -5,6 +5,7 @@ The fixtures are named ``chromium`` and ``tab`` rather than pytest-playwright's 
 parametrisation.
 """
 
+import importlib
 import os
 import re
 from pathlib import Path
@@ -87,7 +88,20 @@ def tab(chromium, viewport, live_server):
 
 @pytest.fixture
 def tree(transactional_db):
+    reload_reference_data()
     return make_tree()
+
+
+def reload_reference_data():
+    """The national divisions and built-in key-person categories are loaded by migrations, and every
+    transactional test (each browser test) ends by emptying all tables: load them again."""
+    from django.apps import apps
+
+    for module in (
+        "fangkong.areas.migrations.0003_load_national_divisions",
+        "fangkong.people.migrations.0002_builtin_tags",
+    ):
+        importlib.import_module(module).load(apps, None)
 
 
 @pytest.fixture

@@ -1,0 +1,209 @@
+"""Arrivals endpoints: /api/arrivals/, /api/divisions/ (the national list, read-only), /api/risk-areas/."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from fangkong.areas.models import Division, RiskArea
+from fangkong.core.api import ScopedViewSet
+from fangkong.core.crypto import mask_phone
+from fangkong.core.validators import normalise_phone
+
+from .. import services
+from ..filters import ArrivalFilterSet, DivisionFilterSet, RiskAreaFilterSet
+from ..forms import areas_for_arrivals
+from ..models import Arrival, Person
+
+
+def django_errors(error):
+    return error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+
+
+class DivisionCodeField(serializers.SlugRelatedField):
+    """A division by its code; only the given levels are accepted."""
+
+    def __init__(self, levels=(Division.Level.COUNTY,), **kwargs):
+        self.levels = tuple(levels)
+        super().__init__(slug_field="code", queryset=Division.objects.all(), **kwargs)
+
+    def to_internal_value(self, data):
+        try:
+            division = Division.objects.get(code=str(data).strip())
+        except Division.DoesNotExist:
+            raise serializers.ValidationError(
+                _("No place with code %(code)s in the national division list.") % {"code": data}
+            ) from None
+        if division.level not in self.levels:
+            raise serializers.ValidationError(
+                _("%(name)s is a %(level)s: pick a county or district in it.")
+                % {"name": division.full_name, "level": division.get_level_display()}
+            )
+        return division
+
+
+class ArrivalAreaField(serializers.SlugRelatedField):
+    def get_queryset(self):
+        return areas_for_arrivals(self.context["request"].user)
+
+
+class ArrivalPersonField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return Person.objects.restrict(self.context["request"].user)
+
+
+class ArrivalSerializer(serializers.ModelSerializer):
+    person = ArrivalPersonField(
+        required=False, help_text="A registered person's id; or give name and id_number to find or register them."
+    )
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    name = serializers.CharField(write_only=True, required=False, max_length=50)
+    id_number = serializers.CharField(
+        required=False, max_length=30, help_text="Write the full number; read back masked (6110**********123X)."
+    )
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=30, help_text="Read back masked.")
+    origin = DivisionCodeField(help_text="6-digit county code of the national division list.")
+    origin_name = serializers.CharField(source="origin.full_name", read_only=True)
+    area = ArrivalAreaField(slug_field="code", required=False, help_text="Code of a grid or village.")
+    risk = serializers.BooleanField(read_only=True)
+    risk_area = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Arrival
+        fields = [
+            "id",
+            "person",
+            "person_name",
+            "name",
+            "id_number",
+            "phone",
+            "kind",
+            "origin",
+            "origin_name",
+            "route",
+            "arrived_on",
+            "transport",
+            "trip_number",
+            "reason",
+            "area",
+            "address",
+            "fever",
+            "symptoms",
+            "contact_with_cases",
+            "risk",
+            "risk_area",
+        ]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["id_number"] = instance.person.id_number_masked
+        data["phone"] = mask_phone(instance.person.phone)
+        return data
+
+    def validate_phone(self, value):
+        value = (value or "").strip()
+        try:
+            return normalise_phone(value) if value else ""
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
+
+    def validate_arrived_on(self, value):
+        today = timezone.localdate()
+        if value > today:
+            raise serializers.ValidationError(
+                _("The arrival date %(date)s is in the future: today is %(today)s.")
+                % {"date": value.isoformat(), "today": today.isoformat()}
+            )
+        return value
+
+    def validate(self, data):
+        if data.get("person") is None and not (data.get("name") and data.get("id_number")):
+            raise serializers.ValidationError(
+                {"person": [_("Give a registered person's id, or their name and ID number.")]}
+            )
+        if data.get("person") is None and "area" not in data:
+            raise serializers.ValidationError({"area": [_("The grid or village where the person stays is required.")]})
+        return data
+
+    def create(self, validated_data):
+        user = self.context["request"].user
+        name = validated_data.pop("name", "")
+        number = validated_data.pop("id_number", "")
+        phone = validated_data.pop("phone", "")
+        person = validated_data.pop("person", None)
+        arrival = Arrival(**validated_data)
+        try:
+            if person is not None:
+                arrival.person = person
+                return services.register_arrival(arrival, user)
+            return services.register_arrival_of(user, arrival, name.strip(), number, phone).arrival
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(django_errors(error)) from error
+
+
+class ArrivalViewSet(ScopedViewSet):
+    """Arrivals in your area; ID numbers and phones masked. Filters: area (code, subtree), origin (code
+    prefix: province, prefecture or county), risk (true/false), arrived_after, arrived_before, kind, q.
+    POST registers one: the person by id, or found or registered by name and id_number; an origin in a
+    risk area in force on the arrival date flags the person at once."""
+
+    queryset = Arrival.objects.select_related("person", "origin", "area")
+    serializer_class = ArrivalSerializer
+    filterset_class = ArrivalFilterSet
+    http_method_names = ["get", "post", "head", "options"]
+
+
+class DivisionSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Division
+        fields = ["code", "name", "full_name", "level", "parent"]
+
+
+class DivisionViewSet(ScopedViewSet):
+    """The national division list to county, by code. Filters: q (name, initials, code prefix), level."""
+
+    queryset = Division.objects.select_related("parent")
+    serializer_class = DivisionSerializer
+    filterset_class = DivisionFilterSet
+    lookup_field = "code"
+    http_method_names = ["get", "head", "options"]
+
+
+class RiskAreaSerializer(serializers.ModelSerializer):
+    division = DivisionCodeField(levels=Division.Level.values, help_text="Province, prefecture or county code.")
+    division_name = serializers.CharField(source="division.full_name", read_only=True)
+
+    class Meta:
+        model = RiskArea
+        fields = ["id", "division", "division_name", "level", "valid_from", "valid_until", "note"]
+
+    def validate(self, data):
+        instance = RiskArea(**{**self._current(), **data})
+        try:
+            instance.clean()
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(django_errors(error)) from error
+        return data
+
+    def _current(self):
+        if self.instance is None:
+            return {}
+        return {field: getattr(self.instance, field) for field in ("division", "level", "valid_from", "valid_until")}
+
+
+class RiskAreaViewSet(ScopedViewSet):
+    """Risk areas with their validity dates; everyone reads, commanders write. Filters: q, in_force_on, level."""
+
+    queryset = RiskArea.objects.select_related("division")
+    serializer_class = RiskAreaSerializer
+    filterset_class = RiskAreaFilterSet
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+
+def register(router):
+    """Add this topic's viewsets to the API router."""
+    router.register("arrivals", ArrivalViewSet, basename="arrival")
+    router.register("divisions", DivisionViewSet, basename="division")
+    router.register("risk-areas", RiskAreaViewSet, basename="riskarea")

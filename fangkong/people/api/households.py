@@ -1,0 +1,107 @@
+"""households endpoints: /api/households/, scoped and masked like the web pages."""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from fangkong.areas.models import Area
+from fangkong.core.api import ScopedViewSet
+from fangkong.core.crypto import mask_phone
+from fangkong.core.roles import Action
+from fangkong.core.validators import normalise_phone
+
+from .. import services
+from ..filters import HouseholdFilterSet
+from ..forms import household_areas
+from ..models import Household
+
+
+class HouseholdSerializer(serializers.ModelSerializer):
+    area = serializers.SlugRelatedField(
+        slug_field="code", queryset=Area.objects.all(), help_text="Code of the grid or village"
+    )
+    responsible = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.all(), allow_null=True, required=False
+    )
+    members = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    version = serializers.IntegerField(
+        required=False,
+        help_text="The version the client read; an update based on an older one is refused (400, version).",
+    )
+
+    class Meta:
+        model = Household
+        fields = ["id", "address", "area", "phone", "responsible", "note", "members", "version"]
+        read_only_fields = ["id", "members"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        view = self.context.get("view")
+        if getattr(view, "action", None) == "list":
+            data["phone"] = mask_phone(instance.phone)
+        return data
+
+    @property
+    def user(self):
+        return self.context["request"].user
+
+    def validate_area(self, area):
+        action = Action.CHANGE if self.instance is not None else Action.ADD
+        if not household_areas(self.user, action).filter(pk=area.pk).exists():
+            raise serializers.ValidationError(
+                _("No village or grid with code %(code)s in your area.") % {"code": area.code}
+            )
+        return area
+
+    def validate_responsible(self, responsible):
+        if (
+            responsible is not None
+            and not services.responsible_candidates(self.user).filter(pk=responsible.pk).exists()
+        ):
+            raise serializers.ValidationError(_("No such person in your area."))
+        return responsible
+
+    def validate_phone(self, phone):
+        phone = (phone or "").strip()
+        if not phone:
+            return ""
+        try:
+            return normalise_phone(phone)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
+
+    def create(self, validated_data):
+        validated_data.pop("version", None)
+        return services.save_household(Household(**validated_data))
+
+    def update(self, instance, validated_data):
+        expected = validated_data.pop("version", None)
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        try:
+            return services.save_household(instance, expected)
+        except services.ConcurrentEdit as error:
+            raise serializers.ValidationError({"version": error.messages}) from error
+
+
+class HouseholdApiFilterSet(HouseholdFilterSet):
+    class Meta(HouseholdFilterSet.Meta):
+        fields = ["area", "responsible", "q"]
+
+
+class HouseholdViewSet(ScopedViewSet):
+    """Households: filters ``area`` (code, its subtree), ``responsible`` (user id or ``none``), ``q`` (address).
+
+    Phones are masked in lists and shown in full on one household. ``version`` guards updates.
+    """
+
+    queryset = Household.objects.select_related("area", "responsible").prefetch_related("members").order_by("pk")
+    serializer_class = HouseholdSerializer
+    filterset_class = HouseholdApiFilterSet
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+
+def register(router):
+    """Add this topic's viewsets to the API router."""
+    router.register("households", HouseholdViewSet, basename="household")

@@ -1,0 +1,237 @@
+"""Persons endpoints: /api/people/ (masked ID numbers and phones; reveal is logged) and /api/tags/."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.shortcuts import get_object_or_404
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from fangkong.core.api import ScopedViewSet
+from fangkong.core.crypto import mask_phone
+from fangkong.core.roles import Action, Role
+from fangkong.core.validators import id_number_facts, normalise_id_number, normalise_phone
+
+from .. import services
+from ..filters import PersonFilterSet
+from ..forms import area_full_name, areas_for_people, colleagues, village_path
+from ..models import Household, KeyPersonTag, Person
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+class ScopedAreaField(serializers.SlugRelatedField):
+    """A grid or village by code, among those where the user may register people."""
+
+    def get_queryset(self):
+        return areas_for_people(self.context["request"].user)
+
+
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    def __init__(self, choices, **kwargs):
+        self.choices_for = choices
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.choices_for(self.context["request"].user)
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    id_number = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=30,
+        help_text="Write the full number; read back masked (6110**********123X).",
+    )
+    area = ScopedAreaField(slug_field="code", help_text="Code of a grid or village.")
+    household = ScopedPrimaryKeyField(
+        lambda user: Household.objects.restrict(user, Action.VIEW), required=False, allow_null=True
+    )
+    tags = serializers.SlugRelatedField(
+        slug_field="code", many=True, required=False, queryset=KeyPersonTag.objects.all()
+    )
+    responsible = ScopedPrimaryKeyField(colleagues, required=False, allow_null=True)
+    doctor = ScopedPrimaryKeyField(lambda user: colleagues(user, Role.DOCTOR), required=False, allow_null=True)
+    status_colour = serializers.CharField(read_only=True)
+    version = serializers.IntegerField(
+        required=False, help_text="Send back the version you read: a stale one is refused (409)."
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "name",
+            "id_number",
+            "sex",
+            "birth_date",
+            "phone",
+            "household",
+            "area",
+            "residency",
+            "address",
+            "tags",
+            "responsible",
+            "doctor",
+            "status_colour",
+            "version",
+        ]
+        extra_kwargs = {"sex": {"required": False}}
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["id_number"] = instance.id_number_masked
+        if self.context.get("masked_phone"):
+            data["phone"] = mask_phone(instance.phone)
+        return data
+
+    def validate_id_number(self, value):
+        value = (value or "").strip()
+        if not value:
+            return ""
+        try:
+            number = normalise_id_number(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
+        existing = services.find_by_id_number(number, self.context["request"].user)
+        if existing is not None and existing.person.pk != getattr(self.instance, "pk", None):
+            where = area_full_name(existing.person.area)
+            if existing.visible:
+                raise serializers.ValidationError(
+                    _("This ID number is already registered: person %(id)s, %(name)s in %(area)s.")
+                    % {"id": existing.person.pk, "name": existing.person.name, "area": where}
+                )
+            raise serializers.ValidationError(
+                _("This person is registered in %(area)s. Ask that area to move them into yours.") % {"area": where}
+            )
+        return number
+
+    def validate_phone(self, value):
+        value = (value or "").strip()
+        if not value:
+            return ""
+        try:
+            return normalise_phone(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
+
+    def validate(self, data):
+        number = data.get("id_number")
+        if number:
+            sex, born = id_number_facts(number)
+            if data.get("sex") in (None, "", Person.Sex.UNKNOWN):
+                data["sex"] = sex
+            elif data["sex"] != sex:
+                raise serializers.ValidationError(
+                    {"sex": [_("The ID number says %(sex)s.") % {"sex": Person.Sex(sex).label}]}
+                )
+            if not data.get("birth_date"):
+                data["birth_date"] = born
+            elif data["birth_date"] != born:
+                raise serializers.ValidationError(
+                    {"birth_date": [_("The ID number says %(date)s.") % {"date": born.isoformat()}]}
+                )
+        area = data.get("area", getattr(self.instance, "area", None))
+        household = data.get("household")
+        if area and household and village_path(area.path) != village_path(household.area_path):
+            raise serializers.ValidationError(
+                {"household": [_("This household is in another village than the person's area.")]}
+            )
+        return data
+
+    def save_person(self, person, data):
+        tags = data.pop("tags", None)
+        expected = data.pop("version", None)
+        number = data.pop("id_number", "")
+        for field, value in data.items():
+            setattr(person, field, value)
+        if number:
+            person.id_number = number
+        try:
+            return services.save_person(person, expected_version=expected if person.pk else None, tags=tags)
+        except services.ConcurrentEdit as error:
+            raise Conflict({"version": error.messages}) from error
+        except IntegrityError as error:
+            raise serializers.ValidationError(
+                {"id_number": [_("This ID number was registered a moment ago by someone else.")]}
+            ) from error
+
+    def create(self, validated_data):
+        return self.save_person(Person(), validated_data)
+
+    def update(self, instance, validated_data):
+        return self.save_person(instance, validated_data)
+
+
+class PersonViewSet(ScopedViewSet):
+    """People in your area. ID numbers are masked (POST .../reveal/ shows one, logged); phones are
+    masked in lists. Filters: q (name, pinyin, initials, last 4 or all of the ID number, phone),
+    area (code, subtree), tag (code), id_number (exact), residency, no_responsible."""
+
+    queryset = Person.objects.select_related("area").prefetch_related("tags")
+    serializer_class = PersonSerializer
+    filterset_class = PersonFilterSet
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    exact_count = False  # looks one row ahead instead of counting 2 million rows (core.pagination)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["masked_phone"] = self.action == "list"
+        return context
+
+    @extend_schema(
+        request=None,
+        responses=inline_serializer(
+            "IdNumberReveal",
+            {
+                "id_number": serializers.CharField(required=False),
+                "may_reveal": serializers.BooleanField(required=False),
+            },
+        ),
+    )
+    @action(detail=True, methods=["get", "post"])
+    def reveal(self, request, pk=None):
+        """GET says whether you may reveal this person's ID number; POST reveals it (logged)."""
+        person = get_object_or_404(self.get_queryset(), pk=pk)  # out of scope: 404
+        if not person.can_reveal(request.user):
+            raise exceptions.PermissionDenied(_("Your role may not see full ID numbers."))
+        if request.method != "POST":
+            return Response({"may_reveal": True})
+        if not person.id_number_encrypted:
+            return Response({"id_number": ""})
+        try:
+            number = services.reveal_id_number(person, request.user)
+        except DjangoValidationError as error:
+            raise exceptions.PermissionDenied(" ".join(error.messages)) from error
+        response = Response({"id_number": number})
+        add_never_cache_headers(response)
+        return response
+
+
+class KeyPersonTagSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = KeyPersonTag
+        fields = ["code", "name", "name_en", "builtin"]
+
+
+class KeyPersonTagViewSet(ScopedViewSet):
+    """Key-person categories (read only here; commanders edit them in the web UI)."""
+
+    queryset = KeyPersonTag.objects.all()
+    serializer_class = KeyPersonTagSerializer
+    lookup_field = "code"
+    http_method_names = ["get", "head", "options"]
+    pagination_class = None
+    filter_backends = []
+
+
+def register(router):
+    """Add this topic's viewsets to the API router."""
+    router.register("people", PersonViewSet, basename="person")
+    router.register("tags", KeyPersonTagViewSet, basename="tag")

@@ -1,0 +1,566 @@
+"""Writes to the register: one transaction each, change-logged, deduplicated by ID number."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.areas.models import RiskArea
+from fangkong.core import changelog, crypto, scope
+from fangkong.core.context import current
+from fangkong.core.models import ChangeLogEntry, snapshot
+from fangkong.core.roles import MANAGERS, Action
+from fangkong.core.validators import id_number_facts, normalise_id_number
+
+from .models import Household, IdNumberReveal, KeyPersonTag, MoveRequest, Person
+
+
+@dataclass
+class Existing:
+    """A person with this ID number is registered already; ``visible`` says whether in the user's scope."""
+
+    person: Person
+    visible: bool
+
+
+def find_by_id_number(number, user):
+    person = Person.objects.filter(id_number_hash=crypto.lookup_hash(number)).select_related("area").first()
+    if person is None:
+        return None
+    return Existing(person, Person.objects.restrict(user).filter(pk=person.pk).exists())
+
+
+def add_tags(person, *codes):
+    """Flag a person with key-person categories, logging the change like any field."""
+    tags = list(KeyPersonTag.objects.filter(code__in=codes).exclude(person=person))
+    if tags:
+        before = tag_codes(person)
+        person.tags.add(*tags)
+        _log_tags(person, before)
+
+
+def set_tags(person, tags):
+    before = tag_codes(person)
+    person.tags.set(tags)
+    _log_tags(person, before)
+
+
+def tag_codes(person):
+    return sorted(person.tags.values_list("code", flat=True))
+
+
+def _log_tags(person, before):
+    after = tag_codes(person)
+    if before != after:
+        entry = changelog.record(person, ChangeLogEntry.Kind.UPDATE, before={**snapshot(person), "tags": before})
+        if entry is not None:
+            entry.after = {**entry.after, "tags": after}
+            entry.save(update_fields=["after"])
+
+
+def risk_area_for(division, on_date):
+    """The risk area in force on the date that the division lies in (itself, its prefecture or province)."""
+    codes = {division.code, division.code[:4], division.code[:2]}
+    return (
+        RiskArea.objects.filter(division__code__in=codes, valid_from__lte=on_date)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on_date))
+        .order_by("-level", "valid_from")
+        .first()
+    )
+
+
+@transaction.atomic
+def register_arrival(arrival, user):
+    """Save an arrival; an origin in a risk area in force on the arrival date flags the person at once."""
+    arrival.area = arrival.area if arrival.area_id else arrival.person.area
+    arrival.risk_area = risk_area_for(arrival.origin, arrival.arrived_on)
+    if arrival.registered_by_id is None and getattr(user, "is_authenticated", False):
+        arrival.registered_by = user
+    arrival.save()
+    flags = []
+    if arrival.risk:
+        flags.append(KeyPersonTag.FROM_RISK_AREA)
+    if arrival.contact_with_cases:
+        flags.append(KeyPersonTag.CLOSE_CONTACT)
+    if arrival.fever:
+        flags.append(KeyPersonTag.FEVER)
+    add_tags(arrival.person, *flags)
+    return arrival
+
+
+def reveal_id_number(person, user):
+    """The full ID number, for roles that may see it; every reveal is logged."""
+    if not Person.objects.restrict(user, Action.VIEW).filter(pk=person.pk).exists():
+        raise ValidationError(_("This person is not in your area."))
+    if not person.can_reveal(user):
+        raise ValidationError(_("Your role may not see full ID numbers."))
+    IdNumberReveal.objects.create(user=user, person=person, request_id=current().request_id, area_path=person.area_path)
+    return person.id_number
+
+
+@transaction.atomic
+def request_move(person, to_area, user, reason=""):
+    if not scope.can(user, Action.ADD, Person, to_area.path):
+        raise ValidationError({"to_area": _("You can only move people into your own area.")})
+    pending = MoveRequest.objects.filter(person=person, status=MoveRequest.Status.PENDING).first()
+    if pending:
+        return pending
+    return MoveRequest.objects.create(
+        person=person, area=person.area, to_area=to_area, reason=reason, requested_by=user
+    )
+
+
+@transaction.atomic
+def decide_move(move, user, accept):
+    """The person's current area decides; accepted, the person (and their history) moves."""
+    move = MoveRequest.objects.select_for_update().get(pk=move.pk)
+    if move.status != MoveRequest.Status.PENDING:
+        raise ValidationError(_("This request was already decided."))
+    if not MoveRequest.objects.restrict(user, Action.CHANGE).filter(pk=move.pk).exists():
+        raise ValidationError(_("Only the person's current area decides."))
+    move.status = MoveRequest.Status.ACCEPTED if accept else MoveRequest.Status.DECLINED
+    move.decided_by = user
+    move.decided_at = timezone.now()
+    move.save()
+    if accept:
+        person = move.person
+        person.area = move.to_area
+        person.household = None
+        person.responsible = None
+        save_person(person)
+        # The person's history moves with them: the new area's officers follow their arrivals.
+        for arrival in person.arrivals.all():
+            arrival.area = move.to_area
+            arrival.save()
+    return move
+
+
+@transaction.atomic
+def merge_people(keep, duplicate):
+    """Fold a duplicate (registered without an ID number) into the person kept; its records follow."""
+    if keep.pk == duplicate.pk:
+        raise ValidationError(_("Choose two different people."))
+    if duplicate.id_number_hash and keep.id_number_hash and duplicate.id_number_hash != keep.id_number_hash:
+        raise ValidationError(_("These two people have different ID numbers: they are not the same person."))
+    for arrival in duplicate.arrivals.all():
+        arrival.person = keep
+        arrival.save()
+    add_tags(keep, *duplicate.tags.values_list("code", flat=True))
+    for field in ("phone", "birth_date", "household", "responsible", "doctor", "address"):
+        if not getattr(keep, field) and getattr(duplicate, field):
+            setattr(keep, field, getattr(duplicate, field))
+    if duplicate.id_number_hash and not keep.id_number_hash:
+        number = duplicate.id_number
+        duplicate.id_number = ""
+        duplicate.save()
+        keep.id_number = number
+    save_person(keep)
+    duplicate.delete()
+    return keep
+
+
+class ConcurrentEdit(ValidationError):
+    """The person was saved by someone else since the form (or API client) read it."""
+
+
+@transaction.atomic
+def save_person(person, expected_version=None, tags=None):
+    """Save a person, bumping ``version`` in the database (an F() increment, so two saves never
+    both pass); with ``expected_version`` the save is refused if the record changed meanwhile."""
+    if person.pk is not None and not person._state.adding:
+        rows = Person.objects.filter(pk=person.pk)
+        if expected_version is not None:
+            rows = rows.filter(version=expected_version)
+        if not rows.update(version=F("version") + 1):
+            raise ConcurrentEdit(
+                _(
+                    "Someone else changed this person since you opened the form. Your changes were not saved: "
+                    "open the person again to see theirs, then make yours."
+                ),
+                code="stale_version",
+            )
+        person.version = Person.objects.filter(pk=person.pk).values_list("version", flat=True).get()
+    person.save()
+    if tags is not None:
+        set_tags(person, tags)
+    return person
+
+
+# --- households and responsibility (包组联户) ---------------------------------------------------
+
+# Who assigns responsible cadres and doctors in bulk: officers and commanders, not grid workers.
+ASSIGN_ROLES = MANAGERS
+
+
+@transaction.atomic
+def save_household(household, expected_version=None):
+    """Save a household, bumping ``version`` in the database; with ``expected_version`` the save is
+    refused (ConcurrentEdit) if someone else saved it since the form or API client read it."""
+    if household.pk is not None and not household._state.adding:
+        rows = Household.objects.filter(pk=household.pk)
+        if expected_version is not None:
+            rows = rows.filter(version=expected_version)
+        if not rows.update(version=F("version") + 1):
+            raise ConcurrentEdit(
+                _(
+                    "Someone else saved this household while you were editing it. Your input is kept below "
+                    "but was not saved: compare it with their changes, then save again."
+                ),
+                code="stale_version",
+            )
+        household.version = Household.objects.filter(pk=household.pk).values_list("version", flat=True).get()
+    household.save()
+    return household
+
+
+def area_label(area):
+    """An area named with its town and village, so a message says where exactly: 竹林关镇 竹林关村 第一网格."""
+    names = [a.short_name or a.name for a in area.ancestors() if a.level in ("town", "village")]
+    return " ".join([*names, str(area)])
+
+
+@transaction.atomic
+def add_member(household, user, name, id_number="", sex="", birth_date=None, phone=""):
+    """Register a person into a household, or link the one already registered with this ID number.
+
+    Returns (person, created). An ID number registered outside the user's scope is refused with
+    the area it is registered in (the user may request a move); nothing is created then.
+    """
+    if not scope.can(user, Action.ADD, Person, household.area_path):
+        raise ValidationError(_("You may not register people in this area."))
+    if id_number:
+        id_number = normalise_id_number(id_number)  # ValidationError says what is wrong
+        existing = find_by_id_number(id_number, user)
+        if existing is not None:
+            person = existing.person
+            if not existing.visible:
+                raise ValidationError(
+                    {
+                        "id_number": _(
+                            "A person with this ID number is already registered in %(area)s, outside your area. "
+                            "To have them moved here, register them with this ID number on the person form: "
+                            "it sends that area's officers a move request."
+                        )
+                        % {"area": area_label(person.area)}
+                    }
+                )
+            if not Person.objects.restrict(user, Action.CHANGE).filter(pk=person.pk).exists():
+                raise ValidationError({"id_number": _("This person is registered already; you may not change them.")})
+            if person.household_id == household.pk:
+                return person, False
+            person.household = household
+            person.area = household.area
+            save_person(person)
+            return person, False
+    person = Person(area=household.area, household=household, name=name, phone=phone)
+    if id_number:
+        person.id_number = id_number
+        person.sex, person.birth_date = id_number_facts(id_number)
+    else:
+        person.sex = sex or Person.Sex.UNKNOWN
+        person.birth_date = birth_date
+    person.save()
+    return person, True
+
+
+def _assign(rows, values):
+    """Set ``values`` on the rows that differ, in one bulk update, one change-log entry each."""
+    rows = list(rows)
+    changed = [
+        row
+        for row in rows
+        if any(getattr(row, f"{name}_id") != getattr(value, "pk", value) for name, value in values.items())
+    ]
+    if not changed:
+        return 0
+    befores = {row.pk: snapshot(row) for row in changed}
+    now = timezone.now()
+    for row in changed:
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.version += 1
+        row.last_updated = now
+    model = type(changed[0])
+    model.objects.bulk_update(changed, [*values, "version", "last_updated"], batch_size=1000)
+    changelog.record_many(changed, ChangeLogEntry.Kind.UPDATE, befores)
+    return len(changed)
+
+
+@transaction.atomic
+def assign_households(households, responsible):
+    """One responsible cadre for every household of the queryset (already restricted by the caller).
+
+    The bulk path: rows are locked, updated with one statement per 1,000 and change-logged with
+    their before-snapshots in one insert. Returns how many households changed.
+    """
+    return _assign(households.select_for_update().order_by("pk"), {"responsible": responsible})
+
+
+@transaction.atomic
+def assign_key_persons(persons, responsible=None, doctor=None):
+    """A responsible cadre and/or a village doctor for every person of the queryset; None leaves it."""
+    values = {name: user for name, user in (("responsible", responsible), ("doctor", doctor)) if user is not None}
+    if not values:
+        return 0
+    return _assign(persons.select_for_update().order_by("pk"), values)
+
+
+# --- screening rounds and visits ------------------------------------------------------------------
+
+
+def check_round(area, deadline, today=None):
+    """A round covers a town or a village, and its deadline is not in the past."""
+    from fangkong.areas.models import Area
+
+    errors = {}
+    if area.level not in (Area.Level.TOWN, Area.Level.VILLAGE):
+        errors["area"] = _("A screening round covers a town or a village.")
+    if deadline < (today or timezone.localdate()):
+        errors["deadline"] = _("The deadline cannot be in the past.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def open_round(user, area, title, deadline):
+    """Open a round; the same submission sent twice (a retry) returns the round it opened: (round, created)."""
+    from .models import ScreeningRound
+
+    check_round(area, deadline)
+    if not scope.can(user, Action.ADD, ScreeningRound, area.path):
+        raise ValidationError({"area": _("You can only open rounds in your own area.")})
+    same = ScreeningRound.objects.filter(
+        area=area, title=title, deadline=deadline, opened_by=user, opened_on=timezone.localdate(), closed_on=None
+    ).first()
+    if same is not None:
+        return same, False
+    screening_round = ScreeningRound(area=area, title=title, deadline=deadline, opened_by=user)
+    screening_round.save()
+    return screening_round, True
+
+
+@transaction.atomic
+def close_round(screening_round, user):
+    from .models import ScreeningRound
+
+    if not ScreeningRound.objects.restrict(user, Action.CHANGE).filter(pk=screening_round.pk).exists():
+        raise ValidationError(_("Only the officers of the round's area close it."))
+    if screening_round.closed_on is None:
+        screening_round.closed_on = timezone.localdate()
+        screening_round.save()
+    return screening_round
+
+
+@dataclass
+class ArrivalFound:
+    """Someone found on a visit who arrived from elsewhere (name, origin county, optional ID number)."""
+
+    name: str
+    origin: object  # fangkong.areas.models.Division
+    id_number: str = ""
+    arrived_on: object = None  # a date; the visit's date when unknown
+    fever: bool = False
+
+
+@transaction.atomic
+def record_visit(user, screening_round, household, values, arrivals=(), fever_members=()):
+    """Record a household's visit in a round, or update the visit already recorded (one per household
+    and round, so a retry is not counted twice). Arrivals found become persons and arrivals (flagged
+    from a risk area at once); members with fever are flagged. One transaction: (visit, created)."""
+    from django.db import IntegrityError
+
+    from .models import ScreeningVisit
+
+    if screening_round.closed_on is not None:
+        raise ValidationError(_("This round was closed on %(date)s.") % {"date": screening_round.closed_on})
+    if not scope.is_within(household.area_path, screening_round.area_path):
+        raise ValidationError({"household": _("This household is not in the round's area.")})
+    visit = ScreeningVisit.objects.select_for_update().filter(round=screening_round, household=household).first()
+    created = visit is None
+    action = Action.ADD if created else Action.CHANGE
+    if not scope.can(user, action, ScreeningVisit, household.area_path):
+        raise ValidationError({"household": _("You cannot record visits to this household.")})
+    fever_members = list(fever_members)
+    members = list(household.members.filter(pk__in=[person.pk for person in fever_members]))
+    if len(members) != len(fever_members):
+        raise ValidationError({"fever_members": _("Only members of this household can be flagged here.")})
+    values = {**values}
+    values["arrivals_found"] = values.get("arrivals_found", False) or bool(arrivals)
+    values["symptoms_found"] = values.get("symptoms_found", False) or bool(members)
+    if created:
+        visit = ScreeningVisit(round=screening_round, household=household)
+    visit.area = household.area
+    visit.visited_by = user
+    for name, value in values.items():
+        setattr(visit, name, value)
+    try:
+        with transaction.atomic():
+            visit.save()
+    except IntegrityError:
+        # Recorded by someone else at the same moment: this submission updates theirs.
+        visit.pk = ScreeningVisit.objects.get(round=screening_round, household=household).pk
+        visit._state.adding = False
+        created = False
+        visit.save()
+    for found in arrivals:
+        _arrival_found(user, household, found, visit.visited_on)
+    for person in members:
+        add_tags(person, KeyPersonTag.FEVER)
+    return visit, created
+
+
+def _arrival_found(user, household, found, visited_on):
+    from fangkong.core.validators import id_number_facts, normalise_id_number
+
+    from .models import Arrival
+
+    person = None
+    number = normalise_id_number(found.id_number) if found.id_number else ""
+    if number:
+        existing = find_by_id_number(number, user)
+        if existing is not None and not existing.visible:
+            raise ValidationError(
+                {
+                    "arrival_id_number": _(
+                        "This person is registered in another area (%(area)s): ask to move them here first."
+                    )
+                    % {"area": existing.person.area}
+                }
+            )
+        person = existing.person if existing else None
+    elif found.name:
+        # No ID number: the same name in this household is the same person (a retry, or a second visit).
+        person = household.members.filter(name=found.name, id_number_hash=None).first()
+    if person is None:
+        if not scope.can(user, Action.ADD, Person, household.area_path):
+            raise ValidationError({"arrival_name": _("You cannot register people in this household's area.")})
+        person = Person(area=household.area, household=household, name=found.name, address=household.address)
+        if number:
+            person.id_number = number
+            if len(number) == 18:
+                person.sex, person.birth_date = id_number_facts(number)
+        person.save()
+    arrived_on = found.arrived_on or visited_on
+    arrival = Arrival.objects.filter(person=person, origin=found.origin, arrived_on=arrived_on).first()
+    if arrival is None:
+        arrival = Arrival(
+            person=person,
+            origin=found.origin,
+            arrived_on=arrived_on,
+            area=household.area,
+            address=household.address,
+            fever=found.fever,
+        )
+        register_arrival(arrival, user)
+    elif found.fever:
+        add_tags(person, KeyPersonTag.FEVER)
+    return arrival
+
+
+def responsible_candidates(user, roles=None):
+    """Users the user may name as responsible: anyone holding a role (one of ``roles`` if given) in an
+    area of the user's scope, or in the village above it, so a grid worker can name a village cadre."""
+    from fangkong.accounts.models import User
+
+    users = User.objects.filter(is_active=True)
+    memberships = {}
+    if roles is not None:
+        memberships["memberships__role__in"] = roles
+    paths = scope.scope_paths(user, Household.roles_by_action[Action.VIEW])
+    if paths is None:
+        return users.filter(pk__in=User.objects.filter(memberships__isnull=False, **memberships).values("pk"))
+    if not paths:
+        return users.none()
+    condition = Q()
+    for path in paths:
+        condition |= scope.subtree_q("memberships__area__path", path)
+        codes = path.split(".")
+        if len(codes) > 4:  # inside a village: its cadres too
+            condition |= Q(memberships__area__path=".".join(codes[:4]))
+    return users.filter(pk__in=User.objects.filter(condition, **memberships).values("pk"))
+
+
+# --- arrivals (返乡/来商人员) and risk areas ---------------------------------------------------------
+
+
+@dataclass
+class ArrivalRegistered:
+    """The outcome of registering an arrival: the arrival and whether its person or itself are new."""
+
+    arrival: object
+    person_created: bool
+    arrival_created: bool
+
+
+@transaction.atomic
+def register_arrival_of(user, arrival, name, id_number, phone=""):
+    """Register an arrival from the arrival register's fields: the person is found by ID number (never
+    duplicated) or created in the arrival's area, then ``register_arrival`` flags them at once if the
+    origin is a risk area in force on the arrival date. The same person, origin and date again is the
+    same arrival (a retried submission is not counted twice)."""
+    from django.db import IntegrityError
+
+    from .models import Arrival
+
+    number = normalise_id_number(id_number)
+    existing = find_by_id_number(number, user)
+    person_created = False
+    if existing is not None:
+        person = existing.person
+        if not existing.visible:
+            raise ValidationError(
+                {
+                    "id_number": _(
+                        "A person with this ID number is already registered in %(area)s, outside your area. "
+                        "Ask that area's officer to move them, or request a move from the person's page."
+                    )
+                    % {"area": area_label(person.area)}
+                }
+            )
+        if name and person.name != name:
+            raise ValidationError(
+                {
+                    "name": _("This ID number is registered to %(registered)s, not %(given)s: check both.")
+                    % {"registered": person.name, "given": name}
+                }
+            )
+        if phone and not person.phone:
+            person.phone = phone
+            save_person(person)
+    else:
+        if not scope.can(user, Action.ADD, Person, arrival.area.path):
+            raise ValidationError({"area": _("You cannot register people in this area.")})
+        person = Person(area=arrival.area, name=name, phone=phone, address=arrival.address)
+        person.id_number = number
+        person.sex, person.birth_date = id_number_facts(number)
+        if arrival.kind == Arrival.Kind.FLOATING:
+            person.residency = Person.Residency.FLOATING
+        try:
+            with transaction.atomic():
+                person.save()
+        except IntegrityError:
+            # Registered by someone else at the same moment: register the arrival of that person.
+            return register_arrival_of(user, arrival, name, number, phone)
+        person_created = True
+    same = Arrival.objects.filter(person=person, origin=arrival.origin, arrived_on=arrival.arrived_on).first()
+    if same is not None:
+        return ArrivalRegistered(same, person_created, False)
+    arrival.person = person
+    return ArrivalRegistered(register_arrival(arrival, user), person_created, True)
+
+
+@transaction.atomic
+def end_risk_area(risk_area, on_date=None):
+    """A risk area is no longer one from today (or the given date) on: arrivals after it are not flagged."""
+    on_date = on_date or timezone.localdate()
+    if risk_area.valid_from > on_date:
+        raise ValidationError(
+            _("This risk area only starts on %(date)s: change its dates instead.") % {"date": risk_area.valid_from}
+        )
+    if risk_area.valid_until is None or risk_area.valid_until > on_date:
+        risk_area.valid_until = on_date
+        risk_area.save()
+    return risk_area

@@ -1,0 +1,128 @@
+"""Risk areas: national reference data with validity dates; everyone reads, only commanders edit."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+from rest_framework.test import APIClient
+
+from fangkong.accounts.models import User
+from fangkong.areas.models import Division, RiskArea
+from fangkong.core.models import ChangeLogEntry
+from fangkong.people.services import risk_area_for
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def api():
+    client = APIClient()
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+def as_api(api, user):
+    api.force_authenticate(User.objects.get(pk=user.pk))
+    return api
+
+
+def wuhan(**extra):
+    return RiskArea.objects.create(
+        division=Division.objects.get(code="4201"), valid_from=datetime.date(2020, 1, 23), **extra
+    )
+
+
+def test_a_commander_adds_a_risk_area_with_the_division_picker(client, tree, people):
+    client.force_login(people.city_commander)
+    page = client.get(reverse("people:riskarea-add"))
+    assert 'data-levels="province,prefecture,county"' in page.content.decode()
+    data = {"division": "4201", "level": RiskArea.Level.HIGH, "valid_from": "2020-01-23", "valid_until": "", "note": ""}
+    response = client.post(reverse("people:riskarea-add"), data)
+    assert response.status_code == 302 and response["Location"] == reverse("people:riskarea-list")
+    risk_area = RiskArea.objects.get()
+    assert risk_area.division.code == "4201" and risk_area.valid_until is None
+    assert ChangeLogEntry.objects.filter(object_id=str(risk_area.pk), kind="create").exists()
+    # Everything inside the prefecture is covered from that date on.
+    assert risk_area_for(Division.objects.get(code="420102"), datetime.date(2020, 2, 1)) == risk_area
+    assert risk_area_for(Division.objects.get(code="420102"), datetime.date(2020, 1, 22)) is None
+    assert risk_area_for(Division.objects.get(code="610102"), datetime.date(2020, 2, 1)) is None
+
+
+def test_an_officer_may_read_but_not_edit_risk_areas(client, tree, people):
+    risk_area = wuhan()
+    client.force_login(people.village_officer)
+    page = client.get(reverse("people:riskarea-list"))
+    assert page.status_code == 200 and [row.record for row in page.context["table"].rows] == [risk_area]
+    assert reverse("people:riskarea-edit", args=[risk_area.pk]) not in page.content.decode()
+    assert client.post(reverse("people:riskarea-add"), {"division": "4201"}).status_code == 403
+    assert client.post(reverse("people:riskarea-edit", args=[risk_area.pk]), {"division": "42"}).status_code == 403
+    assert client.post(reverse("people:riskarea-end", args=[risk_area.pk])).status_code == 403
+    risk_area.refresh_from_db()
+    assert risk_area.division.code == "4201" and risk_area.valid_until is None
+
+
+def test_ending_a_risk_area_sets_its_last_day_to_today(client, tree, people):
+    risk_area = wuhan()
+    client.force_login(people.city_commander)
+    response = client.post(reverse("people:riskarea-end", args=[risk_area.pk]), follow=True)
+    risk_area.refresh_from_db()
+    assert risk_area.valid_until == TODAY
+    assert f"is a risk area until {TODAY}" in " ".join(str(m) for m in response.context["messages"])
+    tomorrow = TODAY + datetime.timedelta(1)
+    assert risk_area_for(Division.objects.get(code="420102"), tomorrow) is None
+
+
+def test_bad_dates_and_overlaps_are_refused_with_a_message(client, tree, people):
+    wuhan(valid_until=datetime.date(2020, 4, 8))
+    client.force_login(people.city_commander)
+    url = reverse("people:riskarea-add")
+    base = {"division": "4201", "level": RiskArea.Level.HIGH, "note": ""}
+    response = client.post(url, {**base, "valid_from": "2020-03-01", "valid_until": "2020-02-01"})
+    assert response.context["form"].errors["valid_until"] == ["The end date comes before the start date."]
+    response = client.post(url, {**base, "valid_from": "2020-04-01", "valid_until": ""})
+    [message] = response.context["form"].errors["valid_from"]
+    assert message.startswith("湖北省 武汉市 is already a risk area from 2020-01-23 to 2020-04-08")
+    response = client.post(url, {**base, "division": "", "division_text": "湖北", "valid_from": "2020-05-01"})
+    assert response.context["form"].errors["division"] == [
+        "No place called 湖北 in the national division list: pick one from the suggestions."
+    ]
+    assert client.post(url, {**base, "valid_from": "2020-04-09"}).status_code == 302
+    assert RiskArea.objects.count() == 2
+
+
+def test_the_risk_area_list_filters_by_date_in_force(client, tree, people):
+    past = wuhan(valid_until=datetime.date(2020, 4, 8))
+    current = RiskArea.objects.create(division=Division.objects.get(code="110105"), valid_from=TODAY)
+    client.force_login(people.grid_worker)
+    url = reverse("people:riskarea-list")
+
+    def listed(**query):
+        return [row.record for row in client.get(url, query).context["table"].rows]
+
+    assert listed(in_force_on=TODAY.isoformat()) == [current]
+    assert listed(in_force_on="2020-02-01") == [past]
+    assert listed(q="朝阳") == [current]
+
+
+def test_only_commanders_write_risk_areas_through_the_api(api, tree, people):
+    data = {"division": "4201", "level": 2, "valid_from": "2020-01-23"}
+    assert as_api(api, people.county_officer).post("/api/risk-areas/", data, format="json").status_code == 403
+    response = as_api(api, people.city_commander).post("/api/risk-areas/", data, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["division_name"] == "湖北省 武汉市"
+    pk = response.json()["id"]
+    bad = api.patch(f"/api/risk-areas/{pk}/", {"valid_until": "2020-01-01"}, format="json")
+    assert bad.status_code == 400 and "before the start date" in bad.json()["valid_until"][0]
+    assert api.patch(f"/api/risk-areas/{pk}/", {"valid_until": "2020-04-08"}, format="json").status_code == 200
+    reader = as_api(api, people.doctor)
+    assert reader.get("/api/risk-areas/", {"in_force_on": "2020-02-01"}).json()["results"][0]["id"] == pk
+    assert reader.patch(f"/api/risk-areas/{pk}/", {"note": "x"}, format="json").status_code == 403
+    assert as_api(api, people.nobody).get("/api/risk-areas/").status_code == 403

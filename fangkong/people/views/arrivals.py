@@ -1,0 +1,244 @@
+"""Arrivals (返乡/来商人员), the people who still need observation, risk areas and the division search."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F, Max
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect
+from django.urls import path, reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import DetailView
+
+from fangkong.areas.models import Area, Division, RiskArea
+from fangkong.core import scope
+from fangkong.core.roles import Action
+from fangkong.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedViewMixin
+
+from .. import services
+from ..filters import ArrivalFilterSet, DivisionFilterSet, NeedsObservationFilterSet, RiskAreaFilterSet
+from ..forms import ArrivalForm, RiskAreaForm
+from ..models import Arrival, KeyPersonTag, Person
+from ..tables import ArrivalTable, NeedsObservationTable, RiskAreaTable
+
+SEARCH_LIMIT = 20
+
+
+class ArrivalListView(ObjectListView):
+    model = Arrival
+    table_class = ArrivalTable
+    filterset_class = ArrivalFilterSet
+    template_name = "people/arrival_list.html"
+    title = gettext_lazy("Arrivals")
+    add_url = reverse_lazy("people:arrival-add")
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("person", "origin", "area__parent")
+
+
+class ArrivalView(ObjectDetailView):
+    model = Arrival
+    template_name = "people/arrival_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("person__area", "origin", "risk_area__division", "area")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=str(self.object),
+            tags=self.object.person.tags.all(),
+            area_label=services.area_label(self.object.area),
+            **kwargs,
+        )
+
+
+class ArrivalCreateView(ObjectEditView):
+    """The arrival register: the person is found by ID number or registered; a risk-area origin flags them."""
+
+    model = Arrival
+    form_class = ArrivalForm
+    template_name = "people/arrival_form.html"
+
+    def get_initial(self):
+        return {"area": self.request.GET.get("area", ""), "arrived_on": timezone.localdate()}
+
+    def form_valid(self, form):
+        try:
+            response = super().form_valid(form)
+        except ValidationError as error:  # from the register: a person outside the scope, a name mismatch
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        if response.status_code != 302:
+            return response  # refused (out of scope) and rolled back: the form is shown again
+        result, arrival = form.result, form.result.arrival
+        if not result.arrival_created:
+            messages.info(self.request, _("This arrival was registered already; nothing was added."))
+        elif not result.person_created:
+            messages.info(
+                self.request,
+                _("%(name)s was registered already: the arrival is added to their record.") % {"name": arrival.person},
+            )
+        if arrival.risk:
+            messages.warning(
+                self.request,
+                _(
+                    "%(name)s comes from a risk area (%(risk_area)s) and is now flagged as a key person: "
+                    "they are on the needs-observation list until an observation is opened."
+                )
+                % {"name": arrival.person, "risk_area": arrival.risk_area},
+            )
+        return response
+
+    def get_success_url(self):
+        return reverse("people:arrival", kwargs={"pk": self.object.pk})
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("Register an arrival"), cancel_url=reverse("people:arrival-list"), **kwargs
+        )
+
+
+class NeedsObservationView(ObjectListView):
+    """People flagged from a risk area or as close contacts who are not under observation yet, the
+    longest waiting first. The observation episode (health) tags them under_observation."""
+
+    model = Person
+    table_class = NeedsObservationTable
+    filterset_class = NeedsObservationFilterSet
+    template_name = "people/arrival_needs_observation.html"
+    paginate_by = 100
+
+    @cached_property
+    def area(self):
+        if "code" not in self.kwargs:
+            return None
+        area = Area.objects.restrict(self.request.user).filter(code=self.kwargs["code"]).first()
+        if area is None:
+            raise Http404
+        return area
+
+    def get(self, request, *args, **kwargs):
+        self.area  # noqa: B018 (an area out of scope is 404 before anything else)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        flagged = Person.objects.filter(tags__code__in=[KeyPersonTag.FROM_RISK_AREA, KeyPersonTag.CLOSE_CONTACT])
+        observed = Person.objects.filter(tags__code=KeyPersonTag.UNDER_OBSERVATION)
+        people = (
+            super()
+            .get_queryset()
+            .filter(pk__in=flagged.values("pk"))
+            .exclude(pk__in=observed.values("pk"))
+            .annotate(last_arrived_on=Max("arrivals__arrived_on"))
+            .select_related("area__parent")
+            .prefetch_related("tags")
+        )
+        if self.area is not None:
+            people = people.filter(scope.subtree_q("area_path", self.area.path))
+        return people.order_by(F("last_arrived_on").asc(nulls_last=True), "pk")
+
+    def get_table_kwargs(self):
+        return {"order_by": None}
+
+    def get_context_data(self, **kwargs):
+        title = _("Needs observation")
+        if self.area is not None:
+            title = f"{title} · {self.area}"
+        context = super().get_context_data(area=self.area, **kwargs)
+        context["title"] = title
+        return context
+
+
+class DivisionSearchView(LoginRequiredMixin, View):
+    """Up to 20 divisions matching ?q= (name, full name, initials or code prefix) as JSON; counties
+    unless ?level= names other levels (comma separated)."""
+
+    def get(self, request):
+        if not scope.can(request.user, Action.VIEW, Division):
+            raise PermissionDenied
+        levels = [level for level in request.GET.get("level", "county").split(",") if level in Division.Level.values]
+        divisions = Division.objects.restrict(request.user).filter(level__in=levels or [Division.Level.COUNTY])
+        query = request.GET.get("q", "").strip()
+        results = DivisionFilterSet({"q": query}, queryset=divisions).qs if query else divisions.none()
+        return JsonResponse(
+            {
+                "results": [
+                    {"code": d.code, "name": d.name, "full_name": d.full_name, "level": d.level}
+                    for d in results.order_by("code")[:SEARCH_LIMIT]
+                ]
+            },
+            json_dumps_params={"ensure_ascii": False},
+        )
+
+
+class RiskAreaListView(ObjectListView):
+    model = RiskArea
+    table_class = RiskAreaTable
+    filterset_class = RiskAreaFilterSet
+    title = gettext_lazy("Risk areas")
+    add_url = reverse_lazy("people:riskarea-add")
+    template_name = "people/riskarea_list.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("division")
+
+    def get_table_kwargs(self):
+        return {"exclude": () if self.user_can(Action.CHANGE) else ("actions",)}
+
+
+class RiskAreaEditView(ObjectEditView):
+    """Commanders add and change risk areas; everyone reads them."""
+
+    model = RiskArea
+    form_class = RiskAreaForm
+    template_name = "people/riskarea_form.html"
+    success_url = reverse_lazy("people:riskarea-list")
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("division")
+
+    def get_context_data(self, **kwargs):
+        title = _("Edit risk area %(name)s") % {"name": self.object} if self.object.pk else _("New risk area")
+        return super().get_context_data(title=title, cancel_url=reverse("people:riskarea-list"), **kwargs)
+
+
+class RiskAreaEndView(ScopedViewMixin, DetailView):
+    """End a risk area today: arrivals after today are not flagged for it."""
+
+    model = RiskArea
+    action = Action.CHANGE
+    template_name = "people/riskarea_end.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("division")
+
+    def post(self, request, *args, **kwargs):
+        risk_area = self.get_object()
+        try:
+            services.end_risk_area(risk_area)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is a risk area until %(date)s.") % {"name": risk_area, "date": risk_area.valid_until},
+            )
+        return redirect("people:riskarea-list")
+
+
+urlpatterns = [
+    path("arrivals/", ArrivalListView.as_view(), name="arrival-list"),
+    path("arrivals/add/", ArrivalCreateView.as_view(), name="arrival-add"),
+    path("arrivals/<int:pk>/", ArrivalView.as_view(), name="arrival"),
+    path("needs-observation/", NeedsObservationView.as_view(), name="needs-observation"),
+    path("needs-observation/<str:code>/", NeedsObservationView.as_view(), name="area-needs-observation"),
+    path("divisions/search/", DivisionSearchView.as_view(), name="division-search"),
+    path("risk-areas/", RiskAreaListView.as_view(), name="riskarea-list"),
+    path("risk-areas/add/", RiskAreaEditView.as_view(), name="riskarea-add"),
+    path("risk-areas/<int:pk>/edit/", RiskAreaEditView.as_view(), name="riskarea-edit"),
+    path("risk-areas/<int:pk>/end/", RiskAreaEndView.as_view(), name="riskarea-end"),
+]
