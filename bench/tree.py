@@ -397,6 +397,14 @@ def plan_queries(users, areas):
             Area.objects.restrict(users["village_officer"]).filter(parent=areas[VILLAGE])[:100],
         ),
         (
+            "children of a town, town officer",
+            Area.objects.restrict(users["town_officer"]).filter(parent=areas[TOWN])[:100],
+        ),
+        (
+            "children of the city, city commander",
+            Area.objects.restrict(commander).filter(parent=areas[CITY])[:100],
+        ),
+        (
             "grid list [:50], county officer",
             Area.objects.restrict(county_officer).filter(level=Area.Level.GRID)[:50],
         ),
