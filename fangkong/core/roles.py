@@ -31,3 +31,9 @@ DEFAULT_ROLES_BY_ACTION = {
     Action.CHANGE: MANAGERS,
     Action.DELETE: MANAGERS,
 }
+
+
+def writable_by(*extra_roles):
+    """Everyone in scope reads; managers and the given field roles add and change; managers delete."""
+    writers = MANAGERS | frozenset(extra_roles)
+    return {Action.VIEW: ALL_ROLES, Action.ADD: writers, Action.CHANGE: writers, Action.DELETE: MANAGERS}

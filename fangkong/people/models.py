@@ -17,7 +17,7 @@ from fangkong.core.models import (
     RestrictedQuerySet,
     prefix_q,
 )
-from fangkong.core.roles import ALL_ROLES, MANAGERS, Action, Role
+from fangkong.core.roles import ALL_ROLES, Action, Role, writable_by
 
 # Roles that may see a full ID number (each reveal is logged); everyone else sees it masked.
 REVEALING_ROLES = frozenset({Role.COMMANDER, Role.OFFICER, Role.DOCTOR, Role.CDC})
@@ -93,12 +93,7 @@ class Household(AreaRecord):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     # Grid workers register households door to door; managers correct and delete them.
-    roles_by_action = {
-        Action.VIEW: ALL_ROLES,
-        Action.ADD: MANAGERS | {Role.GRID_WORKER},
-        Action.CHANGE: MANAGERS | {Role.GRID_WORKER},
-        Action.DELETE: MANAGERS,
-    }
+    roles_by_action = writable_by(Role.GRID_WORKER)
 
     class Meta:
         ordering = ["area_path", "address"]
@@ -188,12 +183,7 @@ class Person(AreaRecord):
 
     objects = PersonQuerySet.as_manager()
     # Grid workers register people door to door; doctors update the ones they look after.
-    roles_by_action = {
-        Action.VIEW: ALL_ROLES,
-        Action.ADD: MANAGERS | {Role.GRID_WORKER, Role.DOCTOR},
-        Action.CHANGE: MANAGERS | {Role.GRID_WORKER, Role.DOCTOR},
-        Action.DELETE: MANAGERS,
-    }
+    roles_by_action = writable_by(Role.GRID_WORKER, Role.DOCTOR)
     changelog_exclude = frozenset({"created", "last_updated", "pinyin", "initials", "id_number_encrypted"})
 
     class Meta:
@@ -300,12 +290,7 @@ class Arrival(AreaRecord):
     )
 
     # Officers register arrivals, and so do grid workers going door to door; managers correct them.
-    roles_by_action = {
-        Action.VIEW: ALL_ROLES,
-        Action.ADD: MANAGERS | {Role.GRID_WORKER},
-        Action.CHANGE: MANAGERS | {Role.GRID_WORKER},
-        Action.DELETE: MANAGERS,
-    }
+    roles_by_action = writable_by(Role.GRID_WORKER)
 
     class Meta:
         ordering = ["-arrived_on", "-id"]
@@ -441,12 +426,7 @@ class ScreeningVisit(AreaRecord):
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     # Grid workers and doctors do the visiting; managers correct records.
-    roles_by_action = {
-        Action.VIEW: ALL_ROLES,
-        Action.ADD: MANAGERS | {Role.GRID_WORKER, Role.DOCTOR},
-        Action.CHANGE: MANAGERS | {Role.GRID_WORKER, Role.DOCTOR},
-        Action.DELETE: MANAGERS,
-    }
+    roles_by_action = writable_by(Role.GRID_WORKER, Role.DOCTOR)
 
     class Meta:
         ordering = ["-visited_on", "-id"]
