@@ -7,6 +7,8 @@ For a county officer (丹凤县 611022) and a village officer (竹林关村 6110
 (50 rows) of ``Person.objects.restrict(user).search(q)`` as the person list loads it (its ordering,
 select_related and prefetched tags) for a name, pinyin, initials, the last four characters of an ID
 number, a full ID number and a phone prefix, and prints EXPLAIN (ANALYZE, BUFFERS) of each query.
+Then the whole request for the same search, in process through Django's test client: the HTML
+page /people/?q= and the API /api/people/?q= (server time: no network, no browser).
 The database is left as it is (bench/generate.py --help); --drop drops it at the end.
 """
 
@@ -17,6 +19,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -80,6 +83,21 @@ def first_page(user, text):
     return queryset.select_related("area__parent").prefetch_related("tags")
 
 
+def page_timer(user, path):
+    """The whole request through Django (middleware, view, template or serializer), in process."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+
+    def get():
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        return len(response.content)
+
+    return get
+
+
 def explain(queryset):
     from django.db import connection
 
@@ -124,6 +142,8 @@ def main():
         pg_name(url)
     os.environ["DATABASE_URL"] = url
     os.environ["DEBUG"] = "false"
+    os.environ["HTTPS"] = "false"
+    os.environ["ALLOWED_HOSTS"] = "testserver"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
     sys.path.insert(0, str(ROOT))
     import django
@@ -148,11 +168,15 @@ def main():
                 row["sql"], row["plan"] = sql, plan
                 executed = [line for line in plan.splitlines() if line.startswith("Execution Time")]
                 row["explain_execution_ms"] = float(executed[0].split()[2]) if executed else None
+                for page, path in (("page", "/people/"), ("api", "/api/people/")):
+                    pages = timed(page_timer(user, f"{path}?{urlencode({'q': text})}"), args.repeat, args.warmup)
+                    row[f"{page}_median_ms"], row[f"{page}_p95_ms"] = pages["median_ms"], pages["p95_ms"]
                 results["rows"].append(row)
                 print(
                     f"{kind:<13} {text:<20} {scope_name:<16} median {timing['median_ms']:8.2f} ms"
                     f"  p95 {timing['p95_ms']:8.2f} ms  cpu {timing['cpu_median_ms']:6.2f} ms  rows {timing['rows']:>3}"
-                    f"  load {load:.2f}",
+                    f"  page {row['page_median_ms']:7.2f} / {row['page_p95_ms']:7.2f} ms"
+                    f"  api {row['api_median_ms']:7.2f} / {row['api_p95_ms']:7.2f} ms  load {load:.2f}",
                     flush=True,
                 )
                 print("    " + plan.replace("\n", "\n    "), flush=True)

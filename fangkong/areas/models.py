@@ -3,7 +3,7 @@ import functools
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from pypinyin import Style, lazy_pinyin
+from pypinyin import lazy_pinyin
 
 from fangkong.core.models import BaseModel, ChangeLoggedMixin, PathField, RestrictedQuerySet
 from fangkong.core.roles import ALL_ROLES, MANAGERS, Action, Role
@@ -31,12 +31,12 @@ def short_name_for(name):
     return name
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=65536)
 def pinyin_of(text):
     """Full pinyin and initials, lower case without spaces: 竹林关镇 -> ("zhulinguanzhen", "zlgz")."""
-    syllables = lazy_pinyin(text, errors="ignore")
-    initials = lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore")
-    return "".join(syllables).lower(), "".join(initials).lower()
+    # The initials are the syllables' first letters: one conversion, not two (a name costs ~80 µs).
+    syllables = [syllable for syllable in lazy_pinyin(text, errors="ignore") if syllable]
+    return "".join(syllables).lower(), "".join(syllable[0] for syllable in syllables).lower()
 
 
 class AreaQuerySet(RestrictedQuerySet):

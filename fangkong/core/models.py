@@ -43,6 +43,19 @@ def fingerprint(value):
     return "sha256:" + hashlib.sha256(str(value).encode()).hexdigest()[:12] if value else value
 
 
+JSON_SCALARS = (str, int, float, type(None))  # bool is an int
+_encoder = DjangoJSONEncoder()
+
+
+def json_ready(value):
+    """The value as it reads back from JSON: dates and times as ISO text, decimals and UUIDs as text."""
+    if isinstance(value, JSON_SCALARS):
+        return value
+    if isinstance(value, (list, tuple, dict)):
+        return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+    return _encoder.default(value)
+
+
 def snapshot(instance, values=None):
     """The instance's concrete field values (or the given ones, in field order) as JSON-ready data."""
     fields = instance._meta.concrete_fields
@@ -52,8 +65,10 @@ def snapshot(instance, values=None):
     for field, value in zip(fields, values, strict=True):
         if field.attname in instance.changelog_exclude:
             continue
-        data[field.attname] = fingerprint(value) if field.attname in instance.changelog_fingerprint else value
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+        data[field.attname] = json_ready(
+            fingerprint(value) if field.attname in instance.changelog_fingerprint else value
+        )
+    return data
 
 
 class ChangeLoggedMixin:

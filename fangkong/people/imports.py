@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.areas.models import Area, Division, RiskArea, pinyin_of
-from fangkong.core import changelog, crypto, scope
+from fangkong.core import bulk, changelog, crypto, scope
 from fangkong.core.imports import Column, Importer, ImportFileError, ImportResult, Outcome, Row, as_text, is_blank
 from fangkong.core.imports import read_rows as read_file_rows
 from fangkong.core.models import ChangeLogEntry, snapshot
@@ -197,6 +197,7 @@ class RegisterImporter(Importer):
         self.today = today or timezone.localdate()
         self.areas = {}  # code -> Area or None
         self.persons = {}  # ID-number hash -> Person (or None: looked up, not registered)
+        self.hashes = {}  # normalised ID number -> its look-up hash
         self.visible = {}  # area path -> whether the user may see people there
         self.area_names = {}
 
@@ -245,7 +246,7 @@ class RegisterImporter(Importer):
             value = row.values[index]
             if value is not None:
                 try:
-                    hashes.add(crypto.lookup_hash(normalise_id_number(as_text(value))))
+                    hashes.add(self.hash_of(normalise_id_number(as_text(value))))
                 except ValidationError:
                     continue
         missing = hashes - self.persons.keys()
@@ -311,7 +312,7 @@ class RegisterImporter(Importer):
         except ValidationError as error:
             errors["id_number"] = error.messages[0]
             return "", None
-        digest = crypto.lookup_hash(number)
+        digest = self.hash_of(number)
         if digest not in self.persons:  # rows not prepared (direct calls): look up one
             self.persons[digest] = Person.objects.filter(id_number_hash=digest).first()
         person = self.persons[digest]
@@ -320,6 +321,12 @@ class RegisterImporter(Importer):
                 "area": self.county_name(person.area_path)
             }
         return number, person
+
+    def hash_of(self, number):
+        """The look-up hash of a normalised ID number; a row needs it several times."""
+        if number not in self.hashes:
+            self.hashes[number] = crypto.lookup_hash(number)
+        return self.hashes[number]
 
     def may_see(self, person):
         if person.area_path not in self.visible:
@@ -485,14 +492,14 @@ class ArrivalImporter(RegisterImporter):
 
     def forget(self, rows):
         for row in rows:
-            self.persons.pop(crypto.lookup_hash(row.cleaned["id_number"]), None)
+            self.persons.pop(self.hash_of(row.cleaned["id_number"]), None)
 
     def write_bulk(self, rows):
         now = timezone.now()
         new_persons = {}
         for row in rows:
             cleaned = row.cleaned
-            digest = crypto.lookup_hash(cleaned["id_number"])
+            digest = self.hash_of(cleaned["id_number"])
             person = self.persons.get(digest)
             if person is None and digest not in new_persons:
                 person = self.new_person(cleaned, cleaned["id_number"])
@@ -500,10 +507,10 @@ class ArrivalImporter(RegisterImporter):
                 person.created = person.last_updated = now
                 new_persons[digest] = person
         if new_persons:
-            Person.objects.bulk_create(new_persons.values(), batch_size=1000)
+            bulk.insert(new_persons.values())
             changelog.record_many(list(new_persons.values()), ChangeLogEntry.Kind.CREATE)
             self.persons.update(new_persons)
-        persons = [(row, self.persons[crypto.lookup_hash(row.cleaned["id_number"])]) for row in rows]
+        persons = [(row, self.persons[self.hash_of(row.cleaned["id_number"])]) for row in rows]
         new_ids = {person.pk for person in new_persons.values()}
         old_ids = {person.pk for _row, person in persons} - new_ids
         existing = set()
@@ -532,7 +539,7 @@ class ArrivalImporter(RegisterImporter):
             if arrival.fever:
                 flags[person].add(KeyPersonTag.FEVER)
         if arrivals:
-            Arrival.objects.bulk_create(arrivals, batch_size=1000)
+            bulk.insert(arrivals)
             changelog.record_many(arrivals, ChangeLogEntry.Kind.CREATE)
         if flags:
             self.tag_in_bulk(flags)
@@ -552,16 +559,10 @@ class ArrivalImporter(RegisterImporter):
                 continue
             links.extend(through(person_id=person.pk, keypersontag_id=self.tags[code].pk) for code in added)
             data = snapshot(person)
-            entries.append(
-                changelog._entry(
-                    person,
-                    ChangeLogEntry.Kind.UPDATE,
-                    {**data, "tags": sorted(before[person.pk])},
-                    {**data, "tags": sorted(before[person.pk] | added)},
-                )
-            )
+            tags_before = sorted(before[person.pk])
+            entries.append((person, {**data, "tags": tags_before}, {**data, "tags": sorted(before[person.pk] | added)}))
         through.objects.bulk_create(links, batch_size=2000, ignore_conflicts=True)
-        ChangeLogEntry.objects.bulk_create(entries, batch_size=1000)
+        changelog.insert_entries(ChangeLogEntry.Kind.UPDATE, entries)
 
 
 class PersonImporter(RegisterImporter):

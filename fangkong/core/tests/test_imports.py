@@ -5,6 +5,7 @@ tested in fangkong/areas/tests/test_grid_import.py.
 """
 
 import io
+import zipfile
 
 import pytest
 from django.utils import translation
@@ -104,6 +105,36 @@ def test_it_finds_the_header_under_a_title_row_and_ignores_blank_headers(tree, p
     workbook.save(buffer)
     result = GridImporter(people.town_officer).preview(upload(buffer.getvalue()))
     assert messages(result) == ["Row 4, 网格名称: this column is required, but the cell is empty"]
+
+
+def test_it_reads_the_sheet_the_workbook_was_saved_on(tree, people, upload):
+    """Offices keep last year's sheet beside this one; the one open when saved is the one meant."""
+    workbook = Workbook()
+    workbook.active.append(["村代码", "网格名称"])
+    workbook.active.append(["611022106201", "旧网格"])
+    current = workbook.create_sheet("2020")
+    current["C3"], current["D3"] = "村代码", "网格名称"
+    current["C4"], current["D4"] = "611022106201", "东沟网格"
+    current["D5"] = "西沟网格"
+    workbook.active = current
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = GridImporter(people.town_officer).commit(upload(buffer.getvalue()))
+    assert messages(result) == ["Row 5, 村代码: this column is required, but the cell is empty"]
+    assert grid_names(tree.village2) == {"东沟网格"}
+
+
+def test_it_reports_a_workbook_with_a_broken_sheet(tree, people, upload):
+    data = io.BytesIO()
+    original = io.BytesIO(xlsx_bytes(HEADER, ["611022106201", "东沟网格"]))
+    with zipfile.ZipFile(original) as source, zipfile.ZipFile(data, "w") as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content[: len(content) // 2]
+            target.writestr(item, content)
+    with pytest.raises(ImportFileError, match="not a spreadsheet|damaged"):
+        GridImporter(people.town_officer).preview(upload(data.getvalue()))
 
 
 def test_it_names_missing_columns(tree, people, upload):
