@@ -154,6 +154,8 @@ class Person(AreaRecord):
     id_number_encrypted = models.TextField(editable=False, blank=True)
     id_number_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     id_last4 = ByteOrderCharField(max_length=4, blank=True, editable=False)
+    # Kept beside the encrypted number so that lists and exports never decrypt to show it masked.
+    id_number_masked = models.CharField(max_length=18, blank=True, editable=False)
     sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices, default=Sex.UNKNOWN)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     phone = ByteOrderCharField(_("phone"), max_length=20, blank=True)
@@ -212,10 +214,7 @@ class Person(AreaRecord):
         self.id_number_encrypted = crypto.encrypt(number)
         self.id_number_hash = crypto.lookup_hash(number) if number else None
         self.id_last4 = number[-4:] if number else ""
-
-    @property
-    def id_number_masked(self):
-        return crypto.mask_id_number(self.id_number) if self.id_number_encrypted else ""
+        self.id_number_masked = crypto.mask_id_number(number)
 
     @property
     def age(self):
