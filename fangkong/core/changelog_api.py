@@ -34,3 +34,4 @@ class ChangeLogViewSet(ScopedViewSet):
     serializer_class = ChangeLogEntrySerializer
     filterset_class = ChangeLogFilterSet
     http_method_names = ["get", "head", "options"]
+    exact_count = False  # core.pagination: look one row ahead, no COUNT(*)

@@ -1,6 +1,6 @@
 """API pagination: ``{"count", "next", "previous", "results"}``, or without ``count`` on big tables.
 
-A view or viewset that sets ``exact_count = False`` (the register's persons, households, arrivals)
+A view or viewset that sets ``exact_count = False`` (persons, households, arrivals, the change log)
 is paged by looking one row ahead instead of counting: a COUNT(*) over 2 million rows costs more
 than the page itself (docs/benchmarks.md, "The register at city scale"). Its pages have ``next``
 and ``previous`` but no ``count``.
@@ -70,7 +70,7 @@ class Pagination(PageNumberPagination):
         paginated = super().get_paginated_response_schema(schema)
         paginated["required"] = ["results"]
         paginated["properties"]["count"]["description"] = (
-            "The exact number of rows. Absent from the lists of big tables (people, households, arrivals), "
+            "The exact number of rows. Absent from the lists of big tables (people, households, arrivals, change log), "
             "which look one row ahead instead of counting: page on until `next` is null."
         )
         return paginated

@@ -220,7 +220,9 @@ def listed(client, **query):
     response = client.get(reverse("changelog"), query)
     assert response.status_code == 200
     table = response.context["table"]
-    return [row.record for row in table.paginated_rows], table.paginator.count
+    rows = [row.record for row in table.paginated_rows]
+    assert not table.page.has_next()  # the list never counts; the tests' rows fit one page
+    return rows, len(rows)
 
 
 def test_a_commander_browses_the_change_log_of_their_area(client, tree, people, history):

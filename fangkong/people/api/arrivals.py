@@ -150,6 +150,7 @@ class ArrivalViewSet(ScopedViewSet):
     queryset = Arrival.objects.select_related("person", "origin", "area")
     serializer_class = ArrivalSerializer
     filterset_class = ArrivalFilterSet
+    exact_count = False  # core.pagination: look one row ahead, no COUNT(*)
     http_method_names = ["get", "post", "head", "options"]
 
 

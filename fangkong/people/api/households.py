@@ -99,6 +99,7 @@ class HouseholdViewSet(ScopedViewSet):
     queryset = Household.objects.select_related("area", "responsible").prefetch_related("members").order_by("pk")
     serializer_class = HouseholdSerializer
     filterset_class = HouseholdApiFilterSet
+    exact_count = False  # core.pagination: look one row ahead, no COUNT(*)
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
 

@@ -35,6 +35,7 @@ class ArrivalListView(ObjectListView):
     template_name = "people/arrival_list.html"
     title = gettext_lazy("Arrivals")
     add_url = reverse_lazy("people:arrival-add")
+    exact_count = False  # one arrival or more per returnee: look one row ahead instead of COUNT(*)
 
     def get_queryset(self):
         return super().get_queryset().select_related("person", "origin", "area__parent")

@@ -67,6 +67,7 @@ class HouseholdListView(ObjectListView):
     template_name = "people/household_list.html"
     title = gettext_lazy("Households")
     add_url = reverse_lazy("people:household-add")
+    exact_count = False  # ~650,000 households in a city: look one row ahead instead of COUNT(*)
 
     def get_queryset(self):
         return (
