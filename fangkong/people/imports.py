@@ -18,11 +18,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.areas.models import Area, Division, RiskArea, pinyin_of
+from fangkong.areas.models import Area, Division, pinyin_of
 from fangkong.core import bulk, changelog, crypto, scope
 from fangkong.core.imports import Column, Importer, ImportFileError, ImportResult, Outcome, Row, as_text, is_blank
 from fangkong.core.imports import read_rows as read_file_rows
-from fangkong.core.models import ChangeLogEntry, snapshot
+from fangkong.core.models import ChangeLogEntry
 from fangkong.core.roles import Action
 from fangkong.core.validators import id_number_facts, normalise_id_number, normalise_phone
 
@@ -164,25 +164,6 @@ class Divisions:
                 % {"value": as_text(value), "names": ", ".join(sorted(d.full_name for d in found)[:5])}
             }
         )
-
-
-class RiskAreas:
-    """Risk areas in memory, with the rule of services.risk_area_for."""
-
-    def __init__(self):
-        self.by_code = defaultdict(list)
-        for risk in RiskArea.objects.select_related("division"):
-            self.by_code[risk.division.code].append(risk)
-
-    def find(self, division, on_date):
-        candidates = [
-            risk
-            for code in {division.code, division.code[:4], division.code[:2]}
-            for risk in self.by_code.get(code, ())
-            if risk.valid_from <= on_date and (risk.valid_until is None or risk.valid_until >= on_date)
-        ]
-        candidates.sort(key=lambda risk: (-risk.level, risk.valid_from))
-        return candidates[0] if candidates else None
 
 
 class RegisterImporter(Importer):
@@ -417,7 +398,7 @@ class ArrivalImporter(RegisterImporter):
     def __init__(self, user, today=None):
         super().__init__(user, today)
         self.divisions = Divisions()
-        self.risk_areas = RiskAreas()
+        self.risk_areas = services.RiskAreas()
         self.tags = {tag.code: tag for tag in KeyPersonTag.objects.all()}
 
     def clean_row(self, values):
@@ -542,27 +523,7 @@ class ArrivalImporter(RegisterImporter):
             bulk.insert(arrivals)
             changelog.record_many(arrivals, ChangeLogEntry.Kind.CREATE)
         if flags:
-            self.tag_in_bulk(flags)
-
-    def tag_in_bulk(self, flags):
-        """Add key-person tags through the M2M table in one insert, logging each person's change."""
-        through = Person.tags.through
-        before = defaultdict(set)
-        for person_id, code in through.objects.filter(person_id__in=[p.pk for p in flags]).values_list(
-            "person_id", "keypersontag__code"
-        ):
-            before[person_id].add(code)
-        links, entries = [], []
-        for person, codes in flags.items():
-            added = {code for code in codes if code in self.tags} - before[person.pk]
-            if not added:
-                continue
-            links.extend(through(person_id=person.pk, keypersontag_id=self.tags[code].pk) for code in added)
-            data = snapshot(person)
-            tags_before = sorted(before[person.pk])
-            entries.append((person, {**data, "tags": tags_before}, {**data, "tags": sorted(before[person.pk] | added)}))
-        through.objects.bulk_create(links, batch_size=2000, ignore_conflicts=True)
-        changelog.insert_entries(ChangeLogEntry.Kind.UPDATE, entries)
+            services.add_tags_in_bulk(flags, self.tags)
 
 
 class PersonImporter(RegisterImporter):

@@ -1,5 +1,6 @@
 """Writes to the register: one transaction each, change-logged, deduplicated by ID number."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ from fangkong.core.models import ChangeLogEntry, snapshot
 from fangkong.core.roles import MANAGERS, Action
 from fangkong.core.validators import id_number_facts, normalise_id_number
 
-from .models import Household, IdNumberReveal, KeyPersonTag, MoveRequest, Person
+from .models import Arrival, Household, IdNumberReveal, KeyPersonTag, MoveRequest, Person
 
 
 @dataclass
@@ -70,6 +71,92 @@ def risk_area_for(division, on_date):
         .order_by("-level", "valid_from")
         .first()
     )
+
+
+class RiskAreas:
+    """Every risk area in memory, with the rule of ``risk_area_for``: for checking many arrivals at once."""
+
+    def __init__(self):
+        self.by_code = defaultdict(list)
+        for risk in RiskArea.objects.select_related("division"):
+            self.by_code[risk.division.code].append(risk)
+
+    def find(self, division, on_date):
+        candidates = [
+            risk
+            for code in {division.code, division.code[:4], division.code[:2]}
+            for risk in self.by_code.get(code, ())
+            if risk.valid_from <= on_date and (risk.valid_until is None or risk.valid_until >= on_date)
+        ]
+        candidates.sort(key=lambda risk: (-risk.level, risk.valid_from))
+        return candidates[0] if candidates else None
+
+
+@transaction.atomic
+def save_risk_area(risk_area):
+    """Save a risk area, then apply it to the arrivals already registered (see ``apply_risk_area``)."""
+    previous = RiskArea.objects.filter(pk=risk_area.pk).select_related("division").first() if risk_area.pk else None
+    risk_area.save()
+    divisions = {risk_area.division.code} | ({previous.division.code} if previous else set())
+    return sum(apply_risk_area(code) for code in divisions)
+
+
+def apply_risk_area(division_code):
+    """Re-check the arrivals from a division against the risk areas as they are now.
+
+    A risk area is often declared after people have arrived from it: those whose arrival date falls
+    in its dates are linked to it and flagged at once, as if registered today. An arrival whose risk
+    area no longer covers it (dates changed) is unlinked, but its person keeps the flag: taking
+    someone off the key-person list is a decision for the cadre who knows them. Returns how many
+    arrivals changed.
+    """
+    risk_areas = RiskAreas()
+    arrivals = (
+        Arrival.objects.filter(origin__code__startswith=division_code)
+        .select_related("origin", "person", "area")
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    )
+    changed, befores, flags = [], {}, defaultdict(set)
+    for arrival in arrivals:
+        risk_area = risk_areas.find(arrival.origin, arrival.arrived_on)
+        if getattr(risk_area, "pk", None) == arrival.risk_area_id:
+            continue
+        befores[arrival.pk] = snapshot(arrival)
+        if risk_area is not None and arrival.risk_area_id is None:
+            flags[arrival.person].add(KeyPersonTag.FROM_RISK_AREA)
+        arrival.risk_area = risk_area
+        arrival.last_updated = timezone.now()
+        changed.append(arrival)
+    Arrival.objects.bulk_update(changed, ["risk_area", "last_updated"], batch_size=1000)
+    changelog.record_many(changed, ChangeLogEntry.Kind.UPDATE, befores)
+    add_tags_in_bulk(flags)
+    return len(changed)
+
+
+def add_tags_in_bulk(flags, tags=None):
+    """Flag many persons at once: ``flags`` maps a person to category codes. One insert into the
+    tags table, one change-log entry for each person whose categories changed."""
+    if not flags:
+        return
+    tags = tags or {tag.code: tag for tag in KeyPersonTag.objects.all()}
+    through = Person.tags.through
+    before = defaultdict(set)
+    for person_id, code in through.objects.filter(person_id__in=[p.pk for p in flags]).values_list(
+        "person_id", "keypersontag__code"
+    ):
+        before[person_id].add(code)
+    links, entries = [], []
+    for person, codes in flags.items():
+        added = {code for code in codes if code in tags} - before[person.pk]
+        if not added:
+            continue
+        links.extend(through(person_id=person.pk, keypersontag_id=tags[code].pk) for code in added)
+        data = snapshot(person)
+        tags_before, tags_after = sorted(before[person.pk]), sorted(before[person.pk] | added)
+        entries.append((person, {**data, "tags": tags_before}, {**data, "tags": tags_after}))
+    through.objects.bulk_create(links, batch_size=2000, ignore_conflicts=True)
+    changelog.insert_entries(ChangeLogEntry.Kind.UPDATE, entries)
 
 
 @transaction.atomic
@@ -415,8 +502,6 @@ def record_visit(user, screening_round, household, values, arrivals=(), fever_me
 def _arrival_found(user, household, found, visited_on):
     from fangkong.core.validators import id_number_facts, normalise_id_number
 
-    from .models import Arrival
-
     person = None
     number = normalise_id_number(found.id_number) if found.id_number else ""
     if number:
@@ -503,8 +588,6 @@ def register_arrival_of(user, arrival, name, id_number, phone=""):
     same arrival (a retried submission is not counted twice)."""
     from django.db import IntegrityError
 
-    from .models import Arrival
-
     number = normalise_id_number(id_number)
     existing = find_by_id_number(number, user)
     person_created = False
@@ -562,5 +645,5 @@ def end_risk_area(risk_area, on_date=None):
         )
     if risk_area.valid_until is None or risk_area.valid_until > on_date:
         risk_area.valid_until = on_date
-        risk_area.save()
+        save_risk_area(risk_area)
     return risk_area

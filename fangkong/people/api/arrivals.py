@@ -188,6 +188,18 @@ class RiskAreaSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(django_errors(error)) from error
         return data
 
+    def create(self, validated_data):
+        """Saved through the service, so arrivals registered before it was declared are flagged too."""
+        risk_area = RiskArea(**validated_data)
+        services.save_risk_area(risk_area)
+        return risk_area
+
+    def update(self, instance, validated_data):
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        services.save_risk_area(instance)
+        return instance
+
     def _current(self):
         if self.instance is None:
             return {}

@@ -126,3 +126,64 @@ def test_only_commanders_write_risk_areas_through_the_api(api, tree, people):
     assert reader.get("/api/risk-areas/", {"in_force_on": "2020-02-01"}).json()["results"][0]["id"] == pk
     assert reader.patch(f"/api/risk-areas/{pk}/", {"note": "x"}, format="json").status_code == 403
     assert as_api(api, people.nobody).get("/api/risk-areas/").status_code == 403
+
+
+def arrival_from(area, code, arrived_on, name="王五"):
+    from fangkong.people.models import Arrival
+    from fangkong.people.tests.factories import id_number, make_person
+
+    person = make_person(area, name, id_number())
+    arrival = Arrival(person=person, area=area, origin=Division.objects.get(code=code), arrived_on=arrived_on)
+    arrival.save()
+    return arrival
+
+
+def test_a_new_risk_area_flags_the_people_who_arrived_from_it_before(client, tree, people):
+    """Wuhan was declared on 23 January; people who came home on the 20th were registered by then."""
+    before = arrival_from(tree.grid, "420102", datetime.date(2020, 1, 25))
+    too_early = arrival_from(tree.grid, "420102", datetime.date(2020, 1, 10), "赵六")
+    elsewhere = arrival_from(tree.grid, "610102", datetime.date(2020, 1, 25), "孙七")
+    client.force_login(people.city_commander)
+    data = {"division": "4201", "level": RiskArea.Level.HIGH, "valid_from": "2020-01-20", "valid_until": "", "note": ""}
+    response = client.post(reverse("people:riskarea-add"), data, follow=True)
+    assert "1 arrival already registered was checked again against this risk area." in response.content.decode()
+    risk_area = RiskArea.objects.get()
+    for arrival in (before, too_early, elsewhere):
+        arrival.refresh_from_db()
+    assert before.risk_area == risk_area and before.person.tag_codes() == {"from_risk_area"}
+    assert too_early.risk_area is None and too_early.person.tag_codes() == set()
+    assert elsewhere.risk_area is None
+    logged = ChangeLogEntry.objects.get(content_type__model="person", object_id=str(before.person.pk), kind="update")
+    assert (logged.before["tags"], logged.after["tags"]) == ([], ["from_risk_area"])
+    assert logged.user == people.city_commander
+    # The village sees them on its "needs observation" list at once.
+    client.force_login(people.village_officer)
+    assert before.person.name in client.get(reverse("people:needs-observation")).content.decode()
+
+
+def test_shortening_a_risk_area_unlinks_later_arrivals_but_keeps_the_flag(api, tree, people):
+    risk_area = wuhan()
+    arrival = arrival_from(tree.grid, "420102", datetime.date(2020, 2, 10))
+    from fangkong.people import services
+
+    services.save_risk_area(risk_area)
+    arrival.refresh_from_db()
+    assert arrival.risk_area == risk_area
+    response = as_api(api, people.city_commander).patch(
+        f"/api/risk-areas/{risk_area.pk}/", {"valid_until": "2020-02-01"}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    arrival.refresh_from_db()
+    assert arrival.risk_area is None
+    assert arrival.person.tag_codes() == {"from_risk_area"}  # taking someone off the list is a cadre's call
+
+
+def test_a_risk_area_added_through_the_api_flags_earlier_arrivals(api, tree, people):
+    arrival = arrival_from(tree.grid, "420102", datetime.date(2020, 1, 25))
+    response = as_api(api, people.city_commander).post(
+        "/api/risk-areas/", {"division": "420102", "valid_from": "2020-01-01"}, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    arrival.refresh_from_db()
+    assert arrival.risk_area_id == response.json()["id"]
+    assert arrival.person.tag_codes() == {"from_risk_area"}

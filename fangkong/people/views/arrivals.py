@@ -10,7 +10,7 @@ from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import DetailView
 
@@ -201,6 +201,20 @@ class RiskAreaEditView(ObjectEditView):
 
     def get_queryset(self):
         return super().get_queryset().select_related("division")
+
+    def save(self, form):
+        changed = services.save_risk_area(form.save(commit=False))
+        if changed:
+            messages.info(
+                self.request,
+                ngettext(
+                    "%(count)d arrival already registered was checked again against this risk area.",
+                    "%(count)d arrivals already registered were checked again against this risk area.",
+                    changed,
+                )
+                % {"count": changed},
+            )
+        return form.instance
 
     def get_context_data(self, **kwargs):
         title = _("Edit risk area %(name)s") % {"name": self.object} if self.object.pk else _("New risk area")
