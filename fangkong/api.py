@@ -7,6 +7,7 @@ from fangkong.core.changelog_api import ChangeLogViewSet
 from fangkong.people.api import arrivals as people_arrivals
 from fangkong.people.api import households as people_households
 from fangkong.people.api import imports as people_imports
+from fangkong.people.api import moves as people_moves
 from fangkong.people.api import persons as people_persons
 from fangkong.people.api import screening as people_screening
 
@@ -16,7 +17,7 @@ router.register("users", UserViewSet, basename="user")
 router.register("memberships", MembershipViewSet, basename="membership")
 router.register("changelog", ChangeLogViewSet, basename="changelog")
 
-for topic in (people_persons, people_households, people_arrivals, people_screening, people_imports):
+for topic in (people_persons, people_households, people_arrivals, people_screening, people_imports, people_moves):
     topic.register(router)
 
 urlpatterns = [

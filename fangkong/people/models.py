@@ -17,7 +17,7 @@ from fangkong.core.models import (
     RestrictedQuerySet,
     prefix_q,
 )
-from fangkong.core.roles import ALL_ROLES, Action, Role, writable_by
+from fangkong.core.roles import ALL_ROLES, DEFAULT_ROLES_BY_ACTION, Action, Role, writable_by
 
 # Roles that may see a full ID number (each reveal is logged); everyone else sees it masked.
 REVEALING_ROLES = frozenset({Role.COMMANDER, Role.OFFICER, Role.DOCTOR, Role.CDC})
@@ -460,6 +460,9 @@ class MoveRequest(AreaRecord):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
     decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # Whoever registers people may ask for one registered elsewhere; the managers of the person's area decide.
+    roles_by_action = {**DEFAULT_ROLES_BY_ACTION, Action.ADD: Person.roles_by_action[Action.ADD]}
 
     class Meta:
         ordering = ["-id"]

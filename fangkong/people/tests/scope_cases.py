@@ -56,6 +56,20 @@ def _person_in_grid(tree, people):
     return {"pk": make_person(tree.grid, number=id_number()).pk}
 
 
+def _move_request(tree, people):
+    """Asked for by an officer of a third area, so the outsider neither decides nor follows it."""
+    from fangkong.core.roles import Role
+    from fangkong.core.testing import make_area, make_user
+    from fangkong.people import services
+    from fangkong.people.tests.factories import id_number, make_person
+
+    town = make_area("611024100", "城关镇", "town", make_area("611024", "山阳县", "county", tree.city))
+    requester = make_user("requester", Role.OFFICER, town)
+    village = make_area("611024100001", "十里铺村", "village", town)
+    person = make_person(tree.grid, number=id_number())
+    return {"pk": services.request_move(person, village, requester).pk}
+
+
 def _builtin_tag(tree, people):
     from fangkong.people.models import KeyPersonTag
 
@@ -75,6 +89,10 @@ CASES += [
     ScopeCase("people:person-edit", _person_in_grid, allowed=_IN_GRID),
     ScopeCase("people:person-merge", _person_in_grid, denied=("grid_worker", "doctor")),
     ScopeCase("people:move-list", allowed=_EVERYONE, record_lookup=False),
+    ScopeCase("moverequest-list", allowed=_EVERYONE, record_lookup=False),
+    ScopeCase("moverequest-detail", _move_request, allowed=_IN_GRID),
+    # GET says whether the user may decide: the managers of the person's area.
+    ScopeCase("moverequest-decide", _move_request, denied=("grid_worker", "doctor")),
     ScopeCase("people:tag-list", allowed=_EVERYONE, record_lookup=False),
     ScopeCase("people:tag-add", allowed=("city_commander",), record_lookup=False),
     # Categories are the same everywhere: any role finds one, only commanders rename it.

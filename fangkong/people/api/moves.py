@@ -1,0 +1,152 @@
+"""Move requests: /api/move-requests/. A person registered in another area is asked for by ID number;
+the officers of the person's current area accept or decline, and on acceptance the person moves with
+their history (services.decide_move)."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from fangkong.core import crypto
+from fangkong.core.api import ScopedViewSet
+from fangkong.core.roles import Action
+from fangkong.core.validators import normalise_id_number
+
+from .. import services
+from ..forms import area_full_name, areas_for_people
+from ..models import MoveRequest, Person
+from .arrivals import django_errors
+
+
+class MoveAreaField(serializers.SlugRelatedField):
+    """The grid or village to move into, among those where the user registers people."""
+
+    def get_queryset(self):
+        return areas_for_people(self.context["request"].user)
+
+
+class MoveRequestSerializer(serializers.ModelSerializer):
+    id_number = serializers.CharField(
+        write_only=True, max_length=30, help_text="The full ID number of the person registered elsewhere."
+    )
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    person_id_number = serializers.CharField(source="person.id_number_masked", read_only=True)
+    from_area = serializers.SerializerMethodField(help_text="Where the person is registered now.")
+    to_area = MoveAreaField(slug_field="code", help_text="Code of the grid or village to move into.")
+    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = MoveRequest
+        fields = [
+            "id",
+            "id_number",
+            "person_name",
+            "person_id_number",
+            "from_area",
+            "to_area",
+            "reason",
+            "status",
+            "requested_by",
+            "created",
+            "decided_by",
+            "decided_at",
+        ]
+        read_only_fields = ["status", "created", "decided_at"]
+
+    def get_from_area(self, move) -> str:
+        return area_full_name(move.area)
+
+    def validate_id_number(self, value):
+        try:
+            number = normalise_id_number(value.strip())
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
+        person = Person.objects.filter(id_number_hash=crypto.lookup_hash(number)).select_related("area").first()
+        if person is None:
+            raise serializers.ValidationError(_("Nobody is registered with this ID number: register the person."))
+        if Person.objects.restrict(self.context["request"].user).filter(pk=person.pk).exists():
+            raise serializers.ValidationError(
+                _("This person is already registered in your area: person %(id)s.") % {"id": person.pk}
+            )
+        return person
+
+    def create(self, validated_data):
+        person = validated_data.pop("id_number")
+        try:
+            return services.request_move(
+                person, validated_data["to_area"], self.context["request"].user, validated_data.get("reason", "")
+            )
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(django_errors(error)) from error
+
+
+class MoveRequestViewSet(ScopedViewSet):
+    """Move requests you may see: those about people of your area (yours to decide) and your own.
+    Filters: ``status`` (pending, accepted, declined), ``direction`` (incoming: yours to decide;
+    outgoing: your own). POST asks for a person by ID number; POST .../decide/ accepts or declines."""
+
+    queryset = MoveRequest.objects.select_related("person", "area__parent", "to_area", "requested_by", "decided_by")
+    serializer_class = MoveRequestSerializer
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        user = self.request.user
+        incoming = MoveRequest.objects.restrict(user, Action.VIEW).values("pk")
+        # The requester follows their own requests, although the person is outside their area.
+        return self.queryset.filter(Q(pk__in=incoming) | Q(requested_by=user)).order_by("-pk")
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if "pk" in self.kwargs:
+            return queryset
+        params = self.request.query_params
+        if params.get("status") in MoveRequest.Status.values:
+            queryset = queryset.filter(status=params["status"])
+        if params.get("direction") == "outgoing":
+            queryset = queryset.filter(requested_by=self.request.user)
+        elif params.get("direction") == "incoming":
+            queryset = queryset.filter(pk__in=MoveRequest.objects.restrict(self.request.user, Action.VIEW).values("pk"))
+        return queryset
+
+    def create(self, request, *args, **kwargs):
+        """Ask for a person by ID number; asking again while a request is pending returns that one (200)."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        person = serializer.validated_data["id_number"]
+        pending = MoveRequest.objects.filter(person=person, status=MoveRequest.Status.PENDING).exists()
+        move = serializer.save()
+        return Response(
+            self.get_serializer(move).data, status=status.HTTP_200_OK if pending else status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        request=inline_serializer("MoveDecision", {"accept": serializers.BooleanField()}),
+        responses={200: MoveRequestSerializer},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def decide(self, request, pk=None):
+        """GET says whether you may decide this request; POST {"accept": true|false} decides it."""
+        move = get_object_or_404(self.get_queryset(), pk=pk)  # not yours to see: 404
+        may_decide = MoveRequest.objects.restrict(request.user, Action.CHANGE).filter(pk=move.pk).exists()
+        if not may_decide:
+            raise exceptions.PermissionDenied(_("Only the person's current area decides."))
+        if request.method != "POST":
+            return Response({"may_decide": move.status == MoveRequest.Status.PENDING})
+        accept = request.data.get("accept")
+        if not isinstance(accept, bool):
+            raise exceptions.ValidationError({"accept": [_("Say true to accept or false to decline.")]})
+        try:
+            move = services.decide_move(move, request.user, accept=accept)
+        except DjangoValidationError as error:
+            raise exceptions.ValidationError(django_errors(error)) from error
+        return Response(self.get_serializer(move).data)
+
+
+def register(router):
+    """Add this topic's viewsets to the API router."""
+    router.register("move-requests", MoveRequestViewSet, basename="moverequest")
