@@ -99,6 +99,7 @@ class PersonForm(ScopedModelForm):
             "phone",
             "area",
             "household",
+            "relation_to_head",
             "residency",
             "address",
             "tags",
@@ -275,7 +276,7 @@ class HouseholdForm(ScopedModelForm):
 
     class Meta:
         model = Household
-        fields = ["area", "address", "phone", "responsible", "note"]
+        fields = ["area", "address", "phone", "responsible", "head", "note"]
         widgets = {
             "address": forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
             "phone": forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
@@ -309,6 +310,11 @@ class HouseholdForm(ScopedModelForm):
         else:
             self.initial["area"] = self.instance.area.code
             self.initial["version"] = self.instance.version
+        # The head is one of the members: none to pick from before any is registered.
+        head = self.fields["head"]
+        head.queryset = self.instance.members.order_by("pk") if self.instance.pk else Person.objects.none()
+        if not self.instance.pk:
+            del self.fields["head"]
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
@@ -470,7 +476,75 @@ def areas_for_arrivals(user):
     return areas.filter(reduce(or_, (scope.subtree_q("path", path) for path in paths)))
 
 
-class ArrivalForm(ScopedModelForm):
+ARRIVAL_FIELDS = [
+    "kind",
+    "origin",
+    "route",
+    "arrived_on",
+    "transport",
+    "trip_number",
+    "reason",
+    "area",
+    "address",
+    "fever",
+    "symptoms",
+    "contact_with_cases",
+    "registered_on",
+    "registrar",
+]
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ArrivalEditForm(ScopedModelForm):
+    """An arrival's own fields: from where, how, when, and health at arrival. The person is edited on
+    their own record; a changed origin or date is checked against the risk areas again."""
+
+    origin = DivisionField(
+        label=_("Coming from (county)"),
+        help_text=_("Type a few characters of the county, its city or province, or their initials, and pick it."),
+    )
+
+    class Meta:
+        model = Arrival
+        fields = ARRIVAL_FIELDS
+        widgets = {"arrived_on": DATE_WIDGET, "registered_on": DATE_WIDGET}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        area = self.fields["area"]
+        area.queryset = areas_for_arrivals(user).select_related("parent").order_by("path")
+        area.label = _("Grid or village")
+        area.help_text = _("Where the person stays.")
+        area.to_field_name = "code"
+        if self.instance.area_id:  # the field takes codes; the instance's initial value is a key
+            self.initial["area"] = self.instance.area.code
+        keep = list(area.queryset.filter(code=self.initial.get("area") or ""))
+        limit_choices(area, area.queryset, area_label, keep)
+        if getattr(area, "truncated", False):
+            area.widget = forms.TextInput(attrs={"class": "form-control", "inputmode": "numeric"})
+            area.help_text = _("The code of the grid or village, e.g. 611022106200001.")
+        area.error_messages["invalid_choice"] = _("No grid or village with this code in your area.")
+        self.fields["registered_on"].help_text = _("登记时间 on the paper form; today if left empty.")
+        self.fields["registrar"].help_text = _("登记人 on the paper form; your name if left empty.")
+
+    def clean_arrived_on(self):
+        return not_in_future(
+            self.cleaned_data["arrived_on"], _("The arrival date %(date)s is in the future: today is %(today)s.")
+        )
+
+    def clean_registered_on(self):
+        day = self.cleaned_data.get("registered_on")
+        return day and not_in_future(day, _("The registration date %(date)s is in the future: today is %(today)s."))
+
+
+def not_in_future(day, message):
+    today = timezone.localdate()
+    if day > today:
+        raise forms.ValidationError(message, params={"date": day.isoformat(), "today": today.isoformat()})
+    return day
+
+
+class ArrivalForm(ArrivalEditForm):
     """The arrival register (返乡人员登记表): who, from where, how, when, and their health at arrival."""
 
     name = forms.CharField(label=_("Name"), max_length=50)
@@ -486,46 +560,9 @@ class ArrivalForm(ScopedModelForm):
     phone = forms.CharField(
         label=_("Phone"), max_length=30, required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
     )
-    origin = DivisionField(
-        label=_("Coming from (county)"),
-        help_text=_("Type a few characters of the county, its city or province, or their initials, and pick it."),
-    )
 
-    class Meta:
-        model = Arrival
-        fields = [
-            "name",
-            "id_number",
-            "sex",
-            "phone",
-            "kind",
-            "origin",
-            "route",
-            "arrived_on",
-            "transport",
-            "trip_number",
-            "reason",
-            "area",
-            "address",
-            "fever",
-            "symptoms",
-            "contact_with_cases",
-        ]
-        widgets = {"arrived_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, user=user, **kwargs)
-        area = self.fields["area"]
-        area.queryset = areas_for_arrivals(user).select_related("parent").order_by("path")
-        area.label = _("Grid or village")
-        area.help_text = _("Where the person stays.")
-        area.to_field_name = "code"
-        keep = list(area.queryset.filter(code=self.initial.get("area") or ""))
-        limit_choices(area, area.queryset, area_label, keep)
-        if getattr(area, "truncated", False):
-            area.widget = forms.TextInput(attrs={"class": "form-control", "inputmode": "numeric"})
-            area.help_text = _("The code of the grid or village, e.g. 611022106200001.")
-        area.error_messages["invalid_choice"] = _("No grid or village with this code in your area.")
+    class Meta(ArrivalEditForm.Meta):
+        fields = ["name", "id_number", "sex", "phone", *ARRIVAL_FIELDS]
 
     def clean_id_number(self):
         return normalise_id_number(self.cleaned_data["id_number"])
@@ -533,16 +570,6 @@ class ArrivalForm(ScopedModelForm):
     def clean_phone(self):
         value = self.cleaned_data.get("phone", "").strip()
         return normalise_phone(value) if value else ""
-
-    def clean_arrived_on(self):
-        arrived_on = self.cleaned_data["arrived_on"]
-        today = timezone.localdate()
-        if arrived_on > today:
-            raise forms.ValidationError(
-                _("The arrival date %(date)s is in the future: today is %(today)s."),
-                params={"date": arrived_on.isoformat(), "today": today.isoformat()},
-            )
-        return arrived_on
 
     def clean(self):
         data = super().clean()

@@ -57,6 +57,7 @@ TRANSPORT = {
     "其它": Arrival.Transport.OTHER,
     "other": Arrival.Transport.OTHER,
 }
+HEAD_RELATIONS = frozenset({"户主", "本人", "户主本人", "head"})
 AREA_COLUMNS = (
     Column("grid", ("网格代码", "所属网格", "网格", "grid code", "grid"), required=False),
     Column("village", ("村代码", "村(社区)代码", "村社区代码", "village code"), required=False),
@@ -386,7 +387,7 @@ class ArrivalImporter(RegisterImporter):
         Column("fever", ("是否发热", "fever"), required=False),
         Column("symptoms", ("是否有咳嗽等症状", "有无咳嗽等症状", "symptoms"), required=False),
         Column("contact", ("14天内是否接触病例", "是否接触病例", "contact with cases"), required=False),
-        # Kept in the template because offices fill them; the register records who imported and when.
+        # The paper form's own date and registrar; the register also records who imported it and when.
         Column("registered_at", ("登记时间", "registered at"), required=False),
         Column("registrar", ("登记人", "registered by"), required=False),
         *AREA_COLUMNS,
@@ -400,6 +401,7 @@ class ArrivalImporter(RegisterImporter):
         self.divisions = Divisions()
         self.risk_areas = services.RiskAreas()
         self.tags = {tag.code: tag for tag in KeyPersonTag.objects.all()}
+        self.user_label = services.user_label(user)
 
     def clean_row(self, values):
         errors = {}
@@ -419,6 +421,8 @@ class ArrivalImporter(RegisterImporter):
             ("trip_number", lambda value: limited(value, Arrival, "trip_number", "trip_number")),
             ("address", lambda value: limited(value, Arrival, "address", "address")),
             ("reason", lambda value: limited(value, Arrival, "reason", "reason")),
+            ("registered_at", lambda value: value and parse_date(value, "registered_at", self.today)),
+            ("registrar", lambda value: limited(value, Arrival, "registrar", "registrar")),
         ):
             try:
                 cleaned[name] = parse(values.get(name))
@@ -444,6 +448,8 @@ class ArrivalImporter(RegisterImporter):
             symptoms=cleaned["symptoms"],
             contact_with_cases=cleaned["contact"],
             registered_by=self.user if getattr(self.user, "is_authenticated", False) else None,
+            registered_on=cleaned["registered_at"] or self.today,
+            registrar=cleaned["registrar"] or self.user_label,
         )
         return arrival
 
@@ -564,6 +570,11 @@ class PersonImporter(RegisterImporter):
                 cleaned["birth_date"] = parse_date(values["birth_date"], "birth_date", self.today)
             except ValidationError as error:
                 errors.update({key: messages[0] for key, messages in error.message_dict.items()})
+        cleaned["head"] = as_text(values.get("head"))
+        try:
+            cleaned["relation"] = limited(values.get("relation"), Person, "relation_to_head", "relation")
+        except ValidationError as error:
+            errors.update({key: messages[0] for key, messages in error.message_dict.items()})
         number = cleaned["id_number"]
         if number and cleaned["birth_date"] and id_number_facts(number)[1] != cleaned["birth_date"]:
             errors["birth_date"] = _("the ID number gives the birth date %(date)s") % {
@@ -590,21 +601,38 @@ class PersonImporter(RegisterImporter):
         if person is None:
             person = self.new_person(cleaned, number)
             person.household = household
+            person.relation_to_head = cleaned["relation"]
             person.save()
             if number:
                 self.persons[person.id_number_hash] = person
+            self.note_head(household, person, cleaned)
             return Outcome.CREATED
         changed = False
-        for field, value in (("household", household), ("phone", cleaned["phone"]), ("address", cleaned["address"])):
+        for field, value in (
+            ("household", household),
+            ("phone", cleaned["phone"]),
+            ("address", cleaned["address"]),
+            ("relation_to_head", cleaned["relation"]),
+        ):
             if value and not getattr(person, field):
                 setattr(person, field, value)
                 changed = True
         if cleaned["birth_date"] and not person.birth_date:
             person.birth_date, changed = cleaned["birth_date"], True
-        if not changed:
-            return Outcome.UNCHANGED
-        person.save()
-        return Outcome.UPDATED
+        if changed:
+            person.save()
+        if self.note_head(household, person, cleaned):
+            changed = True
+        return Outcome.UPDATED if changed else Outcome.UNCHANGED
+
+    def note_head(self, household, person, cleaned):
+        """The household's head is the member whose relation is 户主, or who is named in the 户主 column."""
+        is_head = cleaned["relation"] in HEAD_RELATIONS or (cleaned["head"] and cleaned["head"] == person.name)
+        if not is_head or household.head_id is not None or person.household_id != household.pk:
+            return False
+        household.head = person
+        services.save_household(household)
+        return True
 
 
 IMPORTERS = {"arrivals": ArrivalImporter, "persons": PersonImporter}

@@ -90,6 +90,15 @@ class Household(AreaRecord):
         help_text=_("The cadre or party member who looks after this household (包组联户)."),
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
+    head = models.ForeignKey(
+        "Person",
+        verbose_name=_("head of household"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("户主: one of the members."),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     # Grid workers register households door to door; managers correct and delete them.
@@ -161,6 +170,9 @@ class Person(AreaRecord):
     phone = ByteOrderCharField(_("phone"), max_length=20, blank=True)
     household = models.ForeignKey(
         Household, verbose_name=_("household"), null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    relation_to_head = models.CharField(
+        _("relation to the head of household"), max_length=20, blank=True, help_text=_("与户主关系: 户主, 配偶, 子女…")
     )
     residency = models.CharField(_("residency"), max_length=10, choices=Residency.choices, default=Residency.RESIDENT)
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -287,6 +299,9 @@ class Arrival(AreaRecord):
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
+    # The register's own 登记时间 and 登记人: a paper form is often entered days later, by someone else.
+    registered_on = models.DateField(_("registered on"), null=True, blank=True)
+    registrar = models.CharField(_("registered by"), max_length=50, blank=True)
 
     # Officers register arrivals, and so do grid workers going door to door; managers correct them.
     roles_by_action = writable_by(Role.GRID_WORKER)

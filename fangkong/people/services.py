@@ -161,11 +161,20 @@ def add_tags_in_bulk(flags, tags=None):
 
 @transaction.atomic
 def register_arrival(arrival, user):
-    """Save an arrival; an origin in a risk area in force on the arrival date flags the person at once."""
+    """Save a new arrival; an origin in a risk area in force on the arrival date flags the person at once."""
     arrival.area = arrival.area if arrival.area_id else arrival.person.area
-    arrival.risk_area = risk_area_for(arrival.origin, arrival.arrived_on)
     if arrival.registered_by_id is None and getattr(user, "is_authenticated", False):
         arrival.registered_by = user
+    arrival.registered_on = arrival.registered_on or timezone.localdate()
+    arrival.registrar = arrival.registrar or user_label(user)
+    return save_arrival(arrival)
+
+
+@transaction.atomic
+def save_arrival(arrival):
+    """Save an arrival, new or corrected: its risk area is the one in force on its date that its origin
+    lies in, and its person is flagged for what it says (a correction adds flags, never removes them)."""
+    arrival.risk_area = risk_area_for(arrival.origin, arrival.arrived_on)
     arrival.save()
     flags = []
     if arrival.risk:
@@ -176,6 +185,13 @@ def register_arrival(arrival, user):
         flags.append(KeyPersonTag.FEVER)
     add_tags(arrival.person, *flags)
     return arrival
+
+
+def user_label(user):
+    """How a user is named on a form: their full name, else their user name."""
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    return (user.get_full_name() or user.get_username())[:50]
 
 
 def reveal_id_number(person, user):

@@ -92,6 +92,8 @@ class ArrivalSerializer(serializers.ModelSerializer):
             "contact_with_cases",
             "risk",
             "risk_area",
+            "registered_on",
+            "registrar",
         ]
 
     def to_representation(self, instance):
@@ -116,7 +118,17 @@ class ArrivalSerializer(serializers.ModelSerializer):
             )
         return value
 
+    def validate_registered_on(self, value):
+        if value and value > timezone.localdate():
+            raise serializers.ValidationError(
+                _("The registration date %(date)s is in the future: today is %(today)s.")
+                % {"date": value.isoformat(), "today": timezone.localdate().isoformat()}
+            )
+        return value
+
     def validate(self, data):
+        if self.instance is not None:
+            return self.validate_correction(data)
         if data.get("person") is None and not (data.get("name") and data.get("id_number")):
             raise serializers.ValidationError(
                 {"person": [_("Give a registered person's id, or their name and ID number.")]}
@@ -124,6 +136,31 @@ class ArrivalSerializer(serializers.ModelSerializer):
         if data.get("person") is None and "area" not in data:
             raise serializers.ValidationError({"area": [_("The grid or village where the person stays is required.")]})
         return data
+
+    def validate_correction(self, data):
+        """An arrival is corrected on its own; who arrived is changed on the person's record."""
+        person = self.instance.person
+        given = {
+            "person": data.get("person", person) != person,
+            "name": data.get("name", person.name).strip() != person.name,
+            "id_number": "id_number" in data and data["id_number"].strip().upper() != person.id_number,
+            "phone": "phone" in data and data["phone"] != person.phone,
+        }
+        errors = {
+            field: [_("Change the person on their own record: /api/people/%(id)s/.") % {"id": person.pk}]
+            for field, changed in given.items()
+            if changed
+        }
+        if errors:
+            raise serializers.ValidationError(errors)
+        return data
+
+    def update(self, instance, validated_data):
+        for field in ("person", "name", "id_number", "phone"):
+            validated_data.pop(field, None)
+        for field, value in validated_data.items():
+            setattr(instance, field, value)
+        return services.save_arrival(instance)
 
     def create(self, validated_data):
         user = self.context["request"].user
@@ -145,13 +182,14 @@ class ArrivalViewSet(ScopedViewSet):
     """Arrivals in your area; ID numbers and phones masked. Filters: area (code, subtree), origin (code
     prefix: province, prefecture or county), risk (true/false), arrived_after, arrived_before, kind, q.
     POST registers one: the person by id, or found or registered by name and id_number; an origin in a
-    risk area in force on the arrival date flags the person at once."""
+    risk area in force on the arrival date flags the person at once. PUT/PATCH corrects one's own fields
+    (origin, date, transport...): checked against the risk areas again; the person is changed on their record."""
 
     queryset = Arrival.objects.select_related("person", "origin", "area")
     serializer_class = ArrivalSerializer
     filterset_class = ArrivalFilterSet
     exact_count = False  # core.pagination: look one row ahead, no COUNT(*)
-    http_method_names = ["get", "post", "head", "options"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
 
 class DivisionSerializer(serializers.ModelSerializer):

@@ -14,7 +14,7 @@ from fangkong.core.validators import normalise_phone
 from .. import services
 from ..filters import HouseholdFilterSet
 from ..forms import household_areas
-from ..models import Household
+from ..models import Household, Person
 
 
 class HouseholdSerializer(serializers.ModelSerializer):
@@ -25,6 +25,9 @@ class HouseholdSerializer(serializers.ModelSerializer):
         queryset=get_user_model().objects.all(), allow_null=True, required=False
     )
     members = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    head = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.all(), allow_null=True, required=False, help_text="户主: the id of one of the members."
+    )
     version = serializers.IntegerField(
         required=False,
         help_text="The version the client read; an update based on an older one is refused (400, version).",
@@ -32,7 +35,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Household
-        fields = ["id", "address", "area", "phone", "responsible", "note", "members", "version"]
+        fields = ["id", "address", "area", "phone", "responsible", "head", "note", "members", "version"]
         read_only_fields = ["id", "members"]
 
     def to_representation(self, instance):
@@ -61,6 +64,11 @@ class HouseholdSerializer(serializers.ModelSerializer):
         ):
             raise serializers.ValidationError(_("No such person in your area."))
         return responsible
+
+    def validate_head(self, head):
+        if head is not None and (self.instance is None or head.household_id != self.instance.pk):
+            raise serializers.ValidationError(_("The head of household must be one of its members."))
+        return head
 
     def validate_phone(self, phone):
         phone = (phone or "").strip()

@@ -73,6 +73,7 @@ class PersonSerializer(serializers.ModelSerializer):
             "birth_date",
             "phone",
             "household",
+            "relation_to_head",
             "area",
             "residency",
             "address",

@@ -140,6 +140,8 @@ _ARRIVAL_READERS = ("city_commander", "county_officer", "town_officer", "village
 CASES += [
     ScopeCase("people:arrival-list", allowed=_ALL_MEMBERS, record_lookup=False),
     ScopeCase("people:arrival", _arrival_in_grid, allowed=_ARRIVAL_READERS),
+    # Whoever registers arrivals corrects them; doctors read them.
+    ScopeCase("people:arrival-edit", _arrival_in_grid, allowed=(*_MANAGERS, "grid_worker"), denied=("doctor",)),
     # Officers and grid workers register arrivals, each in their own area; doctors do not.
     ScopeCase("people:arrival-add", allowed=tuple(u for u in _ALL_MEMBERS if u != "doctor"), record_lookup=False),
     ScopeCase("people:needs-observation", allowed=_ALL_MEMBERS, record_lookup=False),

@@ -260,3 +260,48 @@ def test_the_division_search_finds_counties_by_name_initials_or_code(client, tre
     assert all(len(code) == 6 for code in codes(q="湖北"))
     assert codes(q="湖北", level="province") == ["42"]
     assert codes(q="") == []
+
+
+def test_an_officer_corrects_an_arrival_and_a_risk_origin_flags_the_person(client, tree, people, wuhan_risk_area):
+    person = make_person(tree.grid, "李四", id_number())
+    arrival = Arrival(person=person, area=tree.grid, origin=Division.objects.get(code="610102"), arrived_on=TODAY)
+    arrival.save()
+    client.force_login(people.village_officer)
+    page = client.get(reverse("people:arrival", args=[arrival.pk]))
+    assert reverse("people:arrival-edit", args=[arrival.pk]) in page.content.decode()
+    form = client.get(reverse("people:arrival-edit", args=[arrival.pk]))
+    assert f'value="{tree.grid.code}" selected' in form.content.decode()  # the current grid is chosen
+    data = {
+        "kind": Arrival.Kind.RETURNEE,
+        "origin": "420102",
+        "arrived_on": (TODAY - datetime.timedelta(1)).isoformat(),
+        "transport": Arrival.Transport.PLANE,
+        "trip_number": "CZ3456",
+        "area": tree.grid2.code,
+        "registered_on": TODAY.isoformat(),
+        "registrar": "张书记",
+    }
+    response = client.post(reverse("people:arrival-edit", args=[arrival.pk]), data, follow=True)
+    assert response.redirect_chain, response.context["form"].errors
+    assert "is now flagged as a key person" in response.content.decode()
+    arrival.refresh_from_db()
+    assert (arrival.origin.code, arrival.area, arrival.trip_number) == ("420102", tree.grid2, "CZ3456")
+    assert arrival.risk_area == wuhan_risk_area and arrival.registrar == "张书记"
+    assert person.tag_codes() == {KeyPersonTag.FROM_RISK_AREA}
+    assert "张书记" in response.content.decode()
+
+
+def test_a_correction_keeps_the_form_and_says_what_is_wrong(client, tree, people):
+    person = make_person(tree.grid, "李四", id_number())
+    arrival = Arrival(person=person, area=tree.grid, origin=Division.objects.get(code="610102"), arrived_on=TODAY)
+    arrival.save()
+    client.force_login(people.village_officer)
+    data = {"kind": "returnee", "origin": "湖北", "arrived_on": "2099-01-01", "transport": "train", "area": "x"}
+    response = client.post(reverse("people:arrival-edit", args=[arrival.pk]), data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) == {"origin", "arrived_on", "area"}
+    arrival.refresh_from_db()
+    assert arrival.origin.code == "610102"
+    client.force_login(people.doctor)
+    assert "arrival-edit" not in client.get(reverse("people:arrival", args=[arrival.pk])).content.decode()

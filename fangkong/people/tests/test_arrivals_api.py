@@ -159,3 +159,45 @@ def test_divisions_are_searched_by_name_initials_code_and_level(api, tree, peopl
     }
     assert client.post("/api/divisions/", {"code": "999999"}).status_code in (403, 405)  # reference data
     assert not Division.objects.filter(code="999999").exists()
+
+
+def test_an_arrival_is_corrected_and_checked_against_the_risk_areas_again(api, tree, people, wuhan_risk_area):
+    arrival = arrive(tree.grid, "610102", 3)  # from Xi'an: not flagged
+    assert arrival.person.tag_codes() == set()
+    response = api.login_as(people.grid_worker).patch(
+        f"/api/arrivals/{arrival.pk}/",
+        {"origin": "420102", "trip_number": "G88", "registrar": "张书记", "name": arrival.person.name},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    data = response.json()
+    assert (data["origin"], data["trip_number"], data["risk"], data["registrar"]) == ("420102", "G88", True, "张书记")
+    arrival.refresh_from_db()
+    assert arrival.risk_area == wuhan_risk_area
+    assert arrival.person.tag_codes() == {KeyPersonTag.FROM_RISK_AREA}
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"name": "王五"}, "name"),
+        ({"id_number": "34052419800101001X"}, "id_number"),
+        ({"phone": "13900000000"}, "phone"),
+        ({"arrived_on": (TODAY + datetime.timedelta(1)).isoformat()}, "arrived_on"),
+        ({"registered_on": (TODAY + datetime.timedelta(1)).isoformat()}, "registered_on"),
+        ({"area": "611023100001001"}, "area"),
+    ],
+)
+def test_a_correction_that_is_not_the_arrivals_is_refused_naming_the_field(api, tree, people, change, field):
+    arrival = arrive(tree.grid, "610102", 3)
+    response = api.login_as(people.village_officer).patch(f"/api/arrivals/{arrival.pk}/", change, format="json")
+    assert response.status_code == 400 and field in response.json(), response.json()
+    arrival.refresh_from_db()
+    assert arrival.origin.code == "610102" and arrival.area == tree.grid
+
+
+def test_doctors_read_arrivals_but_do_not_correct_them(api, tree, people):
+    arrival = arrive(tree.grid, "610102", 3)
+    response = api.login_as(people.doctor).patch(f"/api/arrivals/{arrival.pk}/", {"trip_number": "X"}, format="json")
+    assert response.status_code == 403
+    assert api.login_as(people.outsider).patch(f"/api/arrivals/{arrival.pk}/", {}, format="json").status_code == 404

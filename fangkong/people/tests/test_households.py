@@ -362,3 +362,21 @@ def test_with_many_people_the_responsible_filter_is_typed(client, tree, people, 
     assert listed(client, responsible="grid_worker") == {"一组 1 号"}
     assert listed(client, responsible=str(people.grid_worker.pk)) == {"一组 1 号"}
     assert listed(client, responsible="none") == {"二组 1 号"}
+
+
+def test_the_head_of_household_is_picked_among_its_members(client, tree, people):
+    household = make_household(tree.grid, "竹林关村一组 12 号")
+    head = make_person(tree.grid, "张三", household=household, relation_to_head="户主")
+    make_person(tree.grid, "李梅", household=household, relation_to_head="妻子")
+    stranger = make_person(tree.grid, "王五")
+    client.force_login(people.grid_worker)
+    url = reverse("people:household-edit", args=[household.pk])
+    choices = [str(choice) for _value, choice in client.get(url).context["form"].fields["head"].choices]
+    assert choices == ["---------", "张三", "李梅"]
+    refused = client.post(url, household_data(tree.grid, head=stranger.pk, version=household.version))
+    assert "head" in refused.context["form"].errors
+    client.post(url, household_data(tree.grid, head=head.pk, version=household.version))
+    household.refresh_from_db()
+    assert household.head == head
+    page = client.get(reverse("people:household", args=[household.pk])).content.decode()
+    assert "妻子" in page and ">head</span>" in page

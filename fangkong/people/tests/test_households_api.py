@@ -31,6 +31,7 @@ def test_it_lists_only_households_in_scope_with_phones_masked(api, tree, people)
         "area": tree.grid.code,
         "phone": "139****5678",
         "responsible": people.grid_worker.pk,
+        "head": None,
         "note": "",
         "members": [member.pk],
         "version": 1,
@@ -90,3 +91,14 @@ def test_the_responsible_person_must_be_in_scope(api, tree, people):
     api.force_authenticate(people.village_officer)
     response = api.patch(f"/api/households/{household.pk}/", {"responsible": people.outsider.pk})
     assert response.status_code == 400 and "responsible" in response.json()
+
+
+def test_the_head_must_be_a_member(api, tree, people):
+    household = make_household(tree.grid, "一组 1 号")
+    member = make_person(tree.grid, household=household)
+    stranger = make_person(tree.grid)
+    api.force_authenticate(people.grid_worker)
+    url = f"/api/households/{household.pk}/"
+    refused = api.patch(url, {"head": stranger.pk}, format="json")
+    assert refused.status_code == 400 and "head" in refused.json()
+    assert api.patch(url, {"head": member.pk}, format="json").json()["head"] == member.pk

@@ -10,7 +10,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import Workbook, load_workbook
 
 from fangkong.areas.models import Division, RiskArea
@@ -97,6 +97,23 @@ def test_it_imports_arrivals_and_registers_the_people(tree, people, tmp_path):
     assert Arrival.objects.get(person__name="王五").arrived_on == datetime.date(2020, 1, 26)
     logged = ChangeLogEntry.objects.filter(source="import", kind=ChangeLogEntry.Kind.CREATE)
     assert logged.count() == 4, "two persons and two arrivals are in the change log"
+
+
+def test_the_paper_forms_registration_date_and_registrar_are_kept(tree, people, tmp_path):
+    header = [*ARRIVAL_HEADER, "登记时间", "登记人"]
+    path = write(
+        tmp_path,
+        header,
+        [*arrival("李四"), datetime.date(2020, 1, 27), "张书记"],
+        [*arrival("王五"), "", ""],
+        [*arrival("赵六"), "2020-13-01", ""],
+    )
+    result = ArrivalImporter(people.village_officer).commit(path)
+    assert messages(result) == ["Row 4, 登记时间: 2020-13-01 is not a date; write it like 2020-01-25"]
+    paper = Arrival.objects.get(person__name="李四")
+    assert (paper.registered_on, paper.registrar) == (datetime.date(2020, 1, 27), "张书记")
+    entered = Arrival.objects.get(person__name="王五")
+    assert (entered.registered_on, entered.registrar) == (timezone.localdate(), "village_officer")
 
 
 def test_reimporting_the_same_file_changes_nothing(tree, people, tmp_path):
@@ -282,6 +299,8 @@ def test_it_imports_residents_into_households(tree, people, tmp_path):
     assert set(household.members.values_list("name", flat=True)) == {"张三", "李梅"}
     assert Person.objects.get(name="李梅").sex == "female"
     assert Person.objects.get(name="王五").id_number_hash is None
+    assert household.head.name == "张三"
+    assert Person.objects.get(name="李梅").relation_to_head == "妻子"
 
     again = PersonImporter(people.grid_worker).commit(path)
     assert (again.created, again.unchanged) == (0, 3), "matched by ID number, or by name in the household"

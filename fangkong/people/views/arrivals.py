@@ -21,7 +21,7 @@ from fangkong.core.views import ObjectDetailView, ObjectEditView, ObjectListView
 
 from .. import services
 from ..filters import ArrivalFilterSet, DivisionFilterSet, NeedsObservationFilterSet, RiskAreaFilterSet
-from ..forms import ArrivalForm, RiskAreaForm
+from ..forms import ArrivalEditForm, ArrivalForm, RiskAreaForm
 from ..models import Arrival, KeyPersonTag, Person
 from ..tables import ArrivalTable, NeedsObservationTable, RiskAreaTable
 
@@ -53,6 +53,7 @@ class ArrivalView(ObjectDetailView):
             title=str(self.object),
             tags=self.object.person.tags.all(),
             area_label=services.area_label(self.object.area),
+            can_edit=self.user_can(Action.CHANGE, self.object),
             **kwargs,
         )
 
@@ -176,6 +177,39 @@ class DivisionSearchView(LoginRequiredMixin, View):
         )
 
 
+class ArrivalEditView(ObjectEditView):
+    """Correct an arrival; a changed origin or date is checked against the risk areas again."""
+
+    model = Arrival
+    form_class = ArrivalEditForm
+    template_name = "people/arrival_form.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("person", "origin", "area")
+
+    def save(self, form):
+        was_risk = self.object.risk_area_id is not None
+        arrival = services.save_arrival(form.save(commit=False))
+        if arrival.risk and not was_risk:
+            messages.warning(
+                self.request,
+                _("%(name)s comes from a risk area (%(risk_area)s) and is now flagged as a key person.")
+                % {"name": arrival.person, "risk_area": arrival.risk_area},
+            )
+        return arrival
+
+    def get_success_url(self):
+        return reverse("people:arrival", kwargs={"pk": self.object.pk})
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("Correct the arrival of %(name)s") % {"name": self.object.person},
+            submit_label=_("Save"),
+            cancel_url=self.get_success_url(),
+            **kwargs,
+        )
+
+
 class RiskAreaListView(ObjectListView):
     model = RiskArea
     table_class = RiskAreaTable
@@ -249,6 +283,7 @@ urlpatterns = [
     path("arrivals/", ArrivalListView.as_view(), name="arrival-list"),
     path("arrivals/add/", ArrivalCreateView.as_view(), name="arrival-add"),
     path("arrivals/<int:pk>/", ArrivalView.as_view(), name="arrival"),
+    path("arrivals/<int:pk>/edit/", ArrivalEditView.as_view(), name="arrival-edit"),
     path("needs-observation/", NeedsObservationView.as_view(), name="needs-observation"),
     path("needs-observation/<str:code>/", NeedsObservationView.as_view(), name="area-needs-observation"),
     path("divisions/search/", DivisionSearchView.as_view(), name="division-search"),
