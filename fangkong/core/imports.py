@@ -52,7 +52,6 @@ EXTENSIONS = ("xlsx", "csv")
 # Title rows ("XX村返乡人员登记表") often sit above the header: look for it this far down.
 HEADER_SEARCH_ROWS = 10
 ERRORS_HEADER = "错误/Errors"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 .xls (and .doc, .ppt)
 ZIP_SIGNATURE = b"PK\x03\x04"
 

@@ -24,9 +24,10 @@ from django_tables2.paginators import LazyPaginator
 from . import scope
 from .exports import FORMATS, export_response
 from .forms import ImportForm
-from .imports import XLSX_CONTENT_TYPE, ImportFileError, StoredUpload
+from .imports import ImportFileError, StoredUpload
 from .roles import Action
 from .services import OutOfScope, save_in_scope
+from .xlsx import XLSX_CONTENT_TYPE
 
 
 class ScopedViewMixin(LoginRequiredMixin):
