@@ -4,28 +4,13 @@ import datetime
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
-from fangkong.accounts.models import User
 from fangkong.areas.models import Division, RiskArea
 from fangkong.people.models import Arrival, KeyPersonTag, Person
 from fangkong.people.services import register_arrival
 from fangkong.people.tests.factories import id_number, make_person
 
 TODAY = timezone.localdate()
-
-
-@pytest.fixture
-def api():
-    client = APIClient()
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-    def login(user):
-        client.force_authenticate(User.objects.get(pk=user.pk))
-        return client
-
-    client.login_as = login
-    return client
 
 
 @pytest.fixture

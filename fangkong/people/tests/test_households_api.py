@@ -1,17 +1,7 @@
 """/api/households/: the same scope rules, masking and version check as the web pages."""
 
-import pytest
-from rest_framework.test import APIClient
-
 from fangkong.people.models import Household
 from fangkong.people.tests.factories import make_household, make_person
-
-
-@pytest.fixture
-def api():
-    client = APIClient()
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
 
 
 def test_it_lists_only_households_in_scope_with_phones_masked(api, tree, people):

@@ -7,14 +7,6 @@ import pytest
 from fangkong.areas.models import Division
 from fangkong.people.models import Arrival, MoveRequest
 from fangkong.people.tests.factories import id_number, make_household, make_person
-from fangkong.people.tests.test_persons_api import ScopedAPIClient
-
-
-@pytest.fixture
-def api():
-    client = ScopedAPIClient()
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
 
 
 @pytest.fixture

@@ -2,25 +2,9 @@
 
 import datetime
 
-import pytest
-from rest_framework.test import APIClient
-
-from fangkong.accounts.models import User
 from fangkong.people import services
 from fangkong.people.models import IdNumberReveal, KeyPersonTag, Person
 from fangkong.people.tests.factories import id_number, make_person
-
-
-class ScopedAPIClient(APIClient):
-    def force_authenticate(self, user=None, token=None):
-        super().force_authenticate(User.objects.get(pk=user.pk) if user else None, token)
-
-
-@pytest.fixture
-def api():
-    client = ScopedAPIClient()
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
 
 
 def test_it_registers_a_person_filling_sex_and_birth_date_from_the_id_number(api, tree, people):

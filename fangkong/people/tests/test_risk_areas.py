@@ -5,7 +5,6 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
-from rest_framework.test import APIClient
 
 from fangkong.accounts.models import User
 from fangkong.areas.models import Division, RiskArea
@@ -20,13 +19,6 @@ def english(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def api():
-    client = APIClient()
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
 
 
 def as_api(api, user):

@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 from django.utils import translation
-from rest_framework.test import APIClient
 
 from fangkong.areas.models import Division, RiskArea
 from fangkong.people.models import Arrival, KeyPersonTag, Person, ScreeningRound, ScreeningVisit
@@ -19,13 +18,6 @@ def english(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def api():
-    client = APIClient()
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
 
 
 @pytest.fixture
