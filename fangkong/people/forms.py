@@ -4,7 +4,6 @@ from functools import reduce
 from operator import or_
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.renderers import TemplatesSetting
@@ -12,11 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.accounts.models import Membership
 from fangkong.areas.models import Area, Division, RiskArea
 from fangkong.core import scope
 from fangkong.core.forms import ScopedModelForm, StyledForm
-from fangkong.core.roles import ALL_ROLES, Action, Role
+from fangkong.core.roles import Action, Role
 from fangkong.core.validators import id_number_facts, normalise_id_number, normalise_phone
 
 from . import services
@@ -36,24 +34,6 @@ def areas_for_people(user, action=Action.ADD):
     if not paths:
         return areas.none()
     return areas.filter(reduce(or_, (scope.subtree_q("path", path) for path in paths)))
-
-
-def colleagues(user, role=None):
-    """Active users with a role in the user's village(s): who can be made responsible for a person.
-
-    A grid worker's scope is widened to their village, so the village cadres can be chosen too.
-    """
-    users = get_user_model().objects.filter(is_active=True)
-    paths = scope.scope_paths(user, ALL_ROLES)
-    memberships = Membership.objects.all()
-    if role:
-        memberships = memberships.filter(role=role)
-    if paths is not None:
-        if not paths:
-            return users.none()
-        villages = scope.outermost(".".join(path.split(".")[:4]) for path in paths)
-        memberships = memberships.filter(reduce(or_, (scope.subtree_q("area__path", path) for path in villages)))
-    return users.filter(pk__in=memberships.values("user")).order_by("username")
 
 
 def limit_choices(field, queryset, label=str, keep=()):
@@ -130,9 +110,9 @@ class PersonForm(ScopedModelForm):
         if self.initial.get("household"):
             keep_household += list(households.filter(pk=self.initial["household"]))
         limit_choices(fields["household"], households, keep=keep_household)
-        fields["responsible"].queryset = colleagues(user)
+        fields["responsible"].queryset = services.responsible_candidates(user)
         limit_choices(fields["responsible"], fields["responsible"].queryset, keep=[person.responsible])
-        fields["doctor"].queryset = colleagues(user, Role.DOCTOR)
+        fields["doctor"].queryset = services.responsible_candidates(user, roles=[Role.DOCTOR])
         limit_choices(fields["doctor"], fields["doctor"].queryset, keep=[person.doctor])
         fields["tags"].queryset = KeyPersonTag.objects.all()
         fields["tags"].required = False
@@ -283,8 +263,6 @@ class HouseholdForm(ScopedModelForm):
         }
 
     def __init__(self, *args, user, **kwargs):
-        from .services import responsible_candidates
-
         super().__init__(*args, user=user, **kwargs)
         creating = self.instance.pk is None
         areas = household_areas(user, Action.ADD if creating else Action.CHANGE)
@@ -295,7 +273,7 @@ class HouseholdForm(ScopedModelForm):
             area_field.widget = forms.TextInput(attrs={"class": "form-control", "inputmode": "numeric"})
             area_field.help_text = _("The code shown on the area's page, e.g. 611022106200001.")
         responsible = self.fields["responsible"]
-        responsible.queryset = responsible_candidates(user)
+        responsible.queryset = services.responsible_candidates(user)
         limit_choices(
             responsible, responsible.queryset, responsible.label_from_instance, keep=[self.instance.responsible]
         )
@@ -312,7 +290,8 @@ class HouseholdForm(ScopedModelForm):
             self.initial["version"] = self.instance.version
         # The head is one of the members: none to pick from before any is registered.
         head = self.fields["head"]
-        head.queryset = self.instance.members.order_by("pk") if self.instance.pk else Person.objects.none()
+        members = Person.objects.restrict(user).filter(household=self.instance.pk).order_by("pk")
+        head.queryset = members if self.instance.pk else Person.objects.none()
         if not self.instance.pk:
             del self.fields["head"]
 
@@ -353,16 +332,14 @@ class AssignForm(StyledForm):
     responsible = UserChoiceField(label=_("Responsible cadre"), queryset=None, required=False)
 
     def __init__(self, *args, user, with_doctor=False, **kwargs):
-        from .services import responsible_candidates
-
         super().__init__(*args, **kwargs)
         responsible = self.fields["responsible"]
-        responsible.queryset = responsible_candidates(user)
+        responsible.queryset = services.responsible_candidates(user)
         limit_choices(responsible, responsible.queryset, responsible.label_from_instance)
         if with_doctor:
             doctor = self.fields["doctor"] = UserChoiceField(
                 label=_("Village doctor"),
-                queryset=responsible_candidates(user, roles=[Role.DOCTOR]),
+                queryset=services.responsible_candidates(user, roles=[Role.DOCTOR]),
                 required=False,
                 widget=forms.Select(attrs={"class": "form-select"}),
             )
@@ -524,8 +501,12 @@ class ArrivalEditForm(ScopedModelForm):
             area.widget = forms.TextInput(attrs={"class": "form-control", "inputmode": "numeric"})
             area.help_text = _("The code of the grid or village, e.g. 611022106200001.")
         area.error_messages["invalid_choice"] = _("No grid or village with this code in your area.")
-        self.fields["registered_on"].help_text = _("登记时间 on the paper form; today if left empty.")
-        self.fields["registrar"].help_text = _("登记人 on the paper form; your name if left empty.")
+        if self.instance.pk:  # a correction: an empty field stays empty
+            self.fields["registered_on"].help_text = _("登记时间 on the paper form.")
+            self.fields["registrar"].help_text = _("登记人 on the paper form.")
+        else:
+            self.fields["registered_on"].help_text = _("登记时间 on the paper form; today if left empty.")
+            self.fields["registrar"].help_text = _("登记人 on the paper form; your name if left empty.")
 
     def clean_arrived_on(self):
         return not_in_future(

@@ -17,7 +17,7 @@ from fangkong.core.validators import id_number_facts, normalise_id_number, norma
 
 from .. import services
 from ..filters import PersonFilterSet
-from ..forms import area_full_name, areas_for_people, colleagues, village_path
+from ..forms import area_full_name, areas_for_people, village_path
 from ..models import Household, KeyPersonTag, Person
 
 
@@ -56,8 +56,10 @@ class PersonSerializer(serializers.ModelSerializer):
     tags = serializers.SlugRelatedField(
         slug_field="code", many=True, required=False, queryset=KeyPersonTag.objects.all()
     )
-    responsible = ScopedPrimaryKeyField(colleagues, required=False, allow_null=True)
-    doctor = ScopedPrimaryKeyField(lambda user: colleagues(user, Role.DOCTOR), required=False, allow_null=True)
+    responsible = ScopedPrimaryKeyField(services.responsible_candidates, required=False, allow_null=True)
+    doctor = ScopedPrimaryKeyField(
+        lambda user: services.responsible_candidates(user, roles=[Role.DOCTOR]), required=False, allow_null=True
+    )
     status_colour = serializers.CharField(read_only=True)
     version = serializers.IntegerField(
         required=False, help_text="Send back the version you read: a stale one is refused (409)."

@@ -1,5 +1,5 @@
-"""A grid worker registers a household and its first member on a phone; an officer assigns the
-households without a responsible person from the list."""
+"""A grid worker registers a household and its first member on a phone, and records who heads it; an
+officer assigns the households without a responsible person from the list."""
 
 import datetime
 import re
@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from fangkong.people.models import Household, Person
-from fangkong.people.tests.factories import id_number, make_household
+from fangkong.people.tests.factories import id_number, make_household, make_person
 
 from .screens import horizontal_overflow, log_in
 
@@ -57,3 +57,37 @@ def test_officer_assigns_ticked_households(tab, people, tree, viewport, screensh
     assert first.responsible == people.grid_worker
     assert Household.objects.filter(responsible__isnull=True).count() == 1
     assert horizontal_overflow(tab) <= 1
+
+
+def test_grid_worker_picks_the_head_among_the_members(tab, people, tree, viewport, screenshot):
+    household = make_household(tree.grid, "竹林关村一组 12 号")
+    members = [
+        ("张建国", datetime.date(1960, 5, 1), "户主"),
+        ("李梅", datetime.date(1962, 8, 9), "妻子"),
+        ("张小明", datetime.date(1988, 1, 20), "儿子"),
+    ]
+    for name, born, relation in members:
+        make_person(tree.grid, name, id_number(born=born), household=household, relation_to_head=relation)
+    make_person(tree.grid, "王五", id_number())  # same grid, another household: not a choice
+    head = Person.objects.get(name="张建国")
+    log_in(tab, "grid_worker")
+    tab.goto(f"/people/households/{household.pk}/edit/")
+    assert horizontal_overflow(tab) <= 1, f"the form scrolls sideways at {viewport.width} px"
+    expect(tab.locator("label[for=id_head]")).to_have_text("户主")
+    expect(tab.locator("#id_head option")).to_have_text(["---------", "张建国", "李梅", "张小明"])
+    tab.select_option("#id_head", label="张建国")
+    screenshot(tab, "form")
+    with tab.expect_navigation():
+        tab.locator("#household-form button[type=submit]").click()
+    expect(tab).to_have_url(re.compile(f"/people/households/{household.pk}/$"))
+    household.refresh_from_db()
+    assert household.head == head
+
+    table = tab.locator("#members")
+    expect(table.locator("thead th").nth(1)).to_have_text("与户主关系")
+    expect(table.locator(".badge")).to_have_count(1)
+    expect(table.locator("tbody tr", has_text="张建国").locator("td").first.locator(".badge")).to_have_text("户主")
+    for name, _born, relation in members:
+        expect(table.locator("tbody tr", has_text=name).locator("td").nth(1)).to_have_text(relation)
+    assert horizontal_overflow(tab) <= 1, f"the household page scrolls sideways at {viewport.width} px"
+    screenshot(tab, "detail")
