@@ -37,7 +37,7 @@ class ScopedModelForm(forms.ModelForm):
 
 
 class ImportForm(StyledForm):
-    file = forms.FileField(label=_("File (xlsx or csv)"))
+    file = forms.FileField(label=_("File (xlsx, xls or csv)"))
     all_or_nothing = forms.BooleanField(
         label=_("All or nothing"),
         required=False,

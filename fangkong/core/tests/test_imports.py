@@ -156,7 +156,8 @@ def test_it_refuses_a_column_given_twice(tree, people, upload):
         ("photo.csv", b"\x89PNG\r\n\x1a\n" + bytes(200), "not a spreadsheet"),
         ("report.pdf", b"%PDF-1.4 1 0 obj", "not a spreadsheet"),
         ("renamed.csv", xlsx_bytes(HEADER), "not a spreadsheet"),
-        ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "old Excel 97-2003"),
+        ("broken.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "not a spreadsheet"),
+        ("photo.xls", b"\x89PNG\r\n\x1a\n" + bytes(200), "not a spreadsheet"),
         ("empty.csv", b"", "The file is empty"),
     ],
 )

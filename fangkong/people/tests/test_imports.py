@@ -6,6 +6,7 @@ outsider is an officer of 商南县 (611023).
 
 import datetime
 import io
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -363,6 +364,23 @@ def test_the_templates_have_the_register_headers(client, tree, people):
 
 def api_import(client, kind, data, name="a.xlsx", **extra):
     return client.post("/api/imports/", {"file": SimpleUploadedFile(name, data), "kind": kind, **extra})
+
+
+OLD_EXCEL = Path(__file__).parent / "data" / "arrivals.xls"  # saved by an Excel 97-2003 writer (xlwt)
+
+
+def test_an_old_excel_xls_file_imports_like_xlsx(tree, people):
+    result = ArrivalImporter(people.village_officer).commit(OLD_EXCEL)
+    assert (result.created, result.errors) == (2, 0), messages(result)
+    arrival = Arrival.objects.get(person__name="李四")
+    assert (arrival.origin.code, arrival.arrived_on) == ("420103", datetime.date(2020, 1, 25))
+    assert Person.objects.get(name="王五").tag_codes() == {KeyPersonTag.FEVER}
+
+
+def test_the_api_takes_an_xls_file(client, tree, people):
+    client.force_login(people.village_officer)
+    response = api_import(client, "arrivals", OLD_EXCEL.read_bytes(), name="返乡人员.xls")
+    assert response.status_code == 200 and response.json()["created"] == 2, response.json()
 
 
 def test_the_api_imports_and_reports_every_row(client, tree, people):

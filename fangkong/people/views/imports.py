@@ -1,4 +1,4 @@
-"""Import pages of the register: arrivals (返乡人员登记表) and household residents, from xlsx or CSV."""
+"""Import pages of the register: arrivals (返乡人员登记表) and household residents, from xlsx, xls or CSV."""
 
 from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
