@@ -62,7 +62,9 @@ def insert_values(model, fields, rows, count, using=None):
     table = connection.ops.quote_name(model._meta.db_table)
     pk_column = model._meta.pk.column
     quoted = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    with connection.cursor() as cursor:
+    # The raw COPY below is not behind Django's cursor wrapper: this makes a unique violation raise
+    # django.db.IntegrityError there too, which callers catch (an import falls back to row by row).
+    with connection.wrap_database_errors, connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Ids from the table's own sequence first, so they are known without RETURNING.
             cursor.execute(

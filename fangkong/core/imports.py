@@ -106,9 +106,7 @@ def check_size(size):
 
 
 def not_a_spreadsheet():
-    return ImportFileError(
-        _("This file is not a spreadsheet. Upload an Excel workbook (.xlsx or .xls) or a CSV file.")
-    )
+    return ImportFileError(_("This file is not a spreadsheet. Upload an Excel workbook (.xlsx or .xls) or a CSV file."))
 
 
 def read_rows(path):

@@ -2,6 +2,8 @@
 
 import datetime
 
+import pytest
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from fangkong.areas.models import Area
@@ -48,6 +50,13 @@ def test_later_saves_get_fresh_ids(tree):
     after = Area(code="611022106201009", name="九号网格", level=Area.Level.GRID, parent=tree.village2)
     after.save()
     assert after.pk > max(grid.pk for grid in made)
+
+
+def test_a_duplicate_is_djangos_integrity_error_and_nothing_is_written(tree):
+    bulk.insert(grids(tree.village2, 1, 1))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk.insert(grids(tree.village2, 2, 2) + grids(tree.village2, 1, 1))
+    assert Area.objects.filter(parent=tree.village2).count() == 1
 
 
 def test_it_fills_timestamps_left_empty(tree):

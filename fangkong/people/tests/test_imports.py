@@ -133,6 +133,25 @@ def test_an_existing_person_gets_the_arrival_not_a_duplicate(tree, people, tmp_p
     assert Person.objects.count() == 1 and person.arrivals.count() == 1
 
 
+def test_someone_registered_meanwhile_is_found_row_by_row(tree, people, tmp_path):
+    """The chunk was checked before another officer registered 李四: the bulk insert of the chunk
+    meets his ID number and the chunk is written again row by row, finding him."""
+    number = id_number()
+    importer = ArrivalImporter(people.village_officer)
+    checked = importer.prepare
+
+    def prepare_then_someone_registers(rows):
+        checked(rows)
+        if not Person.objects.filter(name="李四").exists():
+            make_person(tree.village, "李四", number)
+
+    importer.prepare = prepare_then_someone_registers
+    result = importer.commit(write(tmp_path, ARRIVAL_HEADER, arrival("李四", number), arrival("王五")))
+    assert (result.created, result.errors) == (2, 0), messages(result)
+    assert Person.objects.count() == 2
+    assert Person.objects.get(name="李四").arrivals.count() == 1
+
+
 def test_the_same_person_twice_in_one_file_is_registered_once(tree, people, tmp_path):
     number = id_number()
     path = write(tmp_path, ARRIVAL_HEADER, arrival("李四", number), arrival("李四", number, date="2020-02-03"))
