@@ -287,6 +287,10 @@ def save_person(person, expected_version=None, tags=None):
             )
         person.version = Person.objects.filter(pk=person.pk).values_list("version", flat=True).get()
     person.save()
+    # A head who leaves the household is its head no more; the officers pick the next one.
+    for household in Household.objects.filter(head=person).exclude(pk=person.household_id):
+        household.head = None
+        save_household(household)
     if tags is not None:
         set_tags(person, tags)
     return person

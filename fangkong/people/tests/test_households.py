@@ -380,3 +380,14 @@ def test_the_head_of_household_is_picked_among_its_members(client, tree, people)
     assert household.head == head
     page = client.get(reverse("people:household", args=[household.pk])).content.decode()
     assert "妻子" in page and ">head</span>" in page
+
+
+def test_a_head_who_moves_out_is_no_longer_the_head(tree, people):
+    household = make_household(tree.grid, "竹林关村一组 12 号")
+    head = make_person(tree.grid, "张三", household=household, relation_to_head="户主")
+    household.head = head
+    services.save_household(household)
+    head.household = make_household(tree.grid, "竹林关村一组 13 号")
+    services.save_person(head)
+    household.refresh_from_db()
+    assert household.head is None and household.version == 3
