@@ -125,7 +125,8 @@ ACTIVE_TAB = re.compile(rb"<(?:\w+:)?workbookView\b[^>]*?\bactiveTab=\"(\d+)\"")
 
 
 def _workbook_rows(path):
-    """The rows of the sheet the workbook was saved on (Excel's active tab), read by calamine.
+    """The rows of the sheet an xlsx workbook was saved on (Excel's active tab; an .xls file's first
+    worksheet), read by calamine.
 
     calamine (Rust) reads a sheet about ten times faster than openpyxl's read-only mode: 100,000
     arrival rows in ~1 s instead of ~10 s (docs/benchmarks.md); it also reads the Excel 97-2003

@@ -1,4 +1,4 @@
-"""An xlsx workbook written while it is sent: one sheet, rows in, compressed bytes out.
+"""An xlsx workbook written while it is sent: rows in, compressed bytes out.
 
 openpyxl's write-only mode keeps memory flat but can only save the finished workbook, so a download
 of a million rows sent nothing for five minutes (docs/benchmarks.md), long enough for a proxy to
@@ -8,6 +8,7 @@ to hold), dates and times as Excel serial numbers with a date format, the header
 """
 
 import datetime
+import itertools
 import math
 import re
 import zipfile
@@ -17,6 +18,7 @@ from openpyxl.utils import get_column_letter
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK_BYTES = 64 * 1024
+SHEET_ROWS = 1_048_576  # Excel's limit, the header row included
 EXCEL_EPOCH = datetime.datetime(1899, 12, 30)
 # XML 1.0 has no place for most control characters; Excel refuses a file that contains them.
 ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -29,9 +31,7 @@ CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Default Extension="xml" ContentType="application/xml"/>\
 <Override PartName="/xl/workbook.xml" \
 ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>\
-<Override PartName="/xl/worksheets/sheet1.xml" \
-ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>\
-<Override PartName="/xl/styles.xml" \
+{sheets}<Override PartName="/xl/styles.xml" \
 ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>\
 </Types>"""
 ROOT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -42,14 +42,17 @@ Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/office
 WORKBOOK = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" \
 xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">\
-<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>"""
+<sheets>{sheets}</sheets></workbook>"""
 WORKBOOK_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
-<Relationship Id="rId1" Target="worksheets/sheet1.xml" \
-Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>\
-<Relationship Id="rId2" Target="styles.xml" \
+{sheets}<Relationship Id="styles" Target="styles.xml" \
 Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"/>\
 </Relationships>"""
+SHEET_TYPE = '<Override PartName="/xl/worksheets/sheet{n}.xml" \
+ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+SHEET_REL = '<Relationship Id="sheet{n}" Target="worksheets/sheet{n}.xml" \
+Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>'
+SHEET_ENTRY = '<sheet name="{name}" sheetId="{n}" r:id="sheet{n}"/>'
 STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">\
 <numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>\
@@ -98,24 +101,45 @@ class _Buffer:
 
 def xlsx_stream(headers, rows, sheet_name="Sheet1"):
     """The workbook's bytes, a chunk at a time. ``rows`` are lists of str, int, float, bool, date,
-    naive datetime or None (an empty cell)."""
+    naive datetime or None (an empty cell). Past Excel's 1,048,576 rows a sheet, the rows go on in a
+    next sheet ("人员 (2)") under the same header; the parts that list the sheets come last."""
     buffer = _Buffer()
     letters = [get_column_letter(number) for number in range(1, len(headers) + 1)]
+    rows = iter(rows)
+    titles = []
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        while not titles or (more := next(rows, None)) is not None:
+            number = len(titles) + 1
+            title = _sheet_title(sheet_name if number == 1 else f"{sheet_name} ({number})")
+            titles.append(title)
+            # Sizes go in a data descriptor after the data (the stream cannot seek back); no zip64:
+            # Excel refuses a zip64 local header, and a sheet of at most SHEET_ROWS rows of a list's
+            # few columns stays far below the 2 GiB a member may hold without it.
+            with archive.open(f"xl/worksheets/sheet{number}.xml", "w") as sheet:
+                sheet.write(SHEET_START.format(width=max(1, len(headers))).encode())
+                sheet.write(_row_xml(1, letters, headers, HEADER_STYLE))
+                first = [more] if number > 1 else []
+                for row_number, values in enumerate(itertools.chain(first, rows), start=2):
+                    sheet.write(_row_xml(row_number, letters, values))
+                    if buffer.size >= CHUNK_BYTES:
+                        yield buffer.take()
+                    if row_number == SHEET_ROWS:
+                        break
+                sheet.write(SHEET_END.encode())
+        numbers = range(1, len(titles) + 1)
+        archive.writestr(
+            "[Content_Types].xml", CONTENT_TYPES.format(sheets="".join(SHEET_TYPE.format(n=n) for n in numbers))
+        )
         archive.writestr("_rels/.rels", ROOT_RELS)
-        archive.writestr("xl/workbook.xml", WORKBOOK.format(name=escape(_sheet_title(sheet_name), {'"': "&quot;"})))
-        archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+        entries = "".join(
+            SHEET_ENTRY.format(name=escape(title, {'"': "&quot;"}), n=n)
+            for n, title in zip(numbers, titles, strict=True)
+        )
+        archive.writestr("xl/workbook.xml", WORKBOOK.format(sheets=entries))
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels", WORKBOOK_RELS.format(sheets="".join(SHEET_REL.format(n=n) for n in numbers))
+        )
         archive.writestr("xl/styles.xml", STYLES)
-        # force_zip64: the sheet's size is unknown when its header is written, and may pass 2 GiB.
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            sheet.write(SHEET_START.format(width=max(1, len(headers))).encode())
-            sheet.write(_row_xml(1, letters, headers, HEADER_STYLE))
-            for number, values in enumerate(rows, start=2):
-                sheet.write(_row_xml(number, letters, values))
-                if buffer.size >= CHUNK_BYTES:
-                    yield buffer.take()
-            sheet.write(SHEET_END.encode())
     yield buffer.take()
 
 

@@ -206,9 +206,11 @@ def reveal_id_number(person, user):
 
 @transaction.atomic
 def request_move(person, to_area, user, reason=""):
+    """Ask the person's area to move them into ``to_area``. Asking again while one's own request for
+    the same place is pending returns it; another area's request is never shown to the asker."""
     if not scope.can(user, Action.ADD, Person, to_area.path):
         raise ValidationError({"to_area": _("You can only move people into your own area.")})
-    pending = MoveRequest.objects.filter(person=person, status=MoveRequest.Status.PENDING).first()
+    pending = pending_move(person, to_area, user)
     if pending:
         return pending
     return MoveRequest.objects.create(
@@ -216,20 +218,28 @@ def request_move(person, to_area, user, reason=""):
     )
 
 
+def pending_move(person, to_area, user):
+    return MoveRequest.objects.filter(
+        person=person, to_area=to_area, requested_by=user, status=MoveRequest.Status.PENDING
+    ).first()
+
+
 @transaction.atomic
 def decide_move(move, user, accept):
-    """The person's current area decides; accepted, the person (and their history) moves."""
+    """The managers of the person's current area decide; accepted, the person (and their history)
+    moves, and the other pending requests for them are declined: they no longer apply."""
     move = MoveRequest.objects.select_for_update().get(pk=move.pk)
     if move.status != MoveRequest.Status.PENDING:
         raise ValidationError(_("This request was already decided."))
+    person = move.person
+    if not Person.objects.restrict(user, Action.CHANGE).filter(pk=person.pk).exists():
+        raise ValidationError(_("Only the person's current area decides."))
     if not MoveRequest.objects.restrict(user, Action.CHANGE).filter(pk=move.pk).exists():
         raise ValidationError(_("Only the person's current area decides."))
-    move.status = MoveRequest.Status.ACCEPTED if accept else MoveRequest.Status.DECLINED
-    move.decided_by = user
-    move.decided_at = timezone.now()
-    move.save()
+    _decide(move, user, accept)
     if accept:
-        person = move.person
+        for other in MoveRequest.objects.filter(person=person, status=MoveRequest.Status.PENDING).exclude(pk=move.pk):
+            _decide(other, user, accept=False)
         person.area = move.to_area
         person.household = None
         person.responsible = None
@@ -239,6 +249,13 @@ def decide_move(move, user, accept):
             arrival.area = move.to_area
             arrival.save()
     return move
+
+
+def _decide(move, user, accept):
+    move.status = MoveRequest.Status.ACCEPTED if accept else MoveRequest.Status.DECLINED
+    move.decided_by = user
+    move.decided_at = timezone.now()
+    move.save()
 
 
 @transaction.atomic
@@ -287,6 +304,12 @@ def save_person(person, expected_version=None, tags=None):
             )
         person.version = Person.objects.filter(pk=person.pk).values_list("version", flat=True).get()
     person.save()
+    # Pending move requests follow the person: the managers of the area they are in now decide.
+    for move in MoveRequest.objects.filter(person=person, status=MoveRequest.Status.PENDING).exclude(
+        area=person.area_id
+    ):
+        move.area = person.area
+        move.save()
     # A head who leaves the household is its head no more; the officers pick the next one.
     for household in Household.objects.filter(head=person).exclude(pk=person.household_id):
         household.head = None

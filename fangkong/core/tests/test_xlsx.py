@@ -2,9 +2,11 @@
 
 import datetime
 import io
+import zipfile
 
 from openpyxl import load_workbook
 
+from fangkong.core import xlsx
 from fangkong.core.imports import read_rows
 from fangkong.core.xlsx import xlsx_stream
 
@@ -66,3 +68,18 @@ def test_the_first_bytes_leave_before_the_last_row_is_read():
     data = first + b"".join(stream)
     sheet = load_workbook(io.BytesIO(data), read_only=True).active
     assert sum(1 for _ in sheet.iter_rows(values_only=True)) == 20_001
+
+
+def test_rows_past_excels_limit_go_on_in_a_next_sheet(monkeypatch):
+    monkeypatch.setattr(xlsx, "SHEET_ROWS", 4)  # the header and three rows a sheet
+    book = load_workbook(io.BytesIO(workbook([[f"第{n}人"] for n in range(7)], ["姓名"])))
+    assert book.sheetnames == ["人员", "人员 (2)", "人员 (3)"]
+    assert [[cell.value for cell in row] for row in book["人员 (3)"].iter_rows()] == [["姓名"], ["第6人"]]
+    assert sum(sheet.max_row - 1 for sheet in book.worksheets) == 7
+
+
+def test_it_writes_no_zip64_records_excel_would_refuse():
+    data = workbook([ROW] * 10)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            assert info.extract_version < 45 and b"\x01\x00" not in info.extra[:2], info.filename

@@ -104,6 +104,8 @@ class ArrivalSerializer(serializers.ModelSerializer):
 
     def validate_phone(self, value):
         value = (value or "").strip()
+        if self.instance is not None and value == mask_phone(self.instance.person.phone):
+            return self.instance.person.phone  # sent back as it was read: unchanged
         try:
             return normalise_phone(value) if value else ""
         except DjangoValidationError as error:
@@ -143,7 +145,8 @@ class ArrivalSerializer(serializers.ModelSerializer):
         given = {
             "person": data.get("person", person) != person,
             "name": data.get("name", person.name).strip() != person.name,
-            "id_number": "id_number" in data and data["id_number"].strip().upper() != person.id_number,
+            "id_number": "id_number" in data
+            and data["id_number"].strip().upper() not in (person.id_number_masked, person.id_number),
             "phone": "phone" in data and data["phone"] != person.phone,
         }
         errors = {

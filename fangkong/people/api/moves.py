@@ -114,11 +114,11 @@ class MoveRequestViewSet(ScopedViewSet):
         return queryset
 
     def create(self, request, *args, **kwargs):
-        """Ask for a person by ID number; asking again while a request is pending returns that one (200)."""
+        """Ask for a person by ID number; asking again while your request is pending returns it (200)."""
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        person = serializer.validated_data["id_number"]
-        pending = MoveRequest.objects.filter(person=person, status=MoveRequest.Status.PENDING).exists()
+        data = serializer.validated_data
+        pending = services.pending_move(data["id_number"], data["to_area"], request.user) is not None
         move = serializer.save()
         return Response(
             self.get_serializer(move).data, status=status.HTTP_200_OK if pending else status.HTTP_201_CREATED

@@ -186,3 +186,15 @@ def test_doctors_read_arrivals_but_do_not_correct_them(api, tree, people):
     response = api.login_as(people.doctor).patch(f"/api/arrivals/{arrival.pk}/", {"trip_number": "X"}, format="json")
     assert response.status_code == 403
     assert api.login_as(people.outsider).patch(f"/api/arrivals/{arrival.pk}/", {}, format="json").status_code == 404
+
+
+def test_an_arrival_read_then_put_back_whole_is_accepted(api, tree, people):
+    """A client PUTs what it read, masked ID number and phone included, with one field changed."""
+    arrival = arrive(tree.grid, "610102", 3)
+    client = api.login_as(people.village_officer)
+    data = client.get(f"/api/arrivals/{arrival.pk}/").json()
+    data["trip_number"] = "Z20"
+    response = client.put(f"/api/arrivals/{arrival.pk}/", data, format="json")
+    assert response.status_code == 200, response.json()
+    arrival.refresh_from_db()
+    assert arrival.trip_number == "Z20" and arrival.person.phone == "13812345678"

@@ -105,3 +105,38 @@ def test_a_grid_worker_may_ask_for_someone_to_join_their_grid(api, tree, people)
     make_person(tree.other_grid, "赵敏", number)
     response = ask(api, people.grid_worker, number, tree.grid)
     assert response.status_code == 201, response.json()
+
+
+def test_another_areas_request_is_never_shown_to_a_second_asker(api, tree, people, registered):
+    from fangkong.core.roles import Role
+    from fangkong.core.testing import make_area, make_user
+
+    person, number = registered
+    first = ask(api, people.outsider, number, tree.other_grid, reason="私事").json()
+    shanyang = make_area("611024", "山阳县", "county", tree.city)
+    village = make_area("611024100001", "十里铺村", "village", make_area("611024100", "城关镇", "town", shanyang))
+    third = make_user("shanyang_officer", Role.OFFICER, shanyang)
+    response = ask(api, third, number, village)
+    assert response.status_code == 201 and response.json()["id"] != first["id"]
+    assert "私事" not in response.content.decode() and "outsider" not in response.content.decode()
+    assert api.get(f"/api/move-requests/{first['id']}/").status_code == 404
+    # The person's area accepts one; the other no longer applies.
+    api.force_authenticate(people.village_officer)
+    api.post(f"/api/move-requests/{first['id']}/decide/", {"accept": True}, format="json")
+    assert MoveRequest.objects.get(pk=response.json()["id"]).status == "declined"
+
+
+def test_a_pending_request_follows_the_person_to_their_new_area(api, tree, people, registered):
+    from fangkong.people import services
+
+    person, number = registered
+    move_id = ask(api, people.outsider, number, tree.other_grid).json()["id"]
+    person.area = tree.village2  # moved within the town meanwhile, by its officer
+    services.save_person(person)
+    api.force_authenticate(people.village_officer)  # 竹林关村: no longer the person's area
+    assert api.post(f"/api/move-requests/{move_id}/decide/", {"accept": True}, format="json").status_code == 404
+    api.force_authenticate(people.town_officer)
+    response = api.post(f"/api/move-requests/{move_id}/decide/", {"accept": False}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "declined"
+    person.refresh_from_db()
+    assert person.area == tree.village2
