@@ -12,7 +12,7 @@ from fangkong.core.validators import normalise_phone
 
 from .. import services
 from ..filters import ArrivalFilterSet, DivisionFilterSet, RiskAreaFilterSet
-from ..forms import areas_for_arrivals
+from ..forms import ARRIVAL_FIELDS, areas_for_arrivals
 from ..models import Arrival, Person
 
 
@@ -70,31 +70,9 @@ class ArrivalSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Arrival
-        fields = [
-            "id",
-            "person",
-            "person_name",
-            "name",
-            "id_number",
-            "phone",
-            "kind",
-            "origin",
-            "origin_name",
-            "route",
-            "arrived_on",
-            "transport",
-            "trip_number",
-            "reason",
-            "area",
-            "address",
-            "fever",
-            "symptoms",
-            "contact_with_cases",
-            "risk",
-            "risk_area",
-            "registered_on",
-            "registrar",
-        ]
+        # The register's own fields are the web form's (forms.ARRIVAL_FIELDS), plus who and what follows.
+        fields = ["id", "person", "person_name", "name", "id_number", "phone", *ARRIVAL_FIELDS]
+        fields += ["origin_name", "risk", "risk_area"]
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
