@@ -19,6 +19,7 @@ are kept, so a 100,000-row file costs little memory. Row numbers are the sheet's
 sees them in Excel: with the header in row 1 the first record is row 2.
 """
 
+import abc
 import csv
 import io
 import json
@@ -317,7 +318,7 @@ class ImportResult:
         return workbook_bytes(workbook)
 
 
-class Importer:
+class Importer(abc.ABC):
     """One kind of import; an instance serves one run (one preview or one commit) for one user."""
 
     model = None
@@ -342,14 +343,14 @@ class Importer:
         """Binds a stored upload to the importer it was previewed with."""
         return f"{cls.__module__}.{cls.__qualname__}"
 
+    @abc.abstractmethod
     def clean_row(self, values):
         """``values`` maps column names to stripped cells (None when empty); required ones are filled.
         Return the cleaned row, or raise ValidationError({column name: message})."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def write_row(self, cleaned):
         """Write one checked row and return its Outcome; raise ValidationError if it cannot be written."""
-        raise NotImplementedError
 
     def write_rows(self, rows):
         """Write a batch of checked rows, setting each one's outcome or errors. Override for bulk inserts."""

@@ -170,17 +170,15 @@ class PersonForm(ScopedModelForm):
         self.add_error("id_number", message % {"name": existing.person.name, "area": where})
 
     def save(self, commit=True):
-        raise NotImplementedError("use fangkong.people.services.save_person through the view")
-
-    def apply(self):
-        """Put the cleaned values on the instance (the view saves it through the service)."""
+        """Through the register's service: the version check, the tags and the change log in one go."""
         person = self.instance
         number = self.cleaned_data.get("id_number")
         if number:
             person.id_number = number
         person.sex = self.cleaned_data["sex"]
         person.birth_date = self.cleaned_data["birth_date"]
-        return person
+        expected = self.cleaned_data.get("version") if person.pk else None
+        return services.save_person(person, expected_version=expected, tags=self.cleaned_data["tags"])
 
 
 class MoveDecisionForm(forms.Form):

@@ -209,6 +209,10 @@ class AssignView(LoginRequiredMixin, TemplateView):
     template_name = "people/responsibility_assign.html"
     model = None
     ids_param = None
+    # Records still missing what is assigned ("only those without one"), and the service that assigns
+    # the form's fields (responsible, and doctor with with_doctor) to the selected rows.
+    missing = None
+    assign_service = None
     with_doctor = False
     title = ""
     preview_size = 20
@@ -238,9 +242,6 @@ class AssignView(LoginRequiredMixin, TemplateView):
     def candidates(self):
         return self.model.objects.all()
 
-    def missing_q(self):
-        raise NotImplementedError
-
     def selection(self):
         """The records the user asked for and may assign, or None when nothing was asked for."""
         user = self.request.user
@@ -250,11 +251,12 @@ class AssignView(LoginRequiredMixin, TemplateView):
             return rows.filter(pk__in=self.ids)
         if self.area is not None:
             rows = rows.filter(scope.subtree_q("area_path", self.area.path))
-            return rows.filter(self.missing_q()) if self.missing_only else rows
+            return rows.filter(self.missing) if self.missing_only else rows
         return None
 
     def assign(self, rows, form):
-        raise NotImplementedError
+        fields = ("responsible", "doctor") if self.with_doctor else ("responsible",)
+        return self.assign_service(rows, **{name: form.cleaned_data.get(name) for name in fields})
 
     def make_form(self):
         data = self.request.POST if self.request.method == "POST" else None
@@ -274,7 +276,8 @@ class AssignView(LoginRequiredMixin, TemplateView):
         return redirect(self.done_url())
 
     def done_url(self):
-        raise NotImplementedError
+        """Back to the area's coverage, or to this page when no area was chosen."""
+        return reverse("people:coverage", args=[self.area.code]) if self.area else self.request.path
 
     def get_context_data(self, **kwargs):
         rows = self.selection()
@@ -304,11 +307,8 @@ class HouseholdAssignView(AssignView):
     ids_param = "households"
     title = gettext_lazy("Assign a responsible person to households")
 
-    def missing_q(self):
-        return Q(responsible__isnull=True)
-
-    def assign(self, rows, form):
-        return services.assign_households(rows, form.cleaned_data["responsible"])
+    missing = Q(responsible__isnull=True)
+    assign_service = staticmethod(services.assign_households)
 
     def done_url(self):
         query = {"within": self.area.code} if self.area else {}
@@ -324,17 +324,8 @@ class PersonAssignView(AssignView):
     def candidates(self):
         return key_persons()
 
-    def missing_q(self):
-        return Q(responsible__isnull=True) | Q(doctor__isnull=True)
-
-    def assign(self, rows, form):
-        data = form.cleaned_data
-        return services.assign_key_persons(rows, responsible=data.get("responsible"), doctor=data.get("doctor"))
-
-    def done_url(self):
-        if self.area:
-            return reverse("people:coverage", args=[self.area.code])
-        return reverse("people:person-assign")
+    missing = Q(responsible__isnull=True) | Q(doctor__isnull=True)
+    assign_service = staticmethod(services.assign_key_persons)
 
 
 # --- coverage ----------------------------------------------------------------------------------------

@@ -129,11 +129,6 @@ class PersonEditView(ObjectEditView):
             form.add_error("id_number", _("This ID number was registered a moment ago by someone else."))
         return self.form_invalid(form)
 
-    def save(self, form):
-        person = form.apply()
-        expected = form.cleaned_data.get("version") if person.pk else None
-        return services.save_person(person, expected_version=expected, tags=form.cleaned_data["tags"])
-
     def form_invalid(self, form):
         existing = form.existing
         if existing is not None and not self.lookup_given():
