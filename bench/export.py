@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import DEFAULT_URL  # noqa: E402
-from tree import BENCH_DIR, ROOT, pg_name, sqlite_path  # noqa: E402
+from tree import BENCH_DIR, use_database  # noqa: E402
 
 
 def parse_args():
@@ -116,14 +116,7 @@ def run_one(fmt, rows):
 def main():
     args = parse_args()
     url = args.database_url
-    if url.startswith("sqlite"):
-        sqlite_path(url)
-    else:
-        pg_name(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
-    sys.path.insert(0, str(ROOT))
+    use_database(url)
     if args.one:
         print(json.dumps(run_one(args.one[0], int(args.one[1]))))
         return

@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from tree import DIVISIONS, ROOT, create_database, pg_name, sqlite_path  # noqa: E402
+from tree import DIVISIONS, create_database, use_database  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/fangkong_bench_people"
 BATCH = 5000
@@ -279,14 +279,7 @@ def load_average():
 def main():
     args = parse_args()
     url = args.database_url
-    if url.startswith("sqlite"):
-        sqlite_path(url)
-    else:
-        pg_name(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
-    sys.path.insert(0, str(ROOT))
+    use_database(url)
     import django
 
     django.setup()

@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import DEFAULT_URL  # noqa: E402
-from tree import ROOT, drop_database, pg_name, sqlite_path  # noqa: E402
+from tree import drop_database, use_database  # noqa: E402
 
 COUNTY, VILLAGE = "611022", "611022106200"
 PAGE = 50
@@ -136,16 +136,7 @@ def timed(fn, repeat, warmup):
 def main():
     args = parse_args()
     url = args.database_url
-    if url.startswith("sqlite"):
-        sqlite_path(url)
-    else:
-        pg_name(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ["DEBUG"] = "false"
-    os.environ["HTTPS"] = "false"
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
-    sys.path.insert(0, str(ROOT))
+    use_database(url, HTTPS="false", ALLOWED_HOSTS="testserver")
     import django
 
     django.setup()

@@ -70,6 +70,18 @@ def sqlite_path(url):
     return path
 
 
+def use_database(url, **environment):
+    """Point Django at the benchmark database ``url`` (checked to be one: see sqlite_path, pg_name),
+    with DEBUG off and any other settings given; call before django.setup()."""
+    if url.startswith("sqlite"):
+        sqlite_path(url)
+    else:
+        pg_name(url)
+    os.environ.update({"DATABASE_URL": url, "DEBUG": "false", **environment})
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
+    sys.path.insert(0, str(ROOT))
+
+
 def pg_admin_connection(url):
     import psycopg
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from pypinyin import lazy_pinyin
 
 from fangkong.core.models import BaseModel, ChangeLoggedMixin, PathField, RestrictedQuerySet
-from fangkong.core.roles import ALL_ROLES, MANAGERS, Action, Role
+from fangkong.core.roles import ALL_ROLES, MANAGERS, REFERENCE_DATA_ROLES, Action
 from fangkong.core.scope import subtree_q
 
 # Committee suffixes that NBS village names carry, and what a short display name keeps of them.
@@ -211,12 +211,7 @@ class RiskArea(ChangeLoggedMixin, models.Model):
 
     objects = RestrictedQuerySet.as_manager()
     scope_lookup = None
-    roles_by_action = {
-        Action.VIEW: ALL_ROLES,
-        Action.ADD: {Role.COMMANDER},
-        Action.CHANGE: {Role.COMMANDER},
-        Action.DELETE: {Role.COMMANDER},
-    }
+    roles_by_action = REFERENCE_DATA_ROLES
 
     class Meta:
         ordering = ["-valid_from", "division__code"]

@@ -33,6 +33,15 @@ DEFAULT_ROLES_BY_ACTION = {
 }
 
 
+# Lists that are the same everywhere (risk areas, key-person categories): everyone reads, commanders write.
+REFERENCE_DATA_ROLES = {
+    Action.VIEW: ALL_ROLES,
+    Action.ADD: frozenset({Role.COMMANDER}),
+    Action.CHANGE: frozenset({Role.COMMANDER}),
+    Action.DELETE: frozenset({Role.COMMANDER}),
+}
+
+
 def writable_by(*extra_roles):
     """Everyone in scope reads; managers and the given field roles add and change; managers delete."""
     writers = MANAGERS | frozenset(extra_roles)

@@ -57,7 +57,36 @@ def village_path(path):
     return ".".join(path.split(".")[:4])
 
 
-class PersonForm(ScopedModelForm):
+class IdentityFieldsMixin:
+    """A person's ID number and phone as the register takes them: normalised, and the ID number
+    filling in, or contradicting, the sex (and the birth date, where the form asks for it)."""
+
+    def clean_id_number(self):
+        value = self.cleaned_data.get("id_number", "").strip()
+        return normalise_id_number(value) if value else ""
+
+    def clean_phone(self):
+        value = self.cleaned_data.get("phone", "").strip()
+        return normalise_phone(value) if value else ""
+
+    def check_identity(self, data):
+        number = data.get("id_number")
+        if not number:
+            return
+        sex, born = id_number_facts(number)
+        if data.get("sex") in (None, "", Person.Sex.UNKNOWN):
+            data["sex"] = sex
+        elif data["sex"] != sex:
+            self.add_error("sex", _("The ID number says %(sex)s.") % {"sex": Person.Sex(sex).label})
+        if "birth_date" not in self.fields:
+            return
+        if not data.get("birth_date"):
+            data["birth_date"] = born
+        elif data["birth_date"] != born:
+            self.add_error("birth_date", _("The ID number says %(date)s.") % {"date": born.isoformat()})
+
+
+class PersonForm(IdentityFieldsMixin, ScopedModelForm):
     """Register or edit a person. The ID number fills in sex and birth date; duplicates are refused."""
 
     id_number = forms.CharField(
@@ -130,28 +159,11 @@ class PersonForm(ScopedModelForm):
                 css = "form-select-lg" if "form-select" in field.widget.attrs.get("class", "") else "form-control-lg"
                 field.widget.attrs["class"] += f" {css}"
 
-    def clean_id_number(self):
-        value = self.cleaned_data.get("id_number", "").strip()
-        return normalise_id_number(value) if value else ""
-
-    def clean_phone(self):
-        value = self.cleaned_data.get("phone", "").strip()
-        return normalise_phone(value) if value else ""
-
     def clean(self):
         data = super().clean()
-        number = data.get("id_number")
-        if number:
-            sex, born = id_number_facts(number)
-            if data.get("sex") in (None, "", Person.Sex.UNKNOWN):
-                data["sex"] = sex
-            elif data["sex"] != sex:
-                self.add_error("sex", _("The ID number says %(sex)s.") % {"sex": Person.Sex(sex).label})
-            if not data.get("birth_date"):
-                data["birth_date"] = born
-            elif data["birth_date"] != born:
-                self.add_error("birth_date", _("The ID number says %(date)s.") % {"date": born.isoformat()})
-            self.check_duplicate(number)
+        self.check_identity(data)
+        if data.get("id_number"):
+            self.check_duplicate(data["id_number"])
         area, household = data.get("area"), data.get("household")
         if area and household and village_path(area.path) != village_path(household.area_path):
             self.add_error("household", _("This household is in another village than the person's area."))
@@ -523,7 +535,7 @@ def not_in_future(day, message):
     return day
 
 
-class ArrivalForm(ArrivalEditForm):
+class ArrivalForm(IdentityFieldsMixin, ArrivalEditForm):
     """The arrival register (返乡人员登记表): who, from where, how, when, and their health at arrival."""
 
     name = forms.CharField(label=_("Name"), max_length=50)
@@ -543,22 +555,9 @@ class ArrivalForm(ArrivalEditForm):
     class Meta(ArrivalEditForm.Meta):
         fields = ["name", "id_number", "sex", "phone", *ARRIVAL_FIELDS]
 
-    def clean_id_number(self):
-        return normalise_id_number(self.cleaned_data["id_number"])
-
-    def clean_phone(self):
-        value = self.cleaned_data.get("phone", "").strip()
-        return normalise_phone(value) if value else ""
-
     def clean(self):
         data = super().clean()
-        number = data.get("id_number")
-        if number:
-            sex, _born = id_number_facts(number)
-            if data.get("sex") in (None, "", Person.Sex.UNKNOWN):
-                data["sex"] = sex
-            elif data["sex"] != sex:
-                self.add_error("sex", _("The ID number says %(sex)s.") % {"sex": Person.Sex(sex).label})
+        self.check_identity(data)
         return data
 
     def save(self, commit=True):

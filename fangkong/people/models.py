@@ -17,7 +17,7 @@ from fangkong.core.models import (
     RestrictedQuerySet,
     prefix_q,
 )
-from fangkong.core.roles import ALL_ROLES, DEFAULT_ROLES_BY_ACTION, Action, Role, writable_by
+from fangkong.core.roles import DEFAULT_ROLES_BY_ACTION, REFERENCE_DATA_ROLES, Action, Role, writable_by
 
 # Roles that may see a full ID number (each reveal is logged); everyone else sees it masked.
 REVEALING_ROLES = frozenset({Role.COMMANDER, Role.OFFICER, Role.DOCTOR, Role.CDC})
@@ -59,12 +59,7 @@ class KeyPersonTag(ChangeLoggedMixin, models.Model):
     objects = RestrictedQuerySet.as_manager()
     scope_lookup = None  # the same list everywhere
     # Commanders extend the list; deleting is for the ones they added (built-in ones drive behaviour).
-    roles_by_action = {
-        Action.VIEW: ALL_ROLES,
-        Action.ADD: {Role.COMMANDER},
-        Action.CHANGE: {Role.COMMANDER},
-        Action.DELETE: {Role.COMMANDER},
-    }
+    roles_by_action = REFERENCE_DATA_ROLES
 
     class Meta:
         ordering = ["-builtin", "code"]

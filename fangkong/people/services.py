@@ -283,26 +283,34 @@ def merge_people(keep, duplicate):
 
 
 class ConcurrentEdit(ValidationError):
-    """The person was saved by someone else since the form (or API client) read it."""
+    """The record was saved by someone else since the form (or API client) read it."""
+
+
+def bump_version(record, expected_version, stale_message):
+    """Count a save of an existing record in the database (an F() increment, so two saves never both
+    pass); with ``expected_version`` refuse it (ConcurrentEdit) if the record changed meanwhile."""
+    if record.pk is None or record._state.adding:
+        return
+    rows = type(record).objects.filter(pk=record.pk)
+    if expected_version is not None:
+        rows = rows.filter(version=expected_version)
+    if not rows.update(version=F("version") + 1):
+        raise ConcurrentEdit(stale_message, code="stale_version")
+    record.version = type(record).objects.filter(pk=record.pk).values_list("version", flat=True).get()
 
 
 @transaction.atomic
 def save_person(person, expected_version=None, tags=None):
     """Save a person, bumping ``version`` in the database (an F() increment, so two saves never
     both pass); with ``expected_version`` the save is refused if the record changed meanwhile."""
-    if person.pk is not None and not person._state.adding:
-        rows = Person.objects.filter(pk=person.pk)
-        if expected_version is not None:
-            rows = rows.filter(version=expected_version)
-        if not rows.update(version=F("version") + 1):
-            raise ConcurrentEdit(
-                _(
-                    "Someone else changed this person since you opened the form. Your changes were not saved: "
-                    "open the person again to see theirs, then make yours."
-                ),
-                code="stale_version",
-            )
-        person.version = Person.objects.filter(pk=person.pk).values_list("version", flat=True).get()
+    bump_version(
+        person,
+        expected_version,
+        _(
+            "Someone else changed this person since you opened the form. Your changes were not saved: "
+            "open the person again to see theirs, then make yours."
+        ),
+    )
     person.save()
     # Pending move requests follow the person: the managers of the area they are in now decide.
     for move in MoveRequest.objects.filter(person=person, status=MoveRequest.Status.PENDING).exclude(
@@ -329,19 +337,14 @@ ASSIGN_ROLES = MANAGERS
 def save_household(household, expected_version=None):
     """Save a household, bumping ``version`` in the database; with ``expected_version`` the save is
     refused (ConcurrentEdit) if someone else saved it since the form or API client read it."""
-    if household.pk is not None and not household._state.adding:
-        rows = Household.objects.filter(pk=household.pk)
-        if expected_version is not None:
-            rows = rows.filter(version=expected_version)
-        if not rows.update(version=F("version") + 1):
-            raise ConcurrentEdit(
-                _(
-                    "Someone else saved this household while you were editing it. Your input is kept below "
-                    "but was not saved: compare it with their changes, then save again."
-                ),
-                code="stale_version",
-            )
-        household.version = Household.objects.filter(pk=household.pk).values_list("version", flat=True).get()
+    bump_version(
+        household,
+        expected_version,
+        _(
+            "Someone else saved this household while you were editing it. Your input is kept below "
+            "but was not saved: compare it with their changes, then save again."
+        ),
+    )
     household.save()
     return household
 
