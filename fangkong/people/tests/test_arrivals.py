@@ -305,3 +305,10 @@ def test_a_correction_keeps_the_form_and_says_what_is_wrong(client, tree, people
     assert arrival.origin.code == "610102"
     client.force_login(people.doctor)
     assert "arrival-edit" not in client.get(reverse("people:arrival", args=[arrival.pk])).content.decode()
+
+
+def test_a_grid_worker_finds_their_grid_chosen_on_the_register_form(client, tree, people):
+    client.force_login(people.grid_worker)
+    assert client.get(reverse("people:arrival-add")).context["form"].initial["area"] == tree.grid.code
+    client.force_login(people.town_officer)  # many villages: nothing is guessed
+    assert client.get(reverse("people:arrival-add")).context["form"].initial["area"] == ""

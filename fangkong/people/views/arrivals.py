@@ -21,7 +21,7 @@ from fangkong.core.views import ObjectDetailView, ObjectEditView, ObjectListView
 
 from .. import services
 from ..filters import ArrivalFilterSet, DivisionFilterSet, NeedsObservationFilterSet, RiskAreaFilterSet
-from ..forms import ArrivalEditForm, ArrivalForm, RiskAreaForm
+from ..forms import ArrivalEditForm, ArrivalForm, RiskAreaForm, areas_for_arrivals, default_area
 from ..models import Arrival, KeyPersonTag, Person
 from ..tables import ArrivalTable, NeedsObservationTable, RiskAreaTable
 
@@ -66,7 +66,11 @@ class ArrivalCreateView(ObjectEditView):
     template_name = "people/arrival_form.html"
 
     def get_initial(self):
-        return {"area": self.request.GET.get("area", ""), "arrived_on": timezone.localdate()}
+        area = self.request.GET.get("area", "")
+        if not area:  # a grid worker registers in their own grid
+            own = default_area(self.request.user, areas_for_arrivals(self.request.user))
+            area = own.code if own else ""
+        return {"area": area, "arrived_on": timezone.localdate()}
 
     def form_valid(self, form):
         try:
