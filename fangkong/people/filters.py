@@ -38,7 +38,7 @@ class PersonFilterSet(BaseFilterSet):
     )
     residency = django_filters.ChoiceFilter(label=_("Residency"), choices=Person.Residency.choices)
     within = django_filters.CharFilter(label=_("Within (area code)"), method="filter_within")
-    # The API's name for the same filter (DESIGN.md section 7): an area code, its whole subtree.
+    # The API's name for the same filter: an area code, its whole subtree (docs/architecture.md).
     area = django_filters.CharFilter(label=_("Area (code, subtree)"), method="filter_within")
     id_number = django_filters.CharFilter(label=_("ID number (exact)"), method="filter_id_number")
     no_responsible = django_filters.BooleanFilter(
