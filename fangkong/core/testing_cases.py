@@ -134,6 +134,9 @@ class RecordTypeTests:
             return reverse(f"{self.api_basename}-list")
         return reverse(f"{self.api_basename}-detail", kwargs={self.api_lookup or self.lookup: self.api_key(record)})
 
+    def count(self):
+        return self.model._base_manager.count()
+
     def changed_data(self, data):
         return {**data, self.changed_field: f"{data[self.changed_field]} (changed)"}
 
@@ -165,9 +168,6 @@ class DetailTests:
 
 
 class AddTests:
-    def count(self):
-        return self.model._base_manager.count()
-
     def test_a_writer_adds_a_record(self, client, tree, people):
         before = self.count()
         self.login(client, tree, people, self.writer)
@@ -277,9 +277,6 @@ class APIRetrieveTests:
 
 
 class APICreateTests:
-    def count(self):
-        return self.model._base_manager.count()
-
     def test_a_writer_creates_a_record_through_the_api(self, api, tree, people):
         before = self.count()
         response = self.login(api, tree, people, self.writer).post(
