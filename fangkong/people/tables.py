@@ -28,7 +28,9 @@ class PersonTable(BaseTable):
 
     name = tables.Column(verbose_name=_("Name"), linkify=("people:person", {"pk": tables.A("pk")}))
     sex = tables.Column(verbose_name=_("Sex"))
-    age = tables.Column(verbose_name=_("Age"), accessor="birth_date", order_by="-birth_date")
+    # The year, not the age: an age seen to change on a given day tells the birthday, and the birth
+    # date is 8 of the masked ID digits (docs/privacy.md). The whole date is on the person's page.
+    born = tables.Column(verbose_name=_("Year of birth"), accessor="birth_date", orderable=False)
     id_number = tables.Column(verbose_name=_("ID number"), accessor="id_number_masked", orderable=False)
     phone = tables.Column(verbose_name=_("Phone"))
     area = tables.Column(verbose_name=_("Area"), order_by="area_path")
@@ -37,10 +39,13 @@ class PersonTable(BaseTable):
 
     class Meta(BaseTable.Meta):
         model = Person
-        fields = ("name", "sex", "age", "id_number", "phone", "area", "tags", "status")
+        fields = ("name", "sex", "born", "id_number", "phone", "area", "tags", "status")
 
-    def render_age(self, record):
-        return record.age
+    def render_born(self, value):
+        return value.year
+
+    def value_born(self, value):
+        return value.year
 
     def render_phone(self, value):
         return mask_phone(value)

@@ -61,6 +61,9 @@ class PersonSerializer(serializers.ModelSerializer):
         lambda user: services.responsible_candidates(user, roles=[Role.DOCTOR]), required=False, allow_null=True
     )
     status_colour = serializers.CharField(read_only=True)
+    birth_year = serializers.SerializerMethodField(
+        help_text="Shown to every role; the birth date only to roles that may reveal the ID number."
+    )
     version = serializers.IntegerField(
         required=False, help_text="Send back the version you read: a stale one is refused (409)."
     )
@@ -73,6 +76,7 @@ class PersonSerializer(serializers.ModelSerializer):
             "id_number",
             "sex",
             "birth_date",
+            "birth_year",
             "phone",
             "household",
             "relation_to_head",
@@ -92,7 +96,12 @@ class PersonSerializer(serializers.ModelSerializer):
         data["id_number"] = instance.id_number_masked
         if self.context.get("masked_phone"):
             data["phone"] = mask_phone(instance.phone)
+        if not instance.shows_birth_date_to(self.context["request"].user):
+            data["birth_date"] = None
         return data
+
+    def get_birth_year(self, person) -> int | None:
+        return person.birth_date.year if person.birth_date else None
 
     def validate_id_number(self, value):
         value = (value or "").strip()
@@ -102,17 +111,21 @@ class PersonSerializer(serializers.ModelSerializer):
             number = normalise_id_number(value)
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.messages) from error
-        existing = services.find_by_id_number(number, self.context["request"].user)
+        try:
+            existing = services.find_by_id_number(number, self.context["request"].user)
+        except services.LookupLimitReached as error:
+            raise serializers.ValidationError(error.messages) from error
         if existing is not None and existing.person.pk != getattr(self.instance, "pk", None):
-            where = area_full_name(existing.person.area)
             if existing.visible:
                 raise serializers.ValidationError(
                     _("This ID number is already registered: person %(id)s, %(name)s in %(area)s.")
-                    % {"id": existing.person.pk, "name": existing.person.name, "area": where}
+                    % {
+                        "id": existing.person.pk,
+                        "name": existing.person.name,
+                        "area": area_full_name(existing.person.area),
+                    }
                 )
-            raise serializers.ValidationError(
-                _("This person is registered in %(area)s. Ask that area to move them into yours.") % {"area": where}
-            )
+            raise serializers.ValidationError(services.registered_elsewhere(existing.person))
         return number
 
     def validate_phone(self, value):
@@ -152,6 +165,8 @@ class PersonSerializer(serializers.ModelSerializer):
         tags = data.pop("tags", None)
         expected = data.pop("version", None)
         number = data.pop("id_number", "")
+        if not number and not person.shows_birth_date_to(self.context["request"].user):
+            data.pop("birth_date", None)  # read back as null, sent back so: the ID number's date stays
         for field, value in data.items():
             setattr(person, field, value)
         if number:

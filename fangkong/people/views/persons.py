@@ -89,6 +89,7 @@ class PersonView(ObjectDetailView):
             can_change=self.user_can(Action.CHANGE, person),
             can_merge=self.user_can(Action.DELETE, person),
             can_reveal=bool(person.id_number_encrypted) and person.can_reveal(user),
+            shows_birth_date=person.shows_birth_date_to(user),
             arrivals=person.arrivals.select_related("origin").order_by("-arrived_on")[:20],
             household_url=reverse("people:household", args=[person.household_id]) if person.household_id else None,
             changelog_url=changelog_url,
@@ -150,8 +151,8 @@ class PersonEditView(ObjectEditView):
             raise PermissionDenied(" ".join(error.messages)) from error
         messages.success(
             self.request,
-            _("Move requested: the officers of %(from)s will decide whether %(name)s moves to %(to)s.")
-            % {"from": area_full_name(person.area), "name": person.name, "to": area_label(area)},
+            _("Move requested: the officers of the area where the person is registered decide on the move to %(to)s.")
+            % {"to": area_label(area)},
         )
         return redirect("people:move-list")
 
@@ -197,7 +198,12 @@ class MoveListView(LoginRequiredMixin, TemplateView):
         related = ("person", "to_area__parent", "area__parent", "requested_by", "decided_by")
         incoming = MoveRequest.objects.restrict(user, Action.VIEW).select_related(*related)
         # The requester follows their own requests, although the person is outside their area.
-        outgoing = MoveRequest.objects.filter(requested_by=user).select_related(*related)
+        outgoing = MoveRequest.objects.filter(requested_by=user).select_related(*related)[:200]
+        visible_people = set(
+            Person.objects.restrict(user)
+            .filter(pk__in=[move.person_id for move in outgoing])
+            .values_list("pk", flat=True)
+        )
         decidable = set(
             MoveRequest.objects.restrict(user, Action.CHANGE)
             .filter(status=MoveRequest.Status.PENDING)
@@ -207,7 +213,8 @@ class MoveListView(LoginRequiredMixin, TemplateView):
             title=_("Move requests"),
             incoming=incoming.filter(status=MoveRequest.Status.PENDING)[:200],
             decided=incoming.exclude(status=MoveRequest.Status.PENDING)[:50],
-            outgoing=outgoing[:200],
+            outgoing=outgoing,
+            visible_people=visible_people,
             decidable=decidable,
             **kwargs,
         )
