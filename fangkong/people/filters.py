@@ -15,7 +15,7 @@ from fangkong.core.scope import subtree_q
 from fangkong.core.validators import normalise_id_number
 
 from .forms import DivisionWidget
-from .models import Arrival, Household, KeyPersonTag, Person, ScreeningRound, exact_id_number
+from .models import Arrival, Household, IdNumberReveal, KeyPersonTag, Person, ScreeningRound, exact_id_number
 
 
 def _within_area(queryset, value, lookup="area_path"):
@@ -301,6 +301,27 @@ class ScreeningRoundFilterSet(BaseFilterSet):
         if value == "overdue":
             return queryset.filter(closed_on__isnull=True, deadline__lt=today)
         return queryset.filter(closed_on__isnull=True, deadline__gte=today)
+
+    def filter_area(self, queryset, name, value):
+        return _within_area(queryset, value)
+
+
+class IdNumberRevealFilterSet(BaseFilterSet):
+    """The reveal log: by user, kind, dates and the area of the person whose number it was."""
+
+    user = django_filters.CharFilter(label=_("User"), field_name="user__username")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=IdNumberReveal.Kind.choices)
+    since = django_filters.DateFilter(
+        label=_("From"), field_name="time", lookup_expr="date__gte", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = django_filters.DateFilter(
+        label=_("Until"), field_name="time", lookup_expr="date__lte", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    area = django_filters.CharFilter(label=_("Area (code, subtree)"), method="filter_area")
+
+    class Meta:
+        model = IdNumberReveal
+        fields = ["user", "kind", "since", "until", "area"]
 
     def filter_area(self, queryset, name, value):
         return _within_area(queryset, value)

@@ -10,7 +10,7 @@ from fangkong.areas.models import RiskArea
 from fangkong.core.crypto import mask_phone
 from fangkong.core.tables import BaseTable
 
-from .models import Arrival, Household, KeyPersonTag, Person, ScreeningRound
+from .models import Arrival, Household, IdNumberReveal, KeyPersonTag, Person, ScreeningRound
 
 STATUS_BADGES = {"red": "text-bg-danger", "yellow": "text-bg-warning", "green": "text-bg-success"}
 STATUS_LABELS = {"red": _("red"), "yellow": _("yellow"), "green": _("green")}
@@ -62,6 +62,32 @@ class PersonTable(BaseTable):
     def render_status(self, record):
         colour = record.status_colour
         return format_html('<span class="badge {}">{}</span>', STATUS_BADGES[colour], STATUS_LABELS[colour])
+
+
+class IdNumberRevealTable(BaseTable):
+    """Who saw or looked up whose ID number, when; the number itself is never here."""
+
+    time = tables.DateTimeColumn(verbose_name=_("Time"), format="Y-m-d H:i:s")
+    kind = tables.Column(verbose_name=_("Kind"))
+    user = tables.Column(verbose_name=_("User"), accessor="user__username", order_by="user__username")
+    person_name = tables.Column(
+        verbose_name=_("Person"), linkify=lambda record: person_url(record.person) if record.person_id else None
+    )
+    id_number = tables.Column(verbose_name=_("ID number"), accessor="person__id_number_masked", orderable=False)
+    area = tables.Column(verbose_name=_("Area"), accessor="person__area", order_by="area_path")
+    request_id = tables.Column(verbose_name=_("Request id"), orderable=False)
+
+    class Meta(BaseTable.Meta):
+        model = IdNumberReveal
+        fields = ()
+        sequence = ("time", "kind", "user", "person_name", "id_number", "area", "request_id")
+        order_by = "-time"
+
+    def render_person_name(self, value):
+        return value
+
+    def render_area(self, value):
+        return area_label(value)
 
 
 class KeyPersonTagTable(BaseTable):

@@ -16,9 +16,9 @@ from fangkong.core.roles import Action, Role
 from fangkong.core.validators import id_number_facts, normalise_id_number, normalise_phone
 
 from .. import services
-from ..filters import PersonFilterSet
+from ..filters import IdNumberRevealFilterSet, PersonFilterSet
 from ..forms import area_full_name, areas_for_people, village_path
-from ..models import Household, KeyPersonTag, Person
+from ..models import Household, IdNumberReveal, KeyPersonTag, Person
 
 
 class Conflict(exceptions.APIException):
@@ -105,8 +105,8 @@ class PersonSerializer(serializers.ModelSerializer):
 
     def validate_id_number(self, value):
         value = (value or "").strip()
-        if not value:
-            return ""
+        if not value or (self.instance is not None and value.upper() == self.instance.id_number_masked):
+            return ""  # empty, or sent back masked as it was read: unchanged
         try:
             number = normalise_id_number(value)
         except DjangoValidationError as error:
@@ -249,7 +249,29 @@ class KeyPersonTagViewSet(ScopedViewSet):
     filter_backends = []
 
 
+class IdNumberRevealSerializer(serializers.ModelSerializer):
+    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    person_id_number = serializers.CharField(source="person.id_number_masked", read_only=True, default="")
+
+    class Meta:
+        model = IdNumberReveal
+        fields = ["id", "time", "kind", "user", "person", "person_name", "person_id_number", "area_path", "request_id"]
+
+
+class IdNumberRevealViewSet(ScopedViewSet):
+    """The reveal log (commanders, their area): full ID numbers shown (kind ``reveal``) and exact
+    look-ups by roles that may not reveal (kind ``lookup``). Filters: user (user name), kind, since,
+    until (dates), area (code, subtree). Read only: nothing erases an entry."""
+
+    queryset = IdNumberReveal.objects.select_related("user", "person")
+    serializer_class = IdNumberRevealSerializer
+    filterset_class = IdNumberRevealFilterSet
+    http_method_names = ["get", "head", "options"]
+    exact_count = False  # core.pagination: look one row ahead, no COUNT(*)
+
+
 def register(router):
     """Add this topic's viewsets to the API router."""
     router.register("people", PersonViewSet, basename="person")
     router.register("tags", KeyPersonTagViewSet, basename="tag")
+    router.register("reveals", IdNumberRevealViewSet, basename="reveal")

@@ -27,10 +27,10 @@ from fangkong.core.views import (
 )
 
 from .. import services
-from ..filters import KeyPersonTagFilterSet, PersonFilterSet
+from ..filters import IdNumberRevealFilterSet, KeyPersonTagFilterSet, PersonFilterSet
 from ..forms import KeyPersonTagForm, MoveDecisionForm, PersonForm, area_full_name
-from ..models import Household, KeyPersonTag, MoveRequest, Person
-from ..tables import KeyPersonTagTable, PersonTable, area_label
+from ..models import Household, IdNumberReveal, KeyPersonTag, MoveRequest, Person
+from ..tables import IdNumberRevealTable, KeyPersonTagTable, PersonTable, area_label
 
 
 class PersonListView(ObjectListView):
@@ -48,6 +48,7 @@ class PersonListView(ObjectListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_move"] = scope.can(self.request.user, Action.VIEW, MoveRequest)
+        context["can_see_reveals"] = scope.can(self.request.user, Action.VIEW, IdNumberReveal)
         return context
 
 
@@ -273,6 +274,20 @@ class PersonMergeView(ObjectDetailView):
         )
 
 
+class RevealListView(ObjectListView):
+    """The reveal log (commanders): every full ID number shown, and every exact look-up by a role
+    that may not reveal, of persons in the commander's area."""
+
+    model = IdNumberReveal
+    table_class = IdNumberRevealTable
+    filterset_class = IdNumberRevealFilterSet
+    title = gettext_lazy("ID number reveals and look-ups")
+    exact_count = False  # a log: look one row ahead instead of COUNT(*)
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("user", "person__area__parent")
+
+
 class TagListView(ObjectListView):
     model = KeyPersonTag
     table_class = KeyPersonTagTable
@@ -322,6 +337,7 @@ urlpatterns = [
     path("", PersonListView.as_view(), name="person-list"),
     path("add/", PersonEditView.as_view(), name="person-add"),
     path("moves/", MoveListView.as_view(), name="move-list"),
+    path("reveals/", RevealListView.as_view(), name="reveal-list"),
     path("tags/", TagListView.as_view(), name="tag-list"),
     path("tags/add/", TagEditView.as_view(), name="tag-add"),
     path("tags/<int:pk>/edit/", TagEditView.as_view(), name="tag-edit"),
