@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from fangkong.areas.models import RiskArea
 from fangkong.core import changelog, crypto, scope
@@ -34,16 +34,22 @@ class LookupLimitReached(ValidationError):
     """The user has used today's exact ID-number look-ups (settings.ID_LOOKUP_DAILY_LIMIT)."""
 
 
-def find_by_id_number(number, user):
+def find_by_id_number(number, user, field=None):
     """The person registered with this full ID number, if any (``Existing``), else None.
 
     Every answer tells whether a number is registered, so for a user who may not reveal the number
     the look-up is logged and limited per day (``log_id_lookup``): the masked number and the birth
     year leave a few dozen candidates, and an unlimited look-up would tell which one is right.
+    Past the limit, LookupLimitReached names ``field`` if given.
     """
     digest = crypto.lookup_hash(number)
     person = Person.objects.filter(id_number_hash=digest).select_related("area").first()
-    log_id_lookup(user, digest, person)
+    try:
+        log_id_lookup(user, digest, person)
+    except LookupLimitReached as error:
+        if field is None:
+            raise
+        raise LookupLimitReached({field: error.error_list}) from error
     if person is None:
         return None
     return Existing(person, Person.objects.restrict(user).filter(pk=person.pk).exists())
@@ -74,9 +80,12 @@ def log_id_lookup(user, digest, person):
     limit = settings.ID_LOOKUP_DAILY_LIMIT
     if digest not in own and sum(1 for earlier_digest in earlier if earlier_digest not in own) >= limit:
         raise LookupLimitReached(
-            _(
+            ngettext(
+                "You have looked up %(limit)d full ID number today, the most allowed for your role. "
+                "Search by name or the last four characters, or ask an officer.",
                 "You have looked up %(limit)d full ID numbers today, the most allowed for your role. "
-                "Search by name or the last four characters, or ask an officer."
+                "Search by name or the last four characters, or ask an officer.",
+                limit,
             )
             % {"limit": limit},
             code="id_lookup_limit",
@@ -474,7 +483,7 @@ def add_member(household, user, name, id_number="", sex="", birth_date=None, pho
         raise ValidationError(_("You may not register people in this area."))
     if id_number:
         id_number = normalise_id_number(id_number)  # ValidationError says what is wrong
-        existing = find_by_id_number(id_number, user)
+        existing = find_by_id_number(id_number, user, field="id_number")
         if existing is not None:
             person = existing.person
             if not existing.visible:
@@ -650,7 +659,7 @@ def _arrival_found(user, household, found, visited_on):
     person = None
     number = normalise_id_number(found.id_number) if found.id_number else ""
     if number:
-        existing = find_by_id_number(number, user)
+        existing = find_by_id_number(number, user, field="arrival_id_number")
         if existing is not None and not existing.visible:
             raise ValidationError({"arrival_id_number": registered_elsewhere(existing.person)})
         person = existing.person if existing else None
@@ -727,7 +736,7 @@ def register_arrival_of(user, arrival, name, id_number, phone=""):
     from django.db import IntegrityError
 
     number = normalise_id_number(id_number)
-    existing = find_by_id_number(number, user)
+    existing = find_by_id_number(number, user, field="id_number")
     person_created = False
     if existing is not None:
         person = existing.person

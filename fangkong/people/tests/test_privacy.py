@@ -143,6 +143,10 @@ def test_the_duplicate_check_of_a_registration_counts_as_a_look_up(en, api, tree
         "/api/people/", {"name": "张三", "id_number": known.id_number, "area": tree.grid.code}, format="json"
     )
     assert response.status_code == 400 and "You have looked up 2" in response.json()["id_number"][0]
+    household = make_household(tree.grid)
+    response = en.post(reverse("people:household", args=[household.pk]), {"name": "张三", "id_number": known.id_number})
+    assert "You have looked up 2" in response.content.decode() and not household.members.exists()
+    assert "You have looked up 2" in en.get(reverse("people:arrival-list"), {"q": known.id_number}).content.decode()
     assert lookups(people.grid_worker).count() == 2
 
 
@@ -161,7 +165,7 @@ def test_a_grid_worker_registering_door_to_door_finds_whom_they_registered(en, t
     assert lookups(people.grid_worker).count() == 6
     make_person(tree.grid, name="赵六", number=(other := id_number()))
     assert "赵六" in en.get("/people/", {"q": other}).content.decode()
-    assert "You have looked up 1 full ID numbers today" in en.get("/people/", {"q": id_number()}).content.decode()
+    assert "You have looked up 1 full ID number today" in en.get("/people/", {"q": id_number()}).content.decode()
 
 
 # Arrival corrections tell no guess ---------------------------------------------------------------
