@@ -249,7 +249,7 @@ class KeyPersonTagViewSet(ScopedViewSet):
     filter_backends = []
 
 
-class IdNumberRevealSerializer(serializers.ModelSerializer):
+class RevealLogEntrySerializer(serializers.ModelSerializer):
     user = serializers.SlugRelatedField(slug_field="username", read_only=True)
     person_id_number = serializers.CharField(source="person.id_number_masked", read_only=True, default="")
 
@@ -264,7 +264,7 @@ class IdNumberRevealViewSet(ScopedViewSet):
     until (dates), area (code, subtree). Read only: nothing erases an entry."""
 
     queryset = IdNumberReveal.objects.select_related("user", "person")
-    serializer_class = IdNumberRevealSerializer
+    serializer_class = RevealLogEntrySerializer
     filterset_class = IdNumberRevealFilterSet
     http_method_names = ["get", "head", "options"]
     exact_count = False  # core.pagination: look one row ahead, no COUNT(*)
