@@ -64,8 +64,12 @@ class MoveRequestSerializer(serializers.ModelSerializer):
         return data
 
     def sees_person(self, move):
-        user = self.context["request"].user
-        return Person.objects.restrict(user).filter(pk=move.person_id).exists()
+        """Whether the user may see the person (once per person, whatever fields ask)."""
+        seen = self.context.setdefault("sees_person", {})
+        if move.person_id not in seen:
+            user = self.context["request"].user
+            seen[move.person_id] = Person.objects.restrict(user).filter(pk=move.person_id).exists()
+        return seen[move.person_id]
 
     def get_from_area(self, move) -> str:
         """Where the person is registered; to a requester who may not see them, the county only."""
