@@ -135,6 +135,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Failed logins allowed per user name (and per client address) before a lock-out of LOGIN_LOCKOUT_SECONDS.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
+# Exact look-ups of full ID numbers a day by a user whose role may not reveal them (docs/privacy.md).
+ID_LOOKUP_DAILY_LIMIT = int(os.environ.get("ID_LOOKUP_DAILY_LIMIT", "20"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Chinese")), ("en", _("English"))]
