@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.areas.models import pinyin_of
+from fangkong.areas.models import Area, pinyin_of
 from fangkong.core import crypto, scope
 from fangkong.core.models import (
     BaseModel,
@@ -326,11 +326,8 @@ class ScreeningRoundQuerySet(RestrictedQuerySet):
             return self
         if not paths:
             return self.none()
-        ancestors = {".".join(path.split(".")[:depth]) for path in paths for depth in range(1, path.count(".") + 1)}
-        condition = models.Q(area_path__in=ancestors)
-        for path in paths:
-            condition |= scope.subtree_q("area_path", path)
-        return self.filter(condition)
+        ancestors = {ancestor for path in paths for ancestor in Area.ancestor_paths(path)}
+        return self.filter(models.Q(area_path__in=ancestors) | scope.paths_q("area_path", paths))
 
     def with_status(self, today=None):
         """``overdue``: open and past the deadline, derived from the dates (never stored)."""

@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.areas.models import RiskArea
+from fangkong.areas.models import Area, Division, RiskArea
 from fangkong.core import changelog, crypto, scope
 from fangkong.core.context import current
 from fangkong.core.models import ChangeLogEntry, snapshot
@@ -64,9 +64,8 @@ def _log_tags(person, before):
 
 def risk_area_for(division, on_date):
     """The risk area in force on the date that the division lies in (itself, its prefecture or province)."""
-    codes = {division.code, division.code[:4], division.code[:2]}
     return (
-        RiskArea.objects.filter(division__code__in=codes, valid_from__lte=on_date)
+        RiskArea.objects.filter(division__code__in=Division.enclosing_codes(division.code), valid_from__lte=on_date)
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on_date))
         .order_by("-level", "valid_from")
         .first()
@@ -84,7 +83,7 @@ class RiskAreas:
     def find(self, division, on_date):
         candidates = [
             risk
-            for code in {division.code, division.code[:4], division.code[:2]}
+            for code in Division.enclosing_codes(division.code)
             for risk in self.by_code.get(code, ())
             if risk.valid_from <= on_date and (risk.valid_until is None or risk.valid_until >= on_date)
         ]
@@ -446,8 +445,6 @@ def assign_key_persons(persons, responsible=None, doctor=None):
 
 def check_round(area, deadline, today=None):
     """A round covers a town or a village, and its deadline is not in the past."""
-    from fangkong.areas.models import Area
-
     errors = {}
     if area.level not in (Area.Level.TOWN, Area.Level.VILLAGE):
         errors["area"] = _("A screening round covers a town or a village.")
@@ -605,12 +602,9 @@ def responsible_candidates(user, roles=None):
         return users.filter(pk__in=User.objects.filter(memberships__isnull=False, **memberships).values("pk"))
     if not paths:
         return users.none()
-    condition = Q()
-    for path in paths:
-        condition |= scope.subtree_q("memberships__area__path", path)
-        codes = path.split(".")
-        if len(codes) > 4:  # inside a village: its cadres too
-            condition |= Q(memberships__area__path=".".join(codes[:4]))
+    villages = {Area.path_at_level(path, Area.Level.VILLAGE) for path in paths}
+    # Inside a village: its cadres too (a village's own path is in the subtree already).
+    condition = scope.paths_q("memberships__area__path", paths) | Q(memberships__area__path__in=villages)
     return users.filter(pk__in=User.objects.filter(condition, **memberships).values("pk"))
 
 

@@ -1,8 +1,5 @@
 """Households and responsibility (包组联户): register, members, bulk assignment, coverage."""
 
-from functools import reduce
-from operator import or_
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,19 +25,8 @@ from ..models import Household, Person
 from ..tables import HouseholdTable, area_label
 
 
-def within_roles(queryset, user, roles, lookup="area_path"):
-    """Narrow an already restricted queryset to the areas where the user holds one of the roles."""
-    paths = scope.scope_paths(user, roles)
-    if paths is None:
-        return queryset
-    if not paths:
-        return queryset.none()
-    return queryset.filter(reduce(or_, (scope.subtree_q(lookup, p) for p in paths)))
-
-
 def may_assign(user):
-    paths = scope.scope_paths(user, services.ASSIGN_ROLES)
-    return paths is None or bool(paths)
+    return scope.holds(user, services.ASSIGN_ROLES)
 
 
 def person_url_exists():
@@ -245,7 +231,9 @@ class AssignView(LoginRequiredMixin, TemplateView):
     def selection(self):
         """The records the user asked for and may assign, or None when nothing was asked for."""
         user = self.request.user
-        rows = within_roles(self.model.objects.restrict(user, Action.CHANGE), user, services.ASSIGN_ROLES)
+        rows = self.model.objects.restrict(user, Action.CHANGE).filter(
+            scope.user_q(user, services.ASSIGN_ROLES, "area_path")
+        )
         rows = rows.filter(pk__in=self.candidates().values("pk"))
         if self.ids:
             return rows.filter(pk__in=self.ids)
@@ -342,8 +330,8 @@ class CoverageView(ObjectDetailView):
 
     def bucket_of(self, path):
         """The sub-area (one level down) a record's area path falls in, or the area itself."""
-        depth = len(self.object.path.split(".")) + 1
-        return ".".join(path.split(".")[:depth])
+        level = self.object.child_level
+        return Area.path_at_level(path, level) if level else self.object.path
 
     def get_context_data(self, **kwargs):
         area = self.object
