@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +14,7 @@ from fangkong.core import changelog, crypto, scope
 from fangkong.core.context import current
 from fangkong.core.models import ChangeLogEntry, snapshot
 from fangkong.core.roles import MANAGERS, Action
+from fangkong.core.services import bump_version
 from fangkong.core.validators import id_number_facts, normalise_id_number
 
 from .models import Arrival, Household, IdNumberReveal, KeyPersonTag, MoveRequest, Person
@@ -279,23 +280,6 @@ def merge_people(keep, duplicate):
     save_person(keep)
     duplicate.delete()
     return keep
-
-
-class ConcurrentEdit(ValidationError):
-    """The record was saved by someone else since the form (or API client) read it."""
-
-
-def bump_version(record, expected_version, stale_message):
-    """Count a save of an existing record in the database (an F() increment, so two saves never both
-    pass); with ``expected_version`` refuse it (ConcurrentEdit) if the record changed meanwhile."""
-    if record.pk is None or record._state.adding:
-        return
-    rows = type(record).objects.filter(pk=record.pk)
-    if expected_version is not None:
-        rows = rows.filter(version=expected_version)
-    if not rows.update(version=F("version") + 1):
-        raise ConcurrentEdit(stale_message, code="stale_version")
-    record.version = type(record).objects.filter(pk=record.pk).values_list("version", flat=True).get()
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 
 from fangkong.areas.models import Area
 from fangkong.core import scope
+from fangkong.core.forms import add_errors
 from fangkong.core.roles import Action
 from fangkong.core.views import ObjectDetailView, ObjectEditView, ObjectListView
 
@@ -99,11 +100,7 @@ class HouseholdView(ObjectDetailView):
                     phone=data["phone"],
                 )
             except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for field, errors in error.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, error.messages)
+                add_errors(form, error)
             else:
                 if created:
                     messages.success(request, _("%(name)s registered in this household.") % {"name": person})
@@ -150,25 +147,22 @@ class HouseholdEditView(ObjectEditView):
         household = form.save(commit=False)
         return services.save_household(household, form.cleaned_data.get("version"))
 
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except services.ConcurrentEdit as error:
-            current = Household.objects.select_related("responsible").get(pk=self.object.pk)
-            form.add_error(None, error.messages)
-            form.add_error(
-                None,
-                _("Saved meanwhile: address %(address)s, phone %(phone)s, responsible person %(responsible)s.")
-                % {
-                    "address": current.address,
-                    "phone": current.phone or "—",
-                    "responsible": current.responsible or "—",
-                },
-            )
-            # Saving again now overwrites their version knowingly.
-            form.data = form.data.copy()
-            form.data["version"] = current.version
-            return self.form_invalid(form)
+    def concurrent_edit(self, form, error):
+        """Show what was saved meanwhile; saving again now overwrites their version knowingly."""
+        current = Household.objects.select_related("responsible").get(pk=self.object.pk)
+        form.add_error(None, error.messages)
+        form.add_error(
+            None,
+            _("Saved meanwhile: address %(address)s, phone %(phone)s, responsible person %(responsible)s.")
+            % {
+                "address": current.address,
+                "phone": current.phone or "—",
+                "responsible": current.responsible or "—",
+            },
+        )
+        form.data = form.data.copy()
+        form.data["version"] = current.version
+        return self.form_invalid(form)
 
     def get_success_url(self):
         return self.object.get_absolute_url()
