@@ -120,6 +120,26 @@ class BaseModel(ChangeLoggedMixin, models.Model):
         return self.area.path
 
 
+class AreaRecord(BaseModel):
+    """A record filed under a grid or village, carrying a copy of the area's path so the scope
+    filter is one index range scan on the record's own table (areas never move, so it stays true)."""
+
+    area = models.ForeignKey("areas.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
+    area_path = PathField(_("area path"), max_length=255, editable=False)
+
+    scope_lookup = "area_path"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.area_path = self.area.path
+        super().save(*args, **kwargs)
+
+    def get_scope_path(self):
+        return self.area_path
+
+
 class ChangeLogEntry(models.Model):
     class Kind(models.TextChoices):
         CREATE = "create", _("created")

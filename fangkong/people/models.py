@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.areas.models import Area, pinyin_of
 from fangkong.core import crypto, scope
 from fangkong.core.models import (
-    BaseModel,
+    AreaRecord,
     ByteOrderCharField,
     ChangeLoggedMixin,
     PathField,
@@ -21,26 +21,6 @@ from fangkong.core.roles import DEFAULT_ROLES_BY_ACTION, REFERENCE_DATA_ROLES, A
 
 # Roles that may see a full ID number (each reveal is logged); everyone else sees it masked.
 REVEALING_ROLES = frozenset({Role.COMMANDER, Role.OFFICER, Role.DOCTOR, Role.CDC})
-
-
-class AreaRecord(BaseModel):
-    """A record filed under a grid or village, carrying a copy of the area's path so the scope
-    filter is one index range scan on the record's own table (areas never move, so it stays true)."""
-
-    area = models.ForeignKey("areas.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
-    area_path = PathField(_("area path"), max_length=255, editable=False)
-
-    scope_lookup = "area_path"
-
-    class Meta:
-        abstract = True
-
-    def get_scope_path(self):
-        return self.area_path
-
-    def save(self, *args, **kwargs):
-        self.area_path = self.area.path
-        super().save(*args, **kwargs)
 
 
 class KeyPersonTag(ChangeLoggedMixin, models.Model):
