@@ -7,7 +7,6 @@ from pypinyin import lazy_pinyin
 
 from fangkong.core.models import BaseModel, ChangeLoggedMixin, PathField, RestrictedQuerySet
 from fangkong.core.roles import ALL_ROLES, MANAGERS, REFERENCE_DATA_ROLES, Action
-from fangkong.core.scope import subtree_q
 
 # Committee suffixes that NBS village names carry, and what a short display name keeps of them.
 COMMITTEE_SUFFIXES = [
@@ -46,9 +45,6 @@ class AreaQuerySet(RestrictedQuerySet):
     def pickable(self):
         """Areas offered in pickers: active and not an NBS 'similar to town' unit."""
         return self.active().filter(is_special=False)
-
-    def within(self, area):
-        return self.filter(subtree_q("path", area.path))
 
     def search(self, text):
         text = text.strip()

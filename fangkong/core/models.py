@@ -37,6 +37,10 @@ class RestrictedQuerySet(models.QuerySet):
         """Only the rows the user may act on; every read and write path goes through here."""
         return scope.restrict(self, user, action)
 
+    def within(self, area):
+        """The rows filed under the area or below it (a filter, not a permission: see ``restrict``)."""
+        return scope.within(self, area.path)
+
 
 def fingerprint(value):
     """A short digest standing in for a secret in the change log: shows that it changed, not what it is."""

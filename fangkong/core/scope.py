@@ -96,7 +96,16 @@ def restrict(queryset, user, action):
         return queryset.none()
     if model.scope_lookup is None:
         return queryset  # reference data, the same everywhere: the role is all it takes
-    condition = paths_q(model.scope_lookup, paths)
+    return _filter(queryset, paths_q(model.scope_lookup, paths))
+
+
+def within(queryset, path):
+    """The rows filed under the area at ``path`` or below it, by the model's ``scope_lookup``."""
+    return _filter(queryset, subtree_q(queryset.model.scope_lookup, path))
+
+
+def _filter(queryset, condition):
+    model = queryset.model
     if model.scope_spans_many:
         # The lookup crosses a to-many relation: filter by key so rows are not repeated.
         return queryset.filter(pk__in=model._base_manager.filter(condition).values("pk"))

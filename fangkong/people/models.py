@@ -365,7 +365,7 @@ class ScreeningRound(AreaRecord):
 
     def households_in_scope(self, user):
         """The households of the round's area that the user may see (a grid worker: their grid's)."""
-        return Household.objects.restrict(user).filter(scope.subtree_q("area_path", self.area_path))
+        return scope.within(Household.objects.restrict(user), self.area_path)
 
     def visited_q(self):
         """A condition on households: visited in this round."""

@@ -186,6 +186,16 @@ def test_areas_for_are_the_subtrees_where_the_user_holds_the_roles(tree):
     assert scope.areas_for(admin, {Role.OFFICER}).count() == Area.objects.count()
 
 
+def test_within_follows_the_models_own_path_and_repeats_no_row(tree):
+    two_grids = make_user("two_grids", Role.GRID_WORKER, tree.grid)
+    Membership.objects.create(user=two_grids, area=tree.grid2, role=Role.GRID_WORKER)
+    make_user("next_county", Role.OFFICER, tree.other_county)
+    assert list(User.objects.within(tree.village).values_list("username", flat=True)) == ["two_grids"]
+    assert codes(Area.objects.within(tree.village)) == {tree.village.code, tree.grid.code, tree.grid2.code}
+    paths = set(ChangeLogEntry.objects.within(tree.town).values_list("area_path", flat=True))
+    assert paths and all(scope.is_within(path, tree.town.path) for path in paths)
+
+
 def test_paths_q_is_everything_for_no_limit_and_nothing_for_no_paths(tree):
     assert Area.objects.filter(scope.paths_q("path", None)).count() == Area.objects.count()
     assert not Area.objects.filter(scope.paths_q("path", [])).exists()

@@ -140,7 +140,7 @@ class NeedsObservationView(ObjectListView):
             .prefetch_related("tags")
         )
         if self.area is not None:
-            people = people.filter(scope.subtree_q("area_path", self.area.path))
+            people = people.within(self.area)
         return people.order_by(F("last_arrived_on").asc(nulls_last=True), "pk")
 
     def get_table_kwargs(self):

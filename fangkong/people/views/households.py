@@ -232,7 +232,7 @@ class AssignView(LoginRequiredMixin, TemplateView):
         if self.ids:
             return rows.filter(pk__in=self.ids)
         if self.area is not None:
-            rows = rows.filter(scope.subtree_q("area_path", self.area.path))
+            rows = rows.within(self.area)
             return rows.filter(self.missing) if self.missing_only else rows
         return None
 
@@ -330,9 +330,8 @@ class CoverageView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         area = self.object
         user = self.request.user
-        inside = scope.subtree_q("area_path", area.path)
-        households = Household.objects.restrict(user).filter(inside)
-        persons = key_persons().restrict(user).filter(inside)
+        households = Household.objects.restrict(user).within(area)
+        persons = key_persons().restrict(user).within(area)
 
         buckets = {}
 
