@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.filters import BaseFilterSet
 from fangkong.core.roles import Role
-from fangkong.core.scope import subtree_q
 
 from .models import Membership, User
 
@@ -29,7 +28,7 @@ class UserFilterSet(BaseFilterSet):
         area = Area.objects.filter(code=value).first()
         if area is None:
             return queryset.none()
-        return queryset.filter(pk__in=Membership.objects.filter(subtree_q("area__path", area.path)).values("user"))
+        return queryset.within(area)
 
 
 class MembershipFilterSet(BaseFilterSet):

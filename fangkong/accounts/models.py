@@ -1,6 +1,3 @@
-from functools import reduce
-from operator import or_
-
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.urls import reverse
@@ -21,10 +18,9 @@ class UserQuerySet(RestrictedQuerySet):
         paths = scope.scope_paths(user, self.model.roles_by_action.get(action, ()))
         if paths is None or not paths:
             return visible
-        inside = reduce(or_, (scope.subtree_q("area__path", path) for path in paths))
-        elsewhere = Membership.objects.exclude(inside).values("user")
+        elsewhere = Membership.objects.exclude(scope.paths_q("area__path", paths)).values("user")
         changeable = visible.exclude(pk__in=elsewhere).exclude(is_superuser=True)
-        if not any(role == Role.COMMANDER for role, _path in user.memberships_cached()):
+        if not scope.holds(user, {Role.COMMANDER}):
             # Resetting a commander's password would hand over a role only commanders may grant.
             changeable = changeable.exclude(memberships__role=Role.COMMANDER)
         return changeable

@@ -7,7 +7,6 @@ from pypinyin import lazy_pinyin
 
 from fangkong.core.models import BaseModel, ChangeLoggedMixin, PathField, RestrictedQuerySet
 from fangkong.core.roles import ALL_ROLES, MANAGERS, REFERENCE_DATA_ROLES, Action
-from fangkong.core.scope import subtree_q
 
 # Committee suffixes that NBS village names carry, and what a short display name keeps of them.
 COMMITTEE_SUFFIXES = [
@@ -46,9 +45,6 @@ class AreaQuerySet(RestrictedQuerySet):
     def pickable(self):
         """Areas offered in pickers: active and not an NBS 'similar to town' unit."""
         return self.active().filter(is_special=False)
-
-    def within(self, area):
-        return self.filter(subtree_q("path", area.path))
 
     def search(self, text):
         text = text.strip()
@@ -130,6 +126,25 @@ class Area(BaseModel):
     def is_retired(self):
         return self.retired_on is not None
 
+    # The path arithmetic of the tree, in one place: a path is the chain of codes from the city down,
+    # joined by dots, one code per level.
+
+    @staticmethod
+    def ancestor_paths(path):
+        """The paths of the areas above the one at ``path``, from the top of the tree down."""
+        codes = path.split(".")
+        return [".".join(codes[:depth]) for depth in range(1, len(codes))]
+
+    @classmethod
+    def path_at_level(cls, path, level):
+        """The path of the area of ``level`` that holds ``path`` (the path itself if it is no deeper)."""
+        return ".".join(path.split(".")[: cls.LEVEL_ORDER.index(level) + 1])
+
+    @classmethod
+    def code_at_level(cls, path, level):
+        """The code of the area of ``level`` that holds ``path`` (its own code if it is no deeper)."""
+        return cls.path_at_level(path, level).rsplit(".", 1)[-1]
+
     def ancestor_codes(self):
         return self.path.split(".")[:-1]
 
@@ -187,6 +202,12 @@ class Division(models.Model):
 
     def __str__(self):
         return self.full_name
+
+    @staticmethod
+    def enclosing_codes(code):
+        """The division's code and those of the prefecture and province it lies in: codes are 2, 4 and
+        6 digits long, each beginning with its parent's."""
+        return {code, code[:4], code[:2]}
 
     @staticmethod
     def full_name_for(names):

@@ -1,10 +1,14 @@
 """The API base: every viewset reads and writes through ``restrict`` here, in one place."""
 
-from rest_framework import exceptions, permissions, viewsets
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, permissions, status, viewsets
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import scope
 from .roles import Action
-from .services import OutOfScope, save_in_scope
+from .services import ConcurrentEdit, OutOfScope, save_in_scope
 
 ACTION_BY_METHOD = {
     "GET": Action.VIEW,
@@ -59,3 +63,30 @@ class ScopedViewSet(viewsets.ModelViewSet):
 
     def perform_update(self, serializer):
         self._save_in_scope(serializer, Action.CHANGE)
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+def django_errors(error):
+    """A Django ValidationError in DRF's shape: {"field": [messages]}, with messages that name no
+    field under DRF's ``non_field_errors``."""
+    if not hasattr(error, "error_dict"):
+        return {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
+    return {
+        api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field: messages
+        for field, messages in error.message_dict.items()
+    }
+
+
+def exception_handler(error, context):
+    """DRF's handler (settings.REST_FRAMEWORK), also answering for the services' refusals, whichever
+    endpoint calls them: a stale version is 409 naming the version field, any other Django
+    ValidationError 400 naming its fields."""
+    if isinstance(error, ConcurrentEdit):
+        error = Conflict({error.field: error.messages})
+    elif isinstance(error, DjangoValidationError):
+        error = exceptions.ValidationError(django_errors(error))
+    return drf_exception_handler(error, context)

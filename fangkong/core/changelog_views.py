@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from .filters import BaseFilterSet
 from .models import ChangeLogEntry
-from .scope import subtree_q
 from .tables import BaseTable
 from .views import ObjectDetailView, ObjectListView
 
@@ -33,7 +32,7 @@ class ChangeLogFilterSet(BaseFilterSet):
         from fangkong.areas.models import Area
 
         area = Area.objects.filter(code=value).first()
-        return queryset.filter(subtree_q("area_path", area.path)) if area else queryset.none()
+        return queryset.within(area) if area else queryset.none()
 
 
 class ChangeLogTable(BaseTable):

@@ -37,6 +37,10 @@ class RestrictedQuerySet(models.QuerySet):
         """Only the rows the user may act on; every read and write path goes through here."""
         return scope.restrict(self, user, action)
 
+    def within(self, area):
+        """The rows filed under the area or below it (a filter, not a permission: see ``restrict``)."""
+        return scope.within(self, area.path)
+
 
 def fingerprint(value):
     """A short digest standing in for a secret in the change log: shows that it changed, not what it is."""
@@ -118,6 +122,26 @@ class BaseModel(ChangeLoggedMixin, models.Model):
 
     def get_scope_path(self):
         return self.area.path
+
+
+class AreaRecord(BaseModel):
+    """A record filed under a grid or village, carrying a copy of the area's path so the scope
+    filter is one index range scan on the record's own table (areas never move, so it stays true)."""
+
+    area = models.ForeignKey("areas.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
+    area_path = PathField(_("area path"), max_length=255, editable=False)
+
+    scope_lookup = "area_path"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.area_path = self.area.path
+        super().save(*args, **kwargs)
+
+    def get_scope_path(self):
+        return self.area_path
 
 
 class ChangeLogEntry(models.Model):

@@ -8,7 +8,13 @@ uses the byte-order "C" collation there); see docs/benchmarks.md.
 from functools import reduce
 from operator import or_
 
+from django.apps import apps
 from django.db.models import Q
+
+from .roles import ALL_ROLES
+
+# A condition no row meets: the scope of a user without the roles.
+NOTHING = Q(pk__in=[])
 
 
 def subtree_q(lookup, path):
@@ -45,6 +51,42 @@ def scope_paths(user, roles):
     return outermost(path for role, path in user.memberships_cached() if role in roles)
 
 
+def paths_q(lookup, paths):
+    """Rows whose ``lookup`` lies in one of the subtrees; paths None (no limit) is every row, an empty
+    list none (``NOTHING``)."""
+    if paths is None:
+        return Q()
+    if not paths:
+        return NOTHING
+    return reduce(or_, (subtree_q(lookup, path) for path in paths))
+
+
+def user_q(user, roles, lookup):
+    """Rows whose ``lookup`` lies where the user holds one of the roles."""
+    return paths_q(lookup, scope_paths(user, roles))
+
+
+def holds(user, roles):
+    """Whether the user holds one of the roles anywhere."""
+    paths = scope_paths(user, roles)
+    return paths is None or bool(paths)
+
+
+def areas_for(user, roles, levels=None):
+    """The areas (of the given levels) where the user holds one of the roles, as an Area queryset."""
+    areas = apps.get_model("areas", "Area").objects.filter(user_q(user, roles, "path"))
+    return areas.filter(level__in=levels) if levels is not None else areas
+
+
+def top_areas(user, roles=ALL_ROLES):
+    """The areas at the top of the user's scope: the tree's roots for a superuser."""
+    area_model = apps.get_model("areas", "Area")
+    paths = scope_paths(user, roles)
+    if paths is None:
+        return area_model.objects.filter(parent__isnull=True)
+    return area_model.objects.filter(path__in=paths)
+
+
 def restrict(queryset, user, action):
     model = queryset.model
     paths = scope_paths(user, model.roles_by_action.get(action, ()))
@@ -54,7 +96,16 @@ def restrict(queryset, user, action):
         return queryset.none()
     if model.scope_lookup is None:
         return queryset  # reference data, the same everywhere: the role is all it takes
-    condition = reduce(or_, (subtree_q(model.scope_lookup, path) for path in paths))
+    return _filter(queryset, paths_q(model.scope_lookup, paths))
+
+
+def within(queryset, path):
+    """The rows filed under the area at ``path`` or below it, by the model's ``scope_lookup``."""
+    return _filter(queryset, subtree_q(queryset.model.scope_lookup, path))
+
+
+def _filter(queryset, condition):
+    model = queryset.model
     if model.scope_spans_many:
         # The lookup crosses a to-many relation: filter by key so rows are not repeated.
         return queryset.filter(pk__in=model._base_manager.filter(condition).values("pk"))

@@ -8,7 +8,7 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
@@ -23,10 +23,10 @@ from django_tables2.paginators import LazyPaginator
 
 from . import scope
 from .exports import FORMATS, export_response
-from .forms import ImportForm
+from .forms import ImportForm, add_errors
 from .imports import ImportFileError, StoredUpload
 from .roles import Action
-from .services import OutOfScope, save_in_scope
+from .services import ConcurrentEdit, OutOfScope, save_in_scope
 from .xlsx import XLSX_CONTENT_TYPE
 
 
@@ -134,17 +134,28 @@ class ObjectEditView(ScopedViewMixin, UpdateView):
         return kwargs
 
     def form_valid(self, form):
+        """Save through ``save``; a refusal from the scope gate or a service is shown on the form."""
         try:
             self.object = save_in_scope(self.request.user, self.action, lambda: self.save(form))
         except OutOfScope as error:
             field = form.instance.scope_form_field
             form.add_error(field if field in form.fields else None, error.messages)
             return self.form_invalid(form)
+        except ConcurrentEdit as error:
+            return self.concurrent_edit(form, error)
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.form_invalid(form)
         messages.success(self.request, _("Saved: %(object)s") % {"object": self.object})
         return redirect(self.get_success_url())
 
     def save(self, form):
         return form.save()
+
+    def concurrent_edit(self, form, error):
+        """Someone saved the record since the form was read: nothing was saved, the input is kept."""
+        form.add_error(None, error.messages)
+        return self.form_invalid(form)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -11,17 +11,16 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.areas.models import Area, Division, RiskArea
 from fangkong.core import crypto
 from fangkong.core.filters import BaseFilterSet
-from fangkong.core.scope import subtree_q
 from fangkong.core.validators import normalise_id_number
 
 from .forms import DivisionWidget
 from .models import Arrival, Household, IdNumberReveal, KeyPersonTag, Person, ScreeningRound, exact_id_number
 
 
-def _within_area(queryset, value, lookup="area_path"):
+def _within_area(queryset, value):
     """Records under the area with this code (its whole subtree); an unknown code finds nothing."""
     area = Area.objects.filter(code=value.strip()).first()
-    return queryset.filter(subtree_q(lookup, area.path)) if area else queryset.none()
+    return queryset.within(area) if area else queryset.none()
 
 
 class ExactIdLookupMixin:

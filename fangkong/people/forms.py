@@ -1,8 +1,5 @@
 """Forms of the register (persons, households, arrivals, screening)."""
 
-from functools import reduce
-from operator import or_
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -25,15 +22,13 @@ from .tables import area_label
 SELECT_LIMIT = 300
 
 
+# The levels a record of the register is filed under.
+REGISTER_LEVELS = [Area.Level.VILLAGE, Area.Level.GRID]
+
+
 def areas_for_people(user, action=Action.ADD):
     """Villages and grids where the user may register (or edit) people."""
-    paths = scope.scope_paths(user, Person.roles_by_action[action])
-    areas = Area.objects.pickable().filter(level__in=[Area.Level.VILLAGE, Area.Level.GRID])
-    if paths is None:
-        return areas
-    if not paths:
-        return areas.none()
-    return areas.filter(reduce(or_, (scope.subtree_q("path", path) for path in paths)))
+    return scope.areas_for(user, Person.roles_by_action[action], REGISTER_LEVELS).pickable()
 
 
 def limit_choices(field, queryset, label=str, keep=()):
@@ -54,7 +49,7 @@ def area_full_name(area):
 
 
 def village_path(path):
-    return ".".join(path.split(".")[:4])
+    return Area.path_at_level(path, Area.Level.VILLAGE)
 
 
 class IdentityFieldsMixin:
@@ -231,15 +226,7 @@ AREA_SELECT_LIMIT = 300
 
 def household_areas(user, action):
     """The villages and grids where the user may file households."""
-    areas = Area.objects.restrict(user).pickable().filter(level__in=[Area.Level.VILLAGE, Area.Level.GRID])
-    paths = scope.scope_paths(user, Household.roles_by_action[action])
-    if paths is None:
-        return areas
-    condition = None
-    for path in paths:
-        q = scope.subtree_q("path", path)
-        condition = q if condition is None else condition | q
-    return areas.filter(condition) if condition is not None else areas.none()
+    return scope.areas_for(user, Household.roles_by_action[action], REGISTER_LEVELS).pickable()
 
 
 def default_area(user, areas):
@@ -466,13 +453,7 @@ class DivisionField(forms.ModelChoiceField):
 
 def areas_for_arrivals(user):
     """Villages and grids where the user may register arrivals."""
-    paths = scope.scope_paths(user, Arrival.roles_by_action[Action.ADD])
-    areas = Area.objects.pickable().filter(level__in=[Area.Level.VILLAGE, Area.Level.GRID])
-    if paths is None:
-        return areas
-    if not paths:
-        return areas.none()
-    return areas.filter(reduce(or_, (scope.subtree_q("path", path) for path in paths)))
+    return scope.areas_for(user, Arrival.roles_by_action[Action.ADD], REGISTER_LEVELS).pickable()
 
 
 ARRIVAL_FIELDS = [
@@ -632,10 +613,8 @@ class RoundForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        paths = scope.scope_paths(self.user, ScreeningRound.roles_by_action[Action.ADD])
-        areas = Area.objects.filter(level__in=[Area.Level.TOWN, Area.Level.VILLAGE], retired_on__isnull=True)
-        if paths is not None:
-            areas = areas.filter(reduce(or_, (scope.subtree_q("path", p) for p in paths))) if paths else areas.none()
+        roles = ScreeningRound.roles_by_action[Action.ADD]
+        areas = scope.areas_for(self.user, roles, [Area.Level.TOWN, Area.Level.VILLAGE]).active()
         field = self.fields["area"]
         field.queryset = areas.select_related("parent").order_by("path")
         field.label_from_instance = lambda a: f"{a.parent} {a}" if a.level == Area.Level.VILLAGE else str(a)

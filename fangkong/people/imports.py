@@ -314,7 +314,7 @@ class RegisterImporter(Importer):
         return self.visible[person.area_path]
 
     def county_name(self, path):
-        code = path.split(".")[1] if "." in path else path
+        code = Area.code_at_level(path, Area.Level.COUNTY)
         if code not in self.area_names:
             area = Area.objects.filter(code=code).first()
             self.area_names[code] = str(area) if area else code

@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.areas.models import pinyin_of
+from fangkong.areas.models import Area, pinyin_of
 from fangkong.core import crypto, scope
 from fangkong.core.models import (
-    BaseModel,
+    AreaRecord,
     ByteOrderCharField,
     ChangeLoggedMixin,
     PathField,
@@ -21,26 +21,6 @@ from fangkong.core.roles import DEFAULT_ROLES_BY_ACTION, REFERENCE_DATA_ROLES, A
 
 # Roles that may see a full ID number (each reveal is logged); everyone else sees it masked.
 REVEALING_ROLES = frozenset({Role.COMMANDER, Role.OFFICER, Role.DOCTOR, Role.CDC})
-
-
-class AreaRecord(BaseModel):
-    """A record filed under a grid or village, carrying a copy of the area's path so the scope
-    filter is one index range scan on the record's own table (areas never move, so it stays true)."""
-
-    area = models.ForeignKey("areas.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
-    area_path = PathField(_("area path"), max_length=255, editable=False)
-
-    scope_lookup = "area_path"
-
-    class Meta:
-        abstract = True
-
-    def get_scope_path(self):
-        return self.area_path
-
-    def save(self, *args, **kwargs):
-        self.area_path = self.area.path
-        super().save(*args, **kwargs)
 
 
 class KeyPersonTag(ChangeLoggedMixin, models.Model):
@@ -343,11 +323,8 @@ class ScreeningRoundQuerySet(RestrictedQuerySet):
             return self
         if not paths:
             return self.none()
-        ancestors = {".".join(path.split(".")[:depth]) for path in paths for depth in range(1, path.count(".") + 1)}
-        condition = models.Q(area_path__in=ancestors)
-        for path in paths:
-            condition |= scope.subtree_q("area_path", path)
-        return self.filter(condition)
+        ancestors = {ancestor for path in paths for ancestor in Area.ancestor_paths(path)}
+        return self.filter(models.Q(area_path__in=ancestors) | scope.paths_q("area_path", paths))
 
     def with_status(self, today=None):
         """``overdue``: open and past the deadline, derived from the dates (never stored)."""
@@ -405,7 +382,7 @@ class ScreeningRound(AreaRecord):
 
     def households_in_scope(self, user):
         """The households of the round's area that the user may see (a grid worker: their grid's)."""
-        return Household.objects.restrict(user).filter(scope.subtree_q("area_path", self.area_path))
+        return scope.within(Household.objects.restrict(user), self.area_path)
 
     def visited_q(self):
         """A condition on households: visited in this round."""

@@ -7,16 +7,17 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from fangkong.areas.models import RiskArea
+from fangkong.areas.models import Area, Division, RiskArea
 from fangkong.core import changelog, crypto, scope
 from fangkong.core.context import current
 from fangkong.core.models import ChangeLogEntry, snapshot
 from fangkong.core.roles import MANAGERS, Action
+from fangkong.core.services import bump_version
 from fangkong.core.validators import id_number_facts, normalise_id_number
 
 from .models import REVEALING_ROLES, Arrival, Household, IdNumberReveal, KeyPersonTag, MoveRequest, Person
@@ -148,9 +149,8 @@ def _log_tags(person, before):
 
 def risk_area_for(division, on_date):
     """The risk area in force on the date that the division lies in (itself, its prefecture or province)."""
-    codes = {division.code, division.code[:4], division.code[:2]}
     return (
-        RiskArea.objects.filter(division__code__in=codes, valid_from__lte=on_date)
+        RiskArea.objects.filter(division__code__in=Division.enclosing_codes(division.code), valid_from__lte=on_date)
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on_date))
         .order_by("-level", "valid_from")
         .first()
@@ -168,7 +168,7 @@ class RiskAreas:
     def find(self, division, on_date):
         candidates = [
             risk
-            for code in {division.code, division.code[:4], division.code[:2]}
+            for code in Division.enclosing_codes(division.code)
             for risk in self.by_code.get(code, ())
             if risk.valid_from <= on_date and (risk.valid_until is None or risk.valid_until >= on_date)
         ]
@@ -378,23 +378,6 @@ def merge_people(keep, duplicate):
     return keep
 
 
-class ConcurrentEdit(ValidationError):
-    """The record was saved by someone else since the form (or API client) read it."""
-
-
-def bump_version(record, expected_version, stale_message):
-    """Count a save of an existing record in the database (an F() increment, so two saves never both
-    pass); with ``expected_version`` refuse it (ConcurrentEdit) if the record changed meanwhile."""
-    if record.pk is None or record._state.adding:
-        return
-    rows = type(record).objects.filter(pk=record.pk)
-    if expected_version is not None:
-        rows = rows.filter(version=expected_version)
-    if not rows.update(version=F("version") + 1):
-        raise ConcurrentEdit(stale_message, code="stale_version")
-    record.version = type(record).objects.filter(pk=record.pk).values_list("version", flat=True).get()
-
-
 @transaction.atomic
 def save_person(person, expected_version=None, tags=None):
     """Save a person, bumping ``version`` in the database (an F() increment, so two saves never
@@ -554,8 +537,6 @@ def assign_key_persons(persons, responsible=None, doctor=None):
 
 def check_round(area, deadline, today=None):
     """A round covers a town or a village, and its deadline is not in the past."""
-    from fangkong.areas.models import Area
-
     errors = {}
     if area.level not in (Area.Level.TOWN, Area.Level.VILLAGE):
         errors["area"] = _("A screening round covers a town or a village.")
@@ -706,12 +687,9 @@ def responsible_candidates(user, roles=None):
         return users.filter(pk__in=User.objects.filter(memberships__isnull=False, **memberships).values("pk"))
     if not paths:
         return users.none()
-    condition = Q()
-    for path in paths:
-        condition |= scope.subtree_q("memberships__area__path", path)
-        codes = path.split(".")
-        if len(codes) > 4:  # inside a village: its cadres too
-            condition |= Q(memberships__area__path=".".join(codes[:4]))
+    villages = {Area.path_at_level(path, Area.Level.VILLAGE) for path in paths}
+    # Inside a village: its cadres too (a village's own path is in the subtree already).
+    condition = scope.paths_q("memberships__area__path", paths) | Q(memberships__area__path__in=villages)
     return users.filter(pk__in=User.objects.filter(condition, **memberships).values("pk"))
 
 

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fangkong.accounts.models import Membership, User
-from fangkong.areas.models import Area
+from fangkong.areas.models import Area, Division
 from fangkong.core import scope
 from fangkong.core.models import ChangeLogEntry
 from fangkong.core.roles import Action, Role
@@ -171,6 +171,60 @@ def test_a_membership_without_the_role_grants_nothing(tree):
     commander = make_user("county_commander", Role.COMMANDER, tree.county)
     paths = set(ChangeLogEntry.objects.restrict(commander).values_list("area_path", flat=True))
     assert paths and all(scope.is_within(path, tree.county.path) for path in paths)
+
+
+def test_areas_for_are_the_subtrees_where_the_user_holds_the_roles(tree):
+    user = make_user("doctor_and_officer", Role.DOCTOR, tree.village)
+    Membership.objects.create(user=user, area=tree.village2, role=Role.OFFICER)
+    user = fresh(user)
+    assert codes(scope.areas_for(user, {Role.DOCTOR, Role.OFFICER})) == subtree(tree.village) | subtree(tree.village2)
+    assert codes(scope.areas_for(user, {Role.OFFICER})) == subtree(tree.village2)
+    assert codes(scope.areas_for(user, {Role.DOCTOR}, levels=[Area.Level.GRID])) == {tree.grid.code, tree.grid2.code}
+    assert not scope.areas_for(user, {Role.COMMANDER}).exists()
+    assert not scope.holds(user, {Role.COMMANDER}) and scope.holds(user, {Role.OFFICER})
+    admin = make_user("areas_admin", is_superuser=True)
+    assert scope.areas_for(admin, {Role.OFFICER}).count() == Area.objects.count()
+
+
+def test_within_follows_the_models_own_path_and_repeats_no_row(tree):
+    two_grids = make_user("two_grids", Role.GRID_WORKER, tree.grid)
+    Membership.objects.create(user=two_grids, area=tree.grid2, role=Role.GRID_WORKER)
+    make_user("next_county", Role.OFFICER, tree.other_county)
+    assert list(User.objects.within(tree.village).values_list("username", flat=True)) == ["two_grids"]
+    assert codes(Area.objects.within(tree.village)) == {tree.village.code, tree.grid.code, tree.grid2.code}
+    paths = set(ChangeLogEntry.objects.within(tree.town).values_list("area_path", flat=True))
+    assert paths and all(scope.is_within(path, tree.town.path) for path in paths)
+
+
+def test_paths_q_is_everything_for_no_limit_and_nothing_for_no_paths(tree):
+    assert Area.objects.filter(scope.paths_q("path", None)).count() == Area.objects.count()
+    assert not Area.objects.filter(scope.paths_q("path", [])).exists()
+    either = scope.paths_q("path", [tree.village2.path, tree.other_town.path])
+    assert codes(Area.objects.filter(either)) == subtree(tree.village2) | subtree(tree.other_town)
+
+
+def test_top_areas_are_the_outermost_of_the_users_areas(tree):
+    user = make_user("tops", Role.OFFICER, tree.town)
+    Membership.objects.create(user=user, area=tree.grid, role=Role.GRID_WORKER)
+    Membership.objects.create(user=user, area=tree.other_village, role=Role.DOCTOR)
+    assert codes(scope.top_areas(fresh(user))) == {tree.town.code, tree.other_village.code}
+    assert codes(scope.top_areas(make_user("tops_admin", is_superuser=True))) == {tree.city.code}
+
+
+def test_the_tree_answers_path_questions():
+    grid = "6110.611022.611022106.611022106200.611022106200001"
+    assert Area.ancestor_paths(grid) == [
+        "6110",
+        "6110.611022",
+        "6110.611022.611022106",
+        "6110.611022.611022106.611022106200",
+    ]
+    assert Area.ancestor_paths("6110") == []
+    assert Area.path_at_level(grid, Area.Level.VILLAGE) == "6110.611022.611022106.611022106200"
+    assert Area.path_at_level("6110.611022", Area.Level.VILLAGE) == "6110.611022"  # no deeper: itself
+    assert Area.code_at_level(grid, Area.Level.COUNTY) == "611022"
+    assert Area.code_at_level("6110", Area.Level.COUNTY) == "6110"
+    assert Division.enclosing_codes("420103") == {"420103", "4201", "42"}
 
 
 # --- saves stay in scope -----------------------------------------------------------------------------

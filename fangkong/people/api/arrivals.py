@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from fangkong.areas.models import Division, RiskArea
-from fangkong.core.api import ScopedViewSet
+from fangkong.core.api import ScopedViewSet, django_errors
 from fangkong.core.crypto import mask_phone
 from fangkong.core.validators import normalise_phone
 
@@ -14,10 +14,6 @@ from .. import services
 from ..filters import ArrivalFilterSet, DivisionFilterSet, RiskAreaFilterSet
 from ..forms import ARRIVAL_FIELDS, areas_for_arrivals
 from ..models import Arrival, Person
-
-
-def django_errors(error):
-    return error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
 
 
 class DivisionCodeField(serializers.SlugRelatedField):
@@ -154,13 +150,10 @@ class ArrivalSerializer(serializers.ModelSerializer):
         phone = validated_data.pop("phone", "")
         person = validated_data.pop("person", None)
         arrival = Arrival(**validated_data)
-        try:
-            if person is not None:
-                arrival.person = person
-                return services.register_arrival(arrival, user)
-            return services.register_arrival_of(user, arrival, name.strip(), number, phone).arrival
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(django_errors(error)) from error
+        if person is not None:
+            arrival.person = person
+            return services.register_arrival(arrival, user)
+        return services.register_arrival_of(user, arrival, name.strip(), number, phone).arrival
 
 
 class ArrivalViewSet(ScopedViewSet):

@@ -30,7 +30,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
     )
     version = serializers.IntegerField(
         required=False,
-        help_text="The version the client read; an update based on an older one is refused (400, version).",
+        help_text="The version the client read; an update based on an older one is refused (409, version).",
     )
 
     class Meta:
@@ -87,10 +87,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
         expected = validated_data.pop("version", None)
         for name, value in validated_data.items():
             setattr(instance, name, value)
-        try:
-            return services.save_household(instance, expected)
-        except services.ConcurrentEdit as error:
-            raise serializers.ValidationError({"version": error.messages}) from error
+        return services.save_household(instance, expected)
 
 
 class HouseholdApiFilterSet(HouseholdFilterSet):

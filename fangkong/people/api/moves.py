@@ -18,7 +18,6 @@ from fangkong.core.validators import normalise_id_number
 from .. import services
 from ..forms import area_full_name, areas_for_people
 from ..models import MoveRequest, Person
-from .arrivals import django_errors
 
 
 class MoveAreaField(serializers.SlugRelatedField):
@@ -96,12 +95,9 @@ class MoveRequestSerializer(serializers.ModelSerializer):
 
     def create(self, validated_data):
         person = validated_data.pop("id_number")
-        try:
-            return services.request_move(
-                person, validated_data["to_area"], self.context["request"].user, validated_data.get("reason", "")
-            )
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(django_errors(error)) from error
+        return services.request_move(
+            person, validated_data["to_area"], self.context["request"].user, validated_data.get("reason", "")
+        )
 
 
 class MoveRequestViewSet(ScopedViewSet):
@@ -159,10 +155,7 @@ class MoveRequestViewSet(ScopedViewSet):
         accept = request.data.get("accept")
         if not isinstance(accept, bool):
             raise exceptions.ValidationError({"accept": [_("Say true to accept or false to decline.")]})
-        try:
-            move = services.decide_move(move, request.user, accept=accept)
-        except DjangoValidationError as error:
-            raise exceptions.ValidationError(django_errors(error)) from error
+        move = services.decide_move(move, request.user, accept=accept)
         return Response(self.get_serializer(move).data)
 
 

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -19,11 +19,6 @@ from .. import services
 from ..filters import IdNumberRevealFilterSet, PersonFilterSet
 from ..forms import area_full_name, areas_for_people, village_path
 from ..models import Household, IdNumberReveal, KeyPersonTag, Person
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
 
 
 class ScopedAreaField(serializers.SlugRelatedField):
@@ -173,8 +168,6 @@ class PersonSerializer(serializers.ModelSerializer):
             person.id_number = number
         try:
             return services.save_person(person, expected_version=expected if person.pk else None, tags=tags)
-        except services.ConcurrentEdit as error:
-            raise Conflict({"version": error.messages}) from error
         except IntegrityError as error:
             raise serializers.ValidationError(
                 {"id_number": [_("This ID number was registered a moment ago by someone else.")]}

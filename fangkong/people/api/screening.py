@@ -13,17 +13,13 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from fangkong.areas.models import Area
-from fangkong.core.api import ScopedViewSet
+from fangkong.core.api import ScopedViewSet, django_errors
 from fangkong.core.roles import Action
 
 from .. import services
 from ..filters import ScreeningRoundFilterSet
 from ..models import Household, Person, ScreeningRound, ScreeningVisit, percent
 from .arrivals import DivisionCodeField
-
-
-def django_errors(error):
-    return error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
 
 
 class ScreeningRoundSerializer(serializers.ModelSerializer):
@@ -68,12 +64,9 @@ class ScreeningRoundSerializer(serializers.ModelSerializer):
 
     def create(self, validated_data):
         user = self.context["request"].user
-        try:
-            screening_round, self.created = services.open_round(
-                user, validated_data["area"], validated_data["title"], validated_data["deadline"]
-            )
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(django_errors(error)) from error
+        screening_round, self.created = services.open_round(
+            user, validated_data["area"], validated_data["title"], validated_data["deadline"]
+        )
         return screening_round
 
 
@@ -209,12 +202,9 @@ class ScreeningVisitSerializer(serializers.ModelSerializer):
         fever_members = validated_data.pop("fever_members", [])
         screening_round = validated_data.pop("round")
         household = validated_data.pop("household")
-        try:
-            visit, self.created = services.record_visit(
-                user, screening_round, household, validated_data, arrivals=arrivals, fever_members=fever_members
-            )
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(django_errors(error)) from error
+        visit, self.created = services.record_visit(
+            user, screening_round, household, validated_data, arrivals=arrivals, fever_members=fever_members
+        )
         return visit
 
 

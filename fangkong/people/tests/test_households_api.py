@@ -71,7 +71,7 @@ def test_a_stale_update_is_refused_naming_the_version(api, tree, people):
 
     stale = api.patch(url, {"address": "一组 1 号 (东)", "version": 1})
 
-    assert stale.status_code == 400 and "version" in stale.json()
+    assert stale.status_code == 409 and "version" in stale.json()
     household.refresh_from_db()
     assert (household.address, household.version) == ("一组 1 号之一", 2)
 

@@ -73,13 +73,9 @@ class ArrivalCreateView(ObjectEditView):
         return {"area": area, "arrived_on": timezone.localdate()}
 
     def form_valid(self, form):
-        try:
-            response = super().form_valid(form)
-        except ValidationError as error:  # from the register: a person outside the scope, a name mismatch
-            form.add_error(None, error)
-            return self.form_invalid(form)
+        response = super().form_valid(form)
         if response.status_code != 302:
-            return response  # refused (out of scope) and rolled back: the form is shown again
+            return response  # refused (out of scope, a person outside it, a name mismatch): shown again
         result, arrival = form.result, form.result.arrival
         if not result.arrival_created:
             messages.info(self.request, _("This arrival was registered already; nothing was added."))
@@ -144,7 +140,7 @@ class NeedsObservationView(ObjectListView):
             .prefetch_related("tags")
         )
         if self.area is not None:
-            people = people.filter(scope.subtree_q("area_path", self.area.path))
+            people = people.within(self.area)
         return people.order_by(F("last_arrived_on").asc(nulls_last=True), "pk")
 
     def get_table_kwargs(self):
@@ -224,9 +220,6 @@ class RiskAreaListView(ObjectListView):
 
     def get_queryset(self):
         return super().get_queryset().select_related("division")
-
-    def get_table_kwargs(self):
-        return {"exclude": () if self.user_can(Action.CHANGE) else ("actions",)}
 
 
 class RiskAreaEditView(ObjectEditView):

@@ -1,8 +1,5 @@
 """Households and responsibility (包组联户): register, members, bulk assignment, coverage."""
 
-from functools import reduce
-from operator import or_
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +15,7 @@ from django.views.generic import TemplateView
 
 from fangkong.areas.models import Area
 from fangkong.core import scope
+from fangkong.core.forms import add_errors
 from fangkong.core.roles import Action
 from fangkong.core.views import ObjectDetailView, ObjectEditView, ObjectListView
 
@@ -28,19 +26,8 @@ from ..models import Household, Person
 from ..tables import HouseholdTable, area_label
 
 
-def within_roles(queryset, user, roles, lookup="area_path"):
-    """Narrow an already restricted queryset to the areas where the user holds one of the roles."""
-    paths = scope.scope_paths(user, roles)
-    if paths is None:
-        return queryset
-    if not paths:
-        return queryset.none()
-    return queryset.filter(reduce(or_, (scope.subtree_q(lookup, p) for p in paths)))
-
-
 def may_assign(user):
-    paths = scope.scope_paths(user, services.ASSIGN_ROLES)
-    return paths is None or bool(paths)
+    return scope.holds(user, services.ASSIGN_ROLES)
 
 
 def person_url_exists():
@@ -113,11 +100,7 @@ class HouseholdView(ObjectDetailView):
                     phone=data["phone"],
                 )
             except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for field, errors in error.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, error.messages)
+                add_errors(form, error)
             else:
                 if created:
                     messages.success(request, _("%(name)s registered in this household.") % {"name": person})
@@ -164,25 +147,22 @@ class HouseholdEditView(ObjectEditView):
         household = form.save(commit=False)
         return services.save_household(household, form.cleaned_data.get("version"))
 
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except services.ConcurrentEdit as error:
-            current = Household.objects.select_related("responsible").get(pk=self.object.pk)
-            form.add_error(None, error.messages)
-            form.add_error(
-                None,
-                _("Saved meanwhile: address %(address)s, phone %(phone)s, responsible person %(responsible)s.")
-                % {
-                    "address": current.address,
-                    "phone": current.phone or "—",
-                    "responsible": current.responsible or "—",
-                },
-            )
-            # Saving again now overwrites their version knowingly.
-            form.data = form.data.copy()
-            form.data["version"] = current.version
-            return self.form_invalid(form)
+    def concurrent_edit(self, form, error):
+        """Show what was saved meanwhile; saving again now overwrites their version knowingly."""
+        current = Household.objects.select_related("responsible").get(pk=self.object.pk)
+        form.add_error(None, error.messages)
+        form.add_error(
+            None,
+            _("Saved meanwhile: address %(address)s, phone %(phone)s, responsible person %(responsible)s.")
+            % {
+                "address": current.address,
+                "phone": current.phone or "—",
+                "responsible": current.responsible or "—",
+            },
+        )
+        form.data = form.data.copy()
+        form.data["version"] = current.version
+        return self.form_invalid(form)
 
     def get_success_url(self):
         return self.object.get_absolute_url()
@@ -245,12 +225,14 @@ class AssignView(LoginRequiredMixin, TemplateView):
     def selection(self):
         """The records the user asked for and may assign, or None when nothing was asked for."""
         user = self.request.user
-        rows = within_roles(self.model.objects.restrict(user, Action.CHANGE), user, services.ASSIGN_ROLES)
+        rows = self.model.objects.restrict(user, Action.CHANGE).filter(
+            scope.user_q(user, services.ASSIGN_ROLES, "area_path")
+        )
         rows = rows.filter(pk__in=self.candidates().values("pk"))
         if self.ids:
             return rows.filter(pk__in=self.ids)
         if self.area is not None:
-            rows = rows.filter(scope.subtree_q("area_path", self.area.path))
+            rows = rows.within(self.area)
             return rows.filter(self.missing) if self.missing_only else rows
         return None
 
@@ -342,15 +324,14 @@ class CoverageView(ObjectDetailView):
 
     def bucket_of(self, path):
         """The sub-area (one level down) a record's area path falls in, or the area itself."""
-        depth = len(self.object.path.split(".")) + 1
-        return ".".join(path.split(".")[:depth])
+        level = self.object.child_level
+        return Area.path_at_level(path, level) if level else self.object.path
 
     def get_context_data(self, **kwargs):
         area = self.object
         user = self.request.user
-        inside = scope.subtree_q("area_path", area.path)
-        households = Household.objects.restrict(user).filter(inside)
-        persons = key_persons().restrict(user).filter(inside)
+        households = Household.objects.restrict(user).within(area)
+        persons = key_persons().restrict(user).within(area)
 
         buckets = {}
 

@@ -124,8 +124,6 @@ class PersonEditView(ObjectEditView):
     def form_valid(self, form):
         try:
             return super().form_valid(form)
-        except services.ConcurrentEdit as error:
-            form.add_error(None, error)
         except IntegrityError:
             # Another request registered the same ID number a moment ago (the unique hash caught it).
             form.add_error("id_number", _("This ID number was registered a moment ago by someone else."))
@@ -295,11 +293,6 @@ class TagListView(ObjectListView):
     title = gettext_lazy("Key-person categories")
     add_url = reverse_lazy("people:tag-add")
     paginate_by = 100
-
-    def get_table_kwargs(self):
-        if not self.user_can(Action.CHANGE):
-            return {"exclude": ("actions",)}
-        return {}
 
 
 class TagEditView(ObjectEditView):
