@@ -9,6 +9,7 @@ import contextlib
 import os
 import secrets
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "axes",
     "fangkong.core",
     "fangkong.areas",
     "fangkong.accounts",
@@ -86,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "fangkong.core.middleware.ChangeContextMiddleware",
+    # Last, as django-axes asks: it turns a refused login anywhere below into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "fangkong.urls"
@@ -132,9 +136,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Failed logins allowed per user name (and per client address) before a lock-out of LOGIN_LOCKOUT_SECONDS.
-LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
-LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
+# django-axes guards every password login (the login page, the admin's): it checks first, then Django's own.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed logins are counted per user name and client address together, in the database (shared by every
+# worker): after LOGIN_FAILURE_LIMIT of them that pair waits LOGIN_LOCKOUT_SECONDS. Nobody else is slowed
+# down, neither the account from another place nor the rest of an office behind the same address.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(seconds=int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "fangkong.accounts.views.locked_out"
+# The client address is REMOTE_ADDR unless the reverse proxy is named: with TRUSTED_PROXY_HEADER (e.g.
+# X-Forwarded-For or X-Real-IP) it is the right-most address in that header, the one our proxy wrote.
+# Never set it without such a proxy: clients could then choose their own address.
+TRUSTED_PROXY_HEADER = os.environ.get("TRUSTED_PROXY_HEADER", "").strip()
+if TRUSTED_PROXY_HEADER:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_" + TRUSTED_PROXY_HEADER.upper().replace("-", "_"), "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Chinese")), ("en", _("English"))]

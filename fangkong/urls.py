@@ -3,14 +3,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from fangkong.accounts.views import ThrottledLoginView
+from fangkong.accounts.views import LoginView
 from fangkong.core.changelog_views import ChangeLogEntryView, ChangeLogListView
 
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
+    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("fangkong.accounts.urls")),
     path("areas/", include("fangkong.areas.urls")),

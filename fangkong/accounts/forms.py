@@ -1,16 +1,13 @@
 from django import forms
-from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
 
 from fangkong.areas.models import Area
 from fangkong.core import scope
 from fangkong.core.forms import ScopedModelForm, style_widgets
 from fangkong.core.roles import Action, Role
 
-from . import throttle
 from .models import Membership, User
 
 
@@ -22,26 +19,9 @@ def grantable_roles(user):
 
 
 class LoginForm(AuthenticationForm):
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "locked": ngettext_lazy(
-            "Too many failed logins. For your safety, this account is locked for %(minutes)d minute.",
-            "Too many failed logins. For your safety, this account is locked for %(minutes)d minutes.",
-            "minutes",
-        ),
-    }
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_widgets(self)
-
-    def clean(self):
-        username = self.cleaned_data.get("username", "")
-        if throttle.is_locked(username, throttle.client_address(self.request)):
-            raise forms.ValidationError(
-                self.error_messages["locked"], code="locked", params={"minutes": settings.LOGIN_LOCKOUT_SECONDS // 60}
-            )
-        return super().clean()
 
 
 class AreaCodeField(forms.ModelChoiceField):

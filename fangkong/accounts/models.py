@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.models import Token
 
 from fangkong.core import scope
 from fangkong.core.models import BaseModel, ChangeLoggedMixin, RestrictedQuerySet
@@ -59,6 +60,17 @@ class User(ChangeLoggedMixin, AbstractUser):
 
     def get_absolute_url(self):
         return reverse("accounts:user", args=[self.pk])
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self._revoke_tokens = True
+
+    def save(self, *args, **kwargs):
+        """A new password, set by anyone anywhere (own change, a manager's reset, the API, the admin),
+        revokes the account's API token: whoever knew the old password may have issued one."""
+        super().save(*args, **kwargs)
+        if self.__dict__.pop("_revoke_tokens", False):
+            Token.objects.filter(user=self).delete()
 
     def memberships_cached(self):
         """(role, area path) pairs, read once per user object, i.e. once per request."""

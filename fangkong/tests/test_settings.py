@@ -39,6 +39,7 @@ CONFIG = {
     "CONN_MAX_AGE",
     "LOGIN_FAILURE_LIMIT",
     "LOGIN_LOCKOUT_SECONDS",
+    "TRUSTED_PROXY_HEADER",
 }
 PRINT_SETTINGS = """
 import json
@@ -54,6 +55,7 @@ print(json.dumps({
     "broker_url": app.conf.broker_url,
     "DATABASE_ENGINE": settings.DATABASES["default"]["ENGINE"],
     "DATABASE_NAME": str(settings.DATABASES["default"]["NAME"]),
+    "CLIENT_ADDRESS_FROM": list(settings.AXES_IPWARE_META_PRECEDENCE_ORDER),
 }))
 """
 
@@ -159,6 +161,12 @@ def test_redis_url_switches_to_celery_workers_and_a_shared_cache(tmp_path):
     assert printed["CACHE"] == "django.core.cache.backends.redis.RedisCache"
     assert printed["CACHE_LOCATION"] == "redis://cache.internal:6379/1"
     assert printed["DATABASE_ENGINE"] == "django.db.backends.postgresql"
+
+
+def test_the_client_address_is_taken_from_a_proxy_header_only_when_configured(tmp_path):
+    assert settings_in(tmp_path)["CLIENT_ADDRESS_FROM"] == ["REMOTE_ADDR"]
+    printed = settings_in(tmp_path, TRUSTED_PROXY_HEADER="X-Real-IP")
+    assert printed["CLIENT_ADDRESS_FROM"] == ["HTTP_X_REAL_IP", "REMOTE_ADDR"]
 
 
 @pytest.mark.django_db

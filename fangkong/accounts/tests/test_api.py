@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from fangkong.accounts.models import Membership, User
 from fangkong.core.models import ChangeLogEntry
 from fangkong.core.roles import Role
-from fangkong.core.testing import make_user
+from fangkong.core.testing import PASSWORD, make_user
 
 NEW_PASSWORD = "plum-blossom-river-42"
 
@@ -64,15 +64,51 @@ def test_a_reissued_token_replaces_the_old_one(api, tree, people):
     assert api.get("/api/me/", HTTP_AUTHORIZATION=f"Token {new}").status_code == 200
 
 
-def test_the_profile_page_issues_a_token(client, tree, people):
+def test_the_profile_page_shows_a_new_token_once(client, tree, people):
     client.force_login(people.grid_worker)
     old = issue_token("grid_worker")
-    response = client.post("/accounts/profile/token/", follow=True)
-    assert response.status_code == 200
+    response = client.post("/accounts/profile/token/")
+    assert response.status_code == 200  # the answer to the POST itself, no redirect
     key = Token.objects.get(user=people.grid_worker).key
     assert key != old
-    assert key in response.content.decode()  # shown once
+    assert key in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
     assert APIClient().get("/api/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+    # Kept nowhere the browser sends back: not in the (signed, readable) messages cookie, not in the session.
+    assert "messages" not in response.cookies
+    assert key not in str(dict(client.session.items()))
+    assert key not in client.get("/accounts/profile/").content.decode()
+
+
+def test_a_password_change_revokes_the_token(client, tree, people):
+    key = issue_token("grid_worker")
+    client.force_login(people.grid_worker)
+    response = client.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    assert APIClient().get("/api/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
+
+
+def test_a_managers_password_reset_revokes_the_token(client, tree, people):
+    key = issue_token("grid_worker")
+    client.force_login(people.village_officer)
+    url = f"/accounts/users/{people.grid_worker.pk}/edit/"
+    assert client.post(url, {"full_name": "张网格员", "is_active": "on"}).status_code == 302
+    assert APIClient().get("/api/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200  # no new password
+    assert client.post(url, {"is_active": "on", "new_password": NEW_PASSWORD}).status_code == 302
+    assert APIClient().get("/api/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
+
+
+def test_a_password_reset_through_the_api_revokes_the_token(api, tree, people):
+    key = issue_token("grid_worker")
+    api.force_authenticate(people.village_officer)
+    url = f"/api/users/{people.grid_worker.pk}/"
+    assert api.patch(url, {"phone": "13900000002"}, format="json").status_code == 200
+    assert APIClient().get("/api/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+    assert api.patch(url, {"password": NEW_PASSWORD}, format="json").status_code == 200
+    assert APIClient().get("/api/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
 
 
 def test_issue_token_names_an_unknown_user(db):
