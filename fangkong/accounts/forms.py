@@ -8,14 +8,7 @@ from fangkong.core import scope
 from fangkong.core.forms import ScopedModelForm, style_widgets
 from fangkong.core.roles import Action, Role
 
-from .models import Membership, User
-
-
-def grantable_roles(user):
-    """Commanders may grant any role in their scope; officers any role but commander."""
-    if user.is_superuser or any(role == Role.COMMANDER for role, _path in user.memberships_cached()):
-        return list(Role.choices)
-    return [(value, label) for value, label in Role.choices if value != Role.COMMANDER]
+from .models import Membership, User, grantable_roles
 
 
 class LoginForm(AuthenticationForm):

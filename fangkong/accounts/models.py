@@ -86,10 +86,29 @@ class User(ChangeLoggedMixin, AbstractUser):
         return paths[0] if paths else ""
 
 
+def grantable_roles(user):
+    """Commanders may grant any role in their scope; officers any role but commander. The one rule for
+    granting, changing and removing a role: nobody takes away a role they could not have given."""
+    if user.is_superuser or any(role == Role.COMMANDER for role, _path in user.memberships_cached()):
+        return list(Role.choices)
+    return [(value, label) for value, label in Role.choices if value != Role.COMMANDER]
+
+
+class MembershipQuerySet(RestrictedQuerySet):
+    def restrict(self, user, action=Action.VIEW):
+        """Memberships in the user's area; to add, change or delete, only of a role the user may grant."""
+        memberships = super().restrict(user, action)
+        if action == Action.VIEW:
+            return memberships
+        return memberships.filter(role__in=[value for value, _label in grantable_roles(user)])
+
+
 class Membership(BaseModel):
     user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships")
     area = models.ForeignKey("areas.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["area__code", "role"]

@@ -315,6 +315,17 @@ def test_it_deletes_memberships_in_scope(api, tree, people):
     assert api.delete(url).status_code == 404
 
 
+def test_an_officer_cannot_remove_a_role_they_could_not_grant(api, tree, people):
+    membership = people.town_officer.memberships.create(area=tree.town, role=Role.COMMANDER)
+    url = f"/api/memberships/{membership.pk}/"
+    api.force_authenticate(people.county_officer)
+    assert api.get(url).status_code == 200  # in scope, so 403 rather than 404
+    assert api.delete(url).status_code == 403
+    assert Membership.objects.filter(pk=membership.pk).exists()
+    api.force_authenticate(people.city_commander)
+    assert api.delete(url).status_code == 204
+
+
 def test_it_lists_memberships_in_scope(api, tree, people):
     api.force_authenticate(people.grid_worker)
     data = api.get("/api/memberships/").json()

@@ -221,6 +221,20 @@ def test_a_grid_worker_cannot_delete_a_membership(client, tree, people):
     assert Membership.objects.filter(pk=membership.pk).exists()
 
 
+def test_an_officer_cannot_remove_a_role_they_could_not_grant(client, tree, people):
+    # A commander of the town, inside the county officer's area: the officer sees it, may not remove it.
+    membership = people.town_officer.memberships.create(area=tree.town, role=Role.COMMANDER)
+    url = reverse("accounts:membership-delete", args=[membership.pk])
+    client.force_login(people.county_officer)
+    assert membership in client.get(reverse("accounts:user", args=[people.town_officer.pk])).context["memberships"]
+    assert client.get(url).status_code == 403
+    assert client.post(url).status_code == 403
+    assert Membership.objects.filter(pk=membership.pk).exists()
+    client.force_login(people.city_commander)
+    assert client.post(url).status_code == 302
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+
+
 def edit(client, user, **data):
     return client.post(reverse("accounts:user-edit", args=[user.pk]), data)
 
