@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "fangkong.accounts.middleware.SessionLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -159,6 +160,11 @@ if TRUSTED_PROXY_HEADER:
 else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
+# A session ends after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after the login
+# whatever happens (fangkong.accounts.middleware): field phones get lost.
+SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_MAX_HOURS", "12")) * 3600
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "fangkong" / "locale"]
@@ -207,6 +213,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Grid-based epidemic prevention and control. Areas are addressed by code; out of scope is 404.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Nothing in the schema is secret, but on a closed government network only users see how the system works.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Served from the drf-spectacular-sidecar package: no CDN on a closed government network.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -15,7 +15,10 @@ from fangkong.core.roles import MANAGERS, Action, Role
 class UserQuerySet(RestrictedQuerySet):
     def restrict(self, user, action=Action.VIEW):
         """Managers see every account with a role in their area, but change one only when all its
-        roles lie there: a password reset or deactivation acts on the account everywhere."""
+        roles lie there (a password reset or deactivation acts on the account everywhere) and it
+        manages nothing at their own level: a manager's peers, and the manager themself, are changed
+        from the level above (at the top, by a system administrator), so that nobody takes over an
+        account as powerful as their own by resetting its password."""
         visible = super().restrict(user, action)
         if action == Action.VIEW:
             return visible
@@ -24,7 +27,8 @@ class UserQuerySet(RestrictedQuerySet):
             return visible
         inside = reduce(or_, (scope.subtree_q("area__path", path) for path in paths))
         elsewhere = Membership.objects.exclude(inside).values("user")
-        changeable = visible.exclude(pk__in=elsewhere).exclude(is_superuser=True)
+        peers = Membership.objects.filter(role__in=MANAGERS, area__path__in=paths).values("user")
+        changeable = visible.exclude(pk__in=elsewhere).exclude(pk__in=peers).exclude(is_superuser=True)
         if not any(role == Role.COMMANDER for role, _path in user.memberships_cached()):
             # Resetting a commander's password would hand over a role only commanders may grant.
             changeable = changeable.exclude(memberships__role=Role.COMMANDER)

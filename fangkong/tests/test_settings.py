@@ -40,6 +40,8 @@ CONFIG = {
     "LOGIN_FAILURE_LIMIT",
     "LOGIN_LOCKOUT_SECONDS",
     "TRUSTED_PROXY_HEADER",
+    "SESSION_IDLE_MINUTES",
+    "SESSION_MAX_HOURS",
 }
 PRINT_SETTINGS = """
 import json
@@ -56,6 +58,8 @@ print(json.dumps({
     "DATABASE_ENGINE": settings.DATABASES["default"]["ENGINE"],
     "DATABASE_NAME": str(settings.DATABASES["default"]["NAME"]),
     "CLIENT_ADDRESS_FROM": list(settings.AXES_IPWARE_META_PRECEDENCE_ORDER),
+    "SESSION_IDLE_SECONDS": settings.SESSION_IDLE_SECONDS,
+    "SESSION_COOKIE_AGE": settings.SESSION_COOKIE_AGE,
 }))
 """
 
@@ -167,6 +171,13 @@ def test_the_client_address_is_taken_from_a_proxy_header_only_when_configured(tm
     assert settings_in(tmp_path)["CLIENT_ADDRESS_FROM"] == ["REMOTE_ADDR"]
     printed = settings_in(tmp_path, TRUSTED_PROXY_HEADER="X-Real-IP")
     assert printed["CLIENT_ADDRESS_FROM"] == ["HTTP_X_REAL_IP", "REMOTE_ADDR"]
+
+
+def test_sessions_end_after_30_idle_minutes_and_12_hours_unless_configured(tmp_path):
+    printed = settings_in(tmp_path)
+    assert (printed["SESSION_IDLE_SECONDS"], printed["SESSION_COOKIE_AGE"]) == (30 * 60, 12 * 3600)
+    printed = settings_in(tmp_path, SESSION_IDLE_MINUTES="10", SESSION_MAX_HOURS="8")
+    assert (printed["SESSION_IDLE_SECONDS"], printed["SESSION_COOKIE_AGE"]) == (10 * 60, 8 * 3600)
 
 
 @pytest.mark.django_db

@@ -342,6 +342,17 @@ def test_an_unknown_area_is_not_found(api, tree, people, who):
     assert api.get("/api/areas/611022999999/").status_code == 404
 
 
+def test_the_schema_and_its_docs_require_login(api, client, tree, people):
+    assert api.get("/api/schema/").status_code == 401
+    response = client.get("/api/docs/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    key = issue_token("grid_worker")
+    assert api.get("/api/schema/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+    client.force_login(people.grid_worker)
+    assert client.get("/api/docs/").status_code == 200
+
+
 def test_the_schema_is_valid_openapi(api, tree, people):
     api.force_authenticate(people.grid_worker)
     response = api.get("/api/schema/", {"format": "json"})

@@ -1,5 +1,6 @@
-"""Logging in, the brute-force lock, logging out and changing one's password."""
+"""Logging in, the brute-force lock, session limits, logging out and changing one's password."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -26,6 +27,8 @@ def lockout(settings):
     settings.AXES_FAILURE_LIMIT = 5
     settings.AXES_COOLOFF_TIME = timedelta(minutes=15)
     settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+    settings.SESSION_IDLE_SECONDS = 30 * 60
+    settings.SESSION_COOKIE_AGE = 12 * 3600
 
 
 def login(client, username, password=PASSWORD, environ=None, **data):
@@ -260,3 +263,50 @@ def test_password_change_requires_login(client, db):
     response = client.get(reverse("accounts:password-change"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def age_session(client, idle_minutes=0, age_hours=0):
+    """Moves the session's login and last request back in time."""
+    session = client.session
+    now = int(time.time())
+    session["session_started"] = now - int(age_hours * 3600)
+    session["session_seen"] = now - int(idle_minutes * 60)
+    session.save()
+
+
+def test_an_idle_session_ends(client, tree, people):
+    assert login(client, "village_officer").status_code == 302
+    age_session(client, idle_minutes=31)
+    response = client.get(reverse("accounts:profile"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert not is_logged_in(client)
+
+
+def test_a_session_in_use_goes_on(client, tree, people):
+    assert login(client, "village_officer").status_code == 302
+    age_session(client, idle_minutes=29, age_hours=11)
+    assert client.get(reverse("accounts:profile")).status_code == 200
+    assert time.time() - client.session["session_seen"] < 60  # the request counts as activity
+    assert client.get(reverse("accounts:profile")).status_code == 200
+
+
+def test_a_busy_session_ends_after_its_maximum_age(client, tree, people):
+    assert login(client, "village_officer").status_code == 302
+    age_session(client, idle_minutes=1, age_hours=12.1)
+    assert client.get(reverse("accounts:profile")).status_code == 302
+    assert not is_logged_in(client)
+
+
+def test_the_session_limits_are_configurable(client, tree, people, settings):
+    settings.SESSION_IDLE_SECONDS = 5 * 60
+    assert login(client, "village_officer").status_code == 302
+    age_session(client, idle_minutes=6)
+    assert client.get(reverse("accounts:profile")).status_code == 302
+
+
+def test_an_api_session_ends_too(client, tree, people):
+    assert login(client, "village_officer").status_code == 302
+    assert client.get("/api/me/").status_code == 200
+    age_session(client, idle_minutes=31)
+    assert client.get("/api/me/").status_code in (401, 403)
