@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from fangkong.accounts.views import LoginView
 from fangkong.core.changelog_views import ChangeLogEntryView, ChangeLogListView
+from fangkong.core.health import HealthView
 
 from . import views
 
@@ -24,4 +25,5 @@ urlpatterns = [
     path("api/docs/", login_required(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
     path("api/", include("fangkong.api")),
     path("admin/", admin.site.urls),
+    path("health/", HealthView.as_view(), name="health"),
 ]
