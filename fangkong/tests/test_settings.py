@@ -216,3 +216,12 @@ def test_seed_demo_is_idempotent(client):
         "/accounts/login/", {"username": "zlg_grid_worker_1", "password": DEMO_PASSWORD}, follow=True
     )
     assert response.redirect_chain[-1][0] == "/areas/611022106200001/"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/accounts/login/", "/health/", "/api/me/"])
+def test_every_response_has_a_content_security_policy(client, url):
+    header = client.get(url)["Content-Security-Policy"]
+    policy = dict(directive.strip().split(" ", 1) for directive in header.split(";"))
+    assert policy["default-src"] == policy["script-src"] == policy["style-src"] == "'self'"
+    assert policy["frame-ancestors"] == "'none'"
