@@ -65,15 +65,13 @@ class User(ChangeLoggedMixin, AbstractUser):
     def get_absolute_url(self):
         return reverse("accounts:user", args=[self.pk])
 
-    def set_password(self, raw_password):
-        super().set_password(raw_password)
-        self._revoke_tokens = True
-
     def save(self, *args, **kwargs):
         """A new password, set by anyone anywhere (own change, a manager's reset, the API, the admin),
         revokes the account's API token: whoever knew the old password may have issued one."""
+        # Django's own mark of a new password (set_password); a hash upgrade at login clears it first.
+        password_changed = self._password is not None
         super().save(*args, **kwargs)
-        if self.__dict__.pop("_revoke_tokens", False):
+        if password_changed:
             Token.objects.filter(user=self).delete()
 
     def memberships_cached(self):

@@ -91,6 +91,17 @@ def test_a_password_change_revokes_the_token(client, tree, people):
     assert APIClient().get("/api/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
 
 
+def test_a_password_hash_upgrade_at_login_keeps_the_token(client, tree, people, settings):
+    # A Django upgrade raises the hashing cost: the next login rehashes the same password.
+    key = issue_token("grid_worker")
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher", *settings.PASSWORD_HASHERS]
+    response = client.post("/accounts/login/", {"username": "grid_worker", "password": PASSWORD})
+    assert response.status_code == 302
+    people.grid_worker.refresh_from_db()
+    assert people.grid_worker.password.startswith("pbkdf2_sha256$")
+    assert APIClient().get("/api/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+
+
 def test_a_managers_password_reset_revokes_the_token(client, tree, people):
     key = issue_token("grid_worker")
     client.force_login(people.village_officer)
