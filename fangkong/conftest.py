@@ -1,6 +1,9 @@
 import pytest
 
-from fangkong.core.testing import make_people, make_tree
+# The generic record-type tests live outside test files: have pytest explain their failed asserts too.
+pytest.register_assert_rewrite("fangkong.core.testing_cases")
+
+from fangkong.core.testing import make_people, make_tree  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

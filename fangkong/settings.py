@@ -167,6 +167,9 @@ else:
 SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_MAX_HOURS", "12")) * 3600
 
+# Exact look-ups of full ID numbers a day by a user whose role may not reveal them (docs/privacy.md).
+ID_LOOKUP_DAILY_LIMIT = int(os.environ.get("ID_LOOKUP_DAILY_LIMIT", "20"))
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "fangkong" / "locale"]

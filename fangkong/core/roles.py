@@ -1,4 +1,4 @@
-"""Role codes (DESIGN.md section 2) and which roles may do what by default."""
+"""Role codes and which roles may do what by default (docs/architecture.md, "The scope gate")."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -9,6 +9,8 @@ The tree follows Shangluo's real codes, so tests read like the product:
 
 from dataclasses import dataclass
 
+from rest_framework.test import APIClient
+
 from fangkong.accounts.models import Membership, User
 from fangkong.areas.models import Area
 from fangkong.core.roles import Role
@@ -112,3 +114,14 @@ class ScopeCase:
 
     def __str__(self):
         return self.url_name
+
+
+class ScopedAPIClient(APIClient):
+    """Authenticates a fresh copy of the user, so memberships cached on a test's object do not leak in."""
+
+    def force_authenticate(self, user=None, token=None):
+        super().force_authenticate(User.objects.get(pk=user.pk) if user else None, token)
+
+    def login_as(self, user):
+        self.force_authenticate(user)
+        return self

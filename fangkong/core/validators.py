@@ -1,4 +1,4 @@
-"""Validators for the identifiers of DOMAIN.md: resident ID numbers and phone numbers."""
+"""Validators for resident ID numbers (GB 11643-1999) and mainland phone numbers."""
 
 import datetime
 import re

@@ -15,7 +15,7 @@ from fangkong.core.scope import subtree_q
 from fangkong.core.validators import normalise_id_number
 
 from .forms import DivisionWidget
-from .models import Arrival, Household, KeyPersonTag, Person, ScreeningRound
+from .models import Arrival, Household, IdNumberReveal, KeyPersonTag, Person, ScreeningRound, exact_id_number
 
 
 def _within_area(queryset, value, lookup="area_path"):
@@ -24,7 +24,32 @@ def _within_area(queryset, value, lookup="area_path"):
     return queryset.filter(subtree_q(lookup, area.path)) if area else queryset.none()
 
 
-class PersonFilterSet(BaseFilterSet):
+class ExactIdLookupMixin:
+    """A search for a whole ID number is a look-up like the register's duplicate check: logged and
+    limited per day for roles that may not reveal numbers (services.find_by_id_number). Past the
+    limit the filter is invalid, so the list, its export and the API answer with the message."""
+
+    exact_id_fields = ("q",)
+
+    def is_valid(self):
+        if not super().is_valid():
+            return False
+        if not hasattr(self, "_lookups_logged"):
+            self._lookups_logged = True
+            from .services import LookupLimitReached, find_by_id_number
+
+            user = getattr(self.request, "user", None)
+            for name in self.exact_id_fields:
+                number = exact_id_number(self.form.cleaned_data.get(name) or "")
+                if number and user is not None:
+                    try:
+                        find_by_id_number(number, user)
+                    except LookupLimitReached as error:
+                        self.form.add_error(name, error)
+        return not self.form.errors
+
+
+class PersonFilterSet(ExactIdLookupMixin, BaseFilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_q",
@@ -38,12 +63,14 @@ class PersonFilterSet(BaseFilterSet):
     )
     residency = django_filters.ChoiceFilter(label=_("Residency"), choices=Person.Residency.choices)
     within = django_filters.CharFilter(label=_("Within (area code)"), method="filter_within")
-    # The API's name for the same filter (DESIGN.md section 7): an area code, its whole subtree.
+    # The API's name for the same filter: an area code, its whole subtree (docs/architecture.md).
     area = django_filters.CharFilter(label=_("Area (code, subtree)"), method="filter_within")
     id_number = django_filters.CharFilter(label=_("ID number (exact)"), method="filter_id_number")
     no_responsible = django_filters.BooleanFilter(
         label=_("No responsible cadre"), method="filter_no_responsible", widget=forms.CheckboxInput
     )
+
+    exact_id_fields = ("q", "id_number")
 
     class Meta:
         model = Person
@@ -114,7 +141,7 @@ class DivisionFilterSet(BaseFilterSet):
         return search_divisions(queryset, value)
 
 
-class ArrivalFilterSet(BaseFilterSet):
+class ArrivalFilterSet(ExactIdLookupMixin, BaseFilterSet):
     q = django_filters.CharFilter(label=_("Name"), method="filter_q", help_text=_("Name, pinyin or initials"))
     area = django_filters.CharFilter(label=_("Area code"), method="filter_area")
     origin = django_filters.CharFilter(
@@ -274,6 +301,27 @@ class ScreeningRoundFilterSet(BaseFilterSet):
         if value == "overdue":
             return queryset.filter(closed_on__isnull=True, deadline__lt=today)
         return queryset.filter(closed_on__isnull=True, deadline__gte=today)
+
+    def filter_area(self, queryset, name, value):
+        return _within_area(queryset, value)
+
+
+class IdNumberRevealFilterSet(BaseFilterSet):
+    """The reveal log: by user, kind, dates and the area of the person whose number it was."""
+
+    user = django_filters.CharFilter(label=_("User"), field_name="user__username")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=IdNumberReveal.Kind.choices)
+    since = django_filters.DateFilter(
+        label=_("From"), field_name="time", lookup_expr="date__gte", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = django_filters.DateFilter(
+        label=_("Until"), field_name="time", lookup_expr="date__lte", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    area = django_filters.CharFilter(label=_("Area (code, subtree)"), method="filter_area")
+
+    class Meta:
+        model = IdNumberReveal
+        fields = ["user", "kind", "since", "until", "area"]
 
     def filter_area(self, queryset, name, value):
         return _within_area(queryset, value)

@@ -148,6 +148,9 @@ class PersonForm(IdentityFieldsMixin, ScopedModelForm):
         fields["tags"].widget.attrs["class"] = "form-check-input"
         if person.pk:
             fields["version"].initial = person.version
+            if not person.shows_birth_date_to(user):
+                # The ID number gives the birth date (a new number typed in gives the new one).
+                del fields["birth_date"]
             if person.id_number_encrypted:
                 # Never put the full number in the page: editing is not a (logged) reveal.
                 fields["id_number"].widget.attrs["placeholder"] = person.id_number_masked
@@ -170,16 +173,22 @@ class PersonForm(IdentityFieldsMixin, ScopedModelForm):
         return data
 
     def check_duplicate(self, number):
-        existing = services.find_by_id_number(number, self.user)
+        try:
+            existing = services.find_by_id_number(number, self.user)
+        except services.LookupLimitReached as error:
+            self.add_error("id_number", error)
+            return
         if existing is None or existing.person.pk == self.instance.pk:
             return
         self.existing = existing
-        where = area_full_name(existing.person.area)
         if existing.visible:
-            message = _("This ID number is already registered: %(name)s in %(area)s.")
+            message = _("This ID number is already registered: %(name)s in %(area)s.") % {
+                "name": existing.person.name,
+                "area": area_full_name(existing.person.area),
+            }
         else:
-            message = _("This person is registered in %(area)s. You can ask that area to move them into yours.")
-        self.add_error("id_number", message % {"name": existing.person.name, "area": where})
+            message = services.registered_elsewhere(existing.person)
+        self.add_error("id_number", message)
 
     def save(self, commit=True):
         """Through the register's service: the version check, the tags and the change log in one go."""
@@ -188,7 +197,10 @@ class PersonForm(IdentityFieldsMixin, ScopedModelForm):
         if number:
             person.id_number = number
         person.sex = self.cleaned_data["sex"]
-        person.birth_date = self.cleaned_data["birth_date"]
+        if number:
+            person.birth_date = id_number_facts(number)[1]
+        elif "birth_date" in self.cleaned_data:
+            person.birth_date = self.cleaned_data["birth_date"]
         expected = self.cleaned_data.get("version") if person.pk else None
         return services.save_person(person, expected_version=expected, tags=self.cleaned_data["tags"])
 

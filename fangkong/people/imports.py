@@ -299,9 +299,7 @@ class RegisterImporter(Importer):
             self.persons[digest] = Person.objects.filter(id_number_hash=digest).first()
         person = self.persons[digest]
         if person is not None and not self.may_see(person):
-            errors["id_number"] = _("this ID number is registered in %(area)s; ask that area to move the person") % {
-                "area": self.county_name(person.area_path)
-            }
+            errors["id_number"] = services.REGISTERED_ELSEWHERE % {"county": self.county_name(person.area_path)}
         return number, person
 
     def hash_of(self, number):

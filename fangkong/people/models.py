@@ -114,6 +114,23 @@ class Household(AreaRecord):
         return reverse("people:household", args=[self.pk])
 
 
+def looks_like_id_number(text):
+    compact = (text or "").replace(" ", "")
+    return len(compact) in (15, 18) and compact[:-1].isdigit()
+
+
+def exact_id_number(text):
+    """The whole ID number typed in a search box, normalised; "" when the text is not a valid one."""
+    from fangkong.core.validators import normalise_id_number
+
+    if not looks_like_id_number(text):
+        return ""
+    try:
+        return normalise_id_number(text.strip(), allow_15=True)
+    except ValidationError:
+        return ""
+
+
 class PersonQuerySet(RestrictedQuerySet):
     def search(self, text):
         """Name, pinyin ('zhangsan'), initials ('zs'), last 4 of the ID number, full ID number, phone.
@@ -121,18 +138,13 @@ class PersonQuerySet(RestrictedQuerySet):
         Every branch is an equality or a prefix range on an indexed byte-ordered column, so the first
         page within a scope is a short index scan (docs/benchmarks.md).
         """
-        from fangkong.core.validators import normalise_id_number
-
         text = (text or "").strip()
         compact = text.replace(" ", "").lower()
         if not compact:
             return self
-        if len(compact) in (15, 18) and compact[:-1].isdigit():
-            try:
-                number = normalise_id_number(compact, allow_15=True)
-            except ValidationError:
-                return self.none()
-            return self.filter(id_number_hash=crypto.lookup_hash(number))
+        if looks_like_id_number(compact):
+            number = exact_id_number(compact)
+            return self.filter(id_number_hash=crypto.lookup_hash(number)) if number else self.none()
         if len(compact) == 4 and (compact.isdigit() or (compact[:3].isdigit() and compact[3] == "x")):
             return self.filter(id_last4=compact.upper())
         if compact.isdigit():
@@ -233,6 +245,11 @@ class Person(AreaRecord):
 
     def can_reveal(self, user):
         return scope.has_role(user, REVEALING_ROLES, self.area_path)
+
+    def shows_birth_date_to(self, user):
+        """Whether the user sees the whole birth date, or the birth year only: of a person with an
+        ID number the date is 8 of the masked digits, so only roles that may reveal the number see it."""
+        return not self.id_number_encrypted or self.can_reveal(user)
 
     def tag_codes(self):
         return {tag.code for tag in self.tags.all()}
@@ -484,12 +501,29 @@ class MoveRequest(AreaRecord):
 
 
 class IdNumberReveal(models.Model):
-    """Every time a full ID number is shown: who, whose, when, through which request."""
+    """A full ID number shown (a reveal), or looked up exactly by a role that may not reveal it (a
+    look-up: the answer "registered" or "not registered" is one digit of a guess confirmed).
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="reveals")
-    time = models.DateTimeField(auto_now_add=True, db_index=True)
-    request_id = models.CharField(max_length=64)
+    The log outlives the records it is about: a person deleted leaves their name and number hash
+    here, and a merge carries the entries over to the person kept.
+    """
+
+    class Kind(models.TextChoices):
+        REVEAL = "reveal", _("reveal")
+        LOOKUP = "lookup", _("exact look-up")
+
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.REVEAL)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), null=True, blank=True, on_delete=models.SET_NULL, related_name="reveals"
+    )
+    person_name = models.CharField(_("name"), max_length=50, blank=True)
+    # Which number: the look-up hash, never the number (a look-up may find nobody).
+    number_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    request_id = models.CharField(_("request id"), max_length=64)
     area_path = PathField(max_length=255)
 
     objects = RestrictedQuerySet.as_manager()
@@ -498,9 +532,10 @@ class IdNumberReveal(models.Model):
     roles_by_action = {Action.VIEW: {Role.COMMANDER}}
 
     class Meta:
-        ordering = ["-time"]
+        ordering = ["-time", "-id"]
+        indexes = [models.Index(fields=["user", "time"], name="reveal_user_time")]
         verbose_name = _("ID number reveal")
         verbose_name_plural = _("ID number reveals")
 
     def __str__(self):
-        return f"{self.user} → {self.person} {self.time:%Y-%m-%d %H:%M}"
+        return f"{self.user} → {self.person_name} {self.time:%Y-%m-%d %H:%M}"

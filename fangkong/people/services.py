@@ -3,11 +3,14 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from fangkong.areas.models import RiskArea
 from fangkong.core import changelog, crypto, scope
@@ -16,7 +19,7 @@ from fangkong.core.models import ChangeLogEntry, snapshot
 from fangkong.core.roles import MANAGERS, Action
 from fangkong.core.validators import id_number_facts, normalise_id_number
 
-from .models import Arrival, Household, IdNumberReveal, KeyPersonTag, MoveRequest, Person
+from .models import REVEALING_ROLES, Arrival, Household, IdNumberReveal, KeyPersonTag, MoveRequest, Person
 
 
 @dataclass
@@ -27,11 +30,92 @@ class Existing:
     visible: bool
 
 
-def find_by_id_number(number, user):
-    person = Person.objects.filter(id_number_hash=crypto.lookup_hash(number)).select_related("area").first()
+class LookupLimitReached(ValidationError):
+    """The user has used today's exact ID-number look-ups (settings.ID_LOOKUP_DAILY_LIMIT)."""
+
+
+def find_by_id_number(number, user, field=None):
+    """The person registered with this full ID number, if any (``Existing``), else None.
+
+    Every answer tells whether a number is registered, so for a user who may not reveal the number
+    the look-up is logged and limited per day (``log_id_lookup``): the masked number and the birth
+    year leave a few dozen candidates, and an unlimited look-up would tell which one is right.
+    Past the limit, LookupLimitReached names ``field`` if given.
+    """
+    digest = crypto.lookup_hash(number)
+    person = Person.objects.filter(id_number_hash=digest).select_related("area").first()
+    try:
+        log_id_lookup(user, digest, person)
+    except LookupLimitReached as error:
+        if field is None:
+            raise
+        raise LookupLimitReached({field: error.error_list}) from error
     if person is None:
         return None
     return Existing(person, Person.objects.restrict(user).filter(pk=person.pk).exists())
+
+
+def may_reveal_somewhere(user):
+    paths = scope.scope_paths(user, REVEALING_ROLES)
+    return paths is None or bool(paths)
+
+
+def log_id_lookup(user, digest, person):
+    """Log an exact look-up by a user who may not reveal the number, refusing it past the day's limit.
+
+    Looking up a person one registered oneself (one typed the number in) is logged but neither
+    counted nor refused: a grid worker registering door to door finds again whom they registered.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return
+    if person.can_reveal(user) if person is not None else may_reveal_somewhere(user):
+        return
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    earlier = list(
+        IdNumberReveal.objects.filter(kind=IdNumberReveal.Kind.LOOKUP, user=user, time__gte=today).values_list(
+            "number_hash", flat=True
+        )
+    )
+    own = registered_by(user, {*earlier, digest})
+    limit = settings.ID_LOOKUP_DAILY_LIMIT
+    if digest not in own and sum(1 for earlier_digest in earlier if earlier_digest not in own) >= limit:
+        raise LookupLimitReached(
+            ngettext(
+                "You have looked up %(limit)d full ID number today, the most allowed for your role. "
+                "Search by name or the last four characters, or ask an officer.",
+                "You have looked up %(limit)d full ID numbers today, the most allowed for your role. "
+                "Search by name or the last four characters, or ask an officer.",
+                limit,
+            )
+            % {"limit": limit},
+            code="id_lookup_limit",
+        )
+    if person is not None:
+        area_path = person.area_path
+    else:
+        paths = scope.scope_paths(user, Person.roles_by_action[Action.VIEW]) or [""]
+        area_path = paths[0]
+    IdNumberReveal.objects.create(
+        kind=IdNumberReveal.Kind.LOOKUP,
+        user=user,
+        person=person,
+        person_name=person.name if person is not None else "",
+        number_hash=digest,
+        request_id=current().request_id,
+        area_path=area_path,
+    )
+
+
+def registered_by(user, digests):
+    """Of these number hashes, those of persons the user registered (the change log's create entry)."""
+    persons = dict(Person.objects.filter(id_number_hash__in=digests).values_list("pk", "id_number_hash"))
+    created = ChangeLogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Person),
+        kind=ChangeLogEntry.Kind.CREATE,
+        user=user,
+        object_id__in=[str(pk) for pk in persons],
+    ).values_list("object_id", flat=True)
+    return {persons[int(pk)] for pk in created}
 
 
 def add_tags(person, *codes):
@@ -200,7 +284,14 @@ def reveal_id_number(person, user):
         raise ValidationError(_("This person is not in your area."))
     if not person.can_reveal(user):
         raise ValidationError(_("Your role may not see full ID numbers."))
-    IdNumberReveal.objects.create(user=user, person=person, request_id=current().request_id, area_path=person.area_path)
+    IdNumberReveal.objects.create(
+        user=user,
+        person=person,
+        person_name=person.name,
+        number_hash=person.id_number_hash or "",
+        request_id=current().request_id,
+        area_path=person.area_path,
+    )
     return person.id_number
 
 
@@ -260,11 +351,21 @@ def _decide(move, user, accept):
 
 @transaction.atomic
 def merge_people(keep, duplicate):
-    """Fold a duplicate (registered without an ID number) into the person kept; its records follow."""
+    """Fold a duplicate registered without an ID number into the person kept; its records follow.
+
+    A record with an ID number is never the duplicate: the number is registered once, and its
+    record (with its reveal log) is the one kept. This is the one place that refuses it, whatever
+    page or client asks.
+    """
     if keep.pk == duplicate.pk:
         raise ValidationError(_("Choose two different people."))
-    if duplicate.id_number_hash and keep.id_number_hash and duplicate.id_number_hash != keep.id_number_hash:
-        raise ValidationError(_("These two people have different ID numbers: they are not the same person."))
+    if duplicate.id_number_hash:
+        raise ValidationError(
+            _("%(name)s has an ID number: merge the record without one into it, not the other way round.")
+            % {"name": duplicate.name}
+        )
+    # The reveal log follows the person: nothing about who saw what is lost with the duplicate.
+    duplicate.reveals.update(person=keep)
     for arrival in duplicate.arrivals.all():
         arrival.person = keep
         arrival.save()
@@ -272,11 +373,6 @@ def merge_people(keep, duplicate):
     for field in ("phone", "birth_date", "household", "responsible", "doctor", "address"):
         if not getattr(keep, field) and getattr(duplicate, field):
             setattr(keep, field, getattr(duplicate, field))
-    if duplicate.id_number_hash and not keep.id_number_hash:
-        number = duplicate.id_number
-        duplicate.id_number = ""
-        duplicate.save()
-        keep.id_number = number
     save_person(keep)
     duplicate.delete()
     return keep
@@ -349,6 +445,27 @@ def save_household(household, expected_version=None):
     return household
 
 
+# What someone outside a person's area is told when they type that person's ID number: neither
+# the name nor the area below the county (docs/privacy.md). One wording for forms, API and imports.
+REGISTERED_ELSEWHERE = gettext_lazy(
+    "This ID number is registered in another area (%(county)s). Nobody is registered twice: "
+    "request a move into your area."
+)
+
+
+def county_name(area_path):
+    """The county of an area path (city.county.town...), by name: all an outsider is told."""
+    from fangkong.areas.models import Area
+
+    codes = area_path.split(".")
+    county = Area.objects.filter(code=codes[1]).first() if len(codes) > 1 else None
+    return str(county) if county else ""
+
+
+def registered_elsewhere(person):
+    return REGISTERED_ELSEWHERE % {"county": county_name(person.area_path)}
+
+
 def area_label(area):
     """An area named with its town and village, so a message says where exactly: 竹林关镇 竹林关村 第一网格."""
     names = [a.short_name or a.name for a in area.ancestors() if a.level in ("town", "village")]
@@ -359,27 +476,18 @@ def area_label(area):
 def add_member(household, user, name, id_number="", sex="", birth_date=None, phone=""):
     """Register a person into a household, or link the one already registered with this ID number.
 
-    Returns (person, created). An ID number registered outside the user's scope is refused with
-    the area it is registered in (the user may request a move); nothing is created then.
+    Returns (person, created). An ID number registered outside the user's scope is refused, saying
+    only that (and the county): the user may request a move; nothing is created then.
     """
     if not scope.can(user, Action.ADD, Person, household.area_path):
         raise ValidationError(_("You may not register people in this area."))
     if id_number:
         id_number = normalise_id_number(id_number)  # ValidationError says what is wrong
-        existing = find_by_id_number(id_number, user)
+        existing = find_by_id_number(id_number, user, field="id_number")
         if existing is not None:
             person = existing.person
             if not existing.visible:
-                raise ValidationError(
-                    {
-                        "id_number": _(
-                            "A person with this ID number is already registered in %(area)s, outside your area. "
-                            "To have them moved here, register them with this ID number on the person form: "
-                            "it sends that area's officers a move request."
-                        )
-                        % {"area": area_label(person.area)}
-                    }
-                )
+                raise ValidationError({"id_number": registered_elsewhere(person)})
             if not Person.objects.restrict(user, Action.CHANGE).filter(pk=person.pk).exists():
                 raise ValidationError({"id_number": _("This person is registered already; you may not change them.")})
             if person.household_id == household.pk:
@@ -551,16 +659,9 @@ def _arrival_found(user, household, found, visited_on):
     person = None
     number = normalise_id_number(found.id_number) if found.id_number else ""
     if number:
-        existing = find_by_id_number(number, user)
+        existing = find_by_id_number(number, user, field="arrival_id_number")
         if existing is not None and not existing.visible:
-            raise ValidationError(
-                {
-                    "arrival_id_number": _(
-                        "This person is registered in another area (%(area)s): ask to move them here first."
-                    )
-                    % {"area": existing.person.area}
-                }
-            )
+            raise ValidationError({"arrival_id_number": registered_elsewhere(existing.person)})
         person = existing.person if existing else None
     elif found.name:
         # No ID number: the same name in this household is the same person (a retry, or a second visit).
@@ -635,20 +736,12 @@ def register_arrival_of(user, arrival, name, id_number, phone=""):
     from django.db import IntegrityError
 
     number = normalise_id_number(id_number)
-    existing = find_by_id_number(number, user)
+    existing = find_by_id_number(number, user, field="id_number")
     person_created = False
     if existing is not None:
         person = existing.person
         if not existing.visible:
-            raise ValidationError(
-                {
-                    "id_number": _(
-                        "A person with this ID number is already registered in %(area)s, outside your area. "
-                        "Ask that area's officer to move them, or request a move from the person's page."
-                    )
-                    % {"area": area_label(person.area)}
-                }
-            )
+            raise ValidationError({"id_number": registered_elsewhere(person)})
         if name and person.name != name:
             raise ValidationError(
                 {

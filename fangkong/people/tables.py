@@ -10,7 +10,7 @@ from fangkong.areas.models import RiskArea
 from fangkong.core.crypto import mask_phone
 from fangkong.core.tables import BaseTable
 
-from .models import Arrival, Household, KeyPersonTag, Person, ScreeningRound
+from .models import Arrival, Household, IdNumberReveal, KeyPersonTag, Person, ScreeningRound
 
 STATUS_BADGES = {"red": "text-bg-danger", "yellow": "text-bg-warning", "green": "text-bg-success"}
 STATUS_LABELS = {"red": _("red"), "yellow": _("yellow"), "green": _("green")}
@@ -28,7 +28,9 @@ class PersonTable(BaseTable):
 
     name = tables.Column(verbose_name=_("Name"), linkify=("people:person", {"pk": tables.A("pk")}))
     sex = tables.Column(verbose_name=_("Sex"))
-    age = tables.Column(verbose_name=_("Age"), accessor="birth_date", order_by="-birth_date")
+    # The year, not the age: an age seen to change on a given day tells the birthday, and the birth
+    # date is 8 of the masked ID digits (docs/privacy.md). The whole date is on the person's page.
+    born = tables.Column(verbose_name=_("Year of birth"), accessor="birth_date", orderable=False)
     id_number = tables.Column(verbose_name=_("ID number"), accessor="id_number_masked", orderable=False)
     phone = tables.Column(verbose_name=_("Phone"))
     area = tables.Column(verbose_name=_("Area"), order_by="area_path")
@@ -37,10 +39,13 @@ class PersonTable(BaseTable):
 
     class Meta(BaseTable.Meta):
         model = Person
-        fields = ("name", "sex", "age", "id_number", "phone", "area", "tags", "status")
+        fields = ("name", "sex", "born", "id_number", "phone", "area", "tags", "status")
 
-    def render_age(self, record):
-        return record.age
+    def render_born(self, value):
+        return value.year
+
+    def value_born(self, value):
+        return value.year
 
     def render_phone(self, value):
         return mask_phone(value)
@@ -57,6 +62,32 @@ class PersonTable(BaseTable):
     def render_status(self, record):
         colour = record.status_colour
         return format_html('<span class="badge {}">{}</span>', STATUS_BADGES[colour], STATUS_LABELS[colour])
+
+
+class IdNumberRevealTable(BaseTable):
+    """Who saw or looked up whose ID number, when; the number itself is never here."""
+
+    time = tables.DateTimeColumn(verbose_name=_("Time"), format="Y-m-d H:i:s")
+    kind = tables.Column(verbose_name=_("Kind"))
+    user = tables.Column(verbose_name=_("User"), accessor="user__username", order_by="user__username")
+    person_name = tables.Column(
+        verbose_name=_("Person"), linkify=lambda record: person_url(record.person) if record.person_id else None
+    )
+    id_number = tables.Column(verbose_name=_("ID number"), accessor="person__id_number_masked", orderable=False)
+    area = tables.Column(verbose_name=_("Area"), accessor="person__area", order_by="area_path")
+    request_id = tables.Column(verbose_name=_("Request id"), orderable=False)
+
+    class Meta(BaseTable.Meta):
+        model = IdNumberReveal
+        fields = ()
+        sequence = ("time", "kind", "user", "person_name", "id_number", "area", "request_id")
+        order_by = "-time"
+
+    def render_person_name(self, value):
+        return value
+
+    def render_area(self, value):
+        return area_label(value)
 
 
 class KeyPersonTagTable(BaseTable):

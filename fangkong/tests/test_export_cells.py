@@ -55,6 +55,8 @@ def register(tree, people):
     )
     services.register_arrival(arrival, people.city_commander)
     ScreeningRound(area=tree.village, title="第一轮", deadline=datetime.date(2020, 2, 10)).save()
+    services.reveal_id_number(flagged, people.village_officer)
+    services.find_by_id_number(id_number(), people.grid_worker)  # an exact look-up that found nobody
 
 
 @pytest.mark.parametrize(("url_name", "view_class"), list_views(), ids=[name for name, _view in list_views()])

@@ -13,15 +13,9 @@ from rest_framework.test import APIClient
 from fangkong.accounts.models import Membership, User
 from fangkong.core.models import ChangeLogEntry
 from fangkong.core.roles import Role
-from fangkong.core.testing import PASSWORD, make_user
+from fangkong.core.testing import PASSWORD, ScopedAPIClient, make_user
 
 NEW_PASSWORD = "plum-blossom-river-42"
-
-
-class ScopedAPIClient(APIClient):
-    def force_authenticate(self, user=None, token=None):
-        # As a request would: the user fresh from the database, memberships read anew.
-        super().force_authenticate(User.objects.get(pk=user.pk) if user else None, token)
 
 
 @pytest.fixture

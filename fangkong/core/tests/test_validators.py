@@ -1,4 +1,4 @@
-"""Resident ID numbers (GB 11643-1999) and phone numbers, as DOMAIN.md describes them."""
+"""Resident ID numbers (GB 11643-1999) and mainland phone numbers."""
 
 import datetime
 

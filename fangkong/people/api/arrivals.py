@@ -82,8 +82,8 @@ class ArrivalSerializer(serializers.ModelSerializer):
 
     def validate_phone(self, value):
         value = (value or "").strip()
-        if self.instance is not None and value == mask_phone(self.instance.person.phone):
-            return self.instance.person.phone  # sent back as it was read: unchanged
+        if self.instance is not None:
+            return value  # a correction: compared with what was read (validate_correction)
         try:
             return normalise_phone(value) if value else ""
         except DjangoValidationError as error:
@@ -118,14 +118,18 @@ class ArrivalSerializer(serializers.ModelSerializer):
         return data
 
     def validate_correction(self, data):
-        """An arrival is corrected on its own; who arrived is changed on the person's record."""
+        """An arrival is corrected on its own; who arrived is changed on the person's record.
+
+        The ID number and phone count as unchanged when sent back as they were read, masked; any
+        other value is refused alike, the right full one too: otherwise the answer would tell a
+        right guess from a wrong one.
+        """
         person = self.instance.person
         given = {
             "person": data.get("person", person) != person,
             "name": data.get("name", person.name).strip() != person.name,
-            "id_number": "id_number" in data
-            and data["id_number"].strip().upper() not in (person.id_number_masked, person.id_number),
-            "phone": "phone" in data and data["phone"] != person.phone,
+            "id_number": "id_number" in data and data["id_number"].strip().upper() != person.id_number_masked,
+            "phone": "phone" in data and data["phone"] != mask_phone(person.phone),
         }
         errors = {
             field: [_("Change the person on their own record: /api/people/%(id)s/.") % {"id": person.pk}]

@@ -11,7 +11,6 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from fangkong.core import crypto
 from fangkong.core.api import ScopedViewSet
 from fangkong.core.roles import Action
 from fangkong.core.validators import normalise_id_number
@@ -58,7 +57,24 @@ class MoveRequestSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["status", "created", "decided_at"]
 
+    def to_representation(self, move):
+        data = super().to_representation(move)
+        if not self.sees_person(move):
+            data["person_name"] = ""  # the requester typed the number; the name is not theirs to learn
+        return data
+
+    def sees_person(self, move):
+        """Whether the user may see the person (once per person, whatever fields ask)."""
+        seen = self.context.setdefault("sees_person", {})
+        if move.person_id not in seen:
+            user = self.context["request"].user
+            seen[move.person_id] = Person.objects.restrict(user).filter(pk=move.person_id).exists()
+        return seen[move.person_id]
+
     def get_from_area(self, move) -> str:
+        """Where the person is registered; to a requester who may not see them, the county only."""
+        if not self.sees_person(move):
+            return services.county_name(move.area.path)
         return area_full_name(move.area)
 
     def validate_id_number(self, value):
@@ -66,14 +82,17 @@ class MoveRequestSerializer(serializers.ModelSerializer):
             number = normalise_id_number(value.strip())
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.messages) from error
-        person = Person.objects.filter(id_number_hash=crypto.lookup_hash(number)).select_related("area").first()
-        if person is None:
+        try:
+            existing = services.find_by_id_number(number, self.context["request"].user)
+        except services.LookupLimitReached as error:
+            raise serializers.ValidationError(error.messages) from error
+        if existing is None:
             raise serializers.ValidationError(_("Nobody is registered with this ID number: register the person."))
-        if Person.objects.restrict(self.context["request"].user).filter(pk=person.pk).exists():
+        if existing.visible:
             raise serializers.ValidationError(
-                _("This person is already registered in your area: person %(id)s.") % {"id": person.pk}
+                _("This person is already registered in your area: person %(id)s.") % {"id": existing.person.pk}
             )
-        return person
+        return existing.person
 
     def create(self, validated_data):
         person = validated_data.pop("id_number")

@@ -16,9 +16,9 @@ from fangkong.core.roles import Action, Role
 from fangkong.core.validators import id_number_facts, normalise_id_number, normalise_phone
 
 from .. import services
-from ..filters import PersonFilterSet
+from ..filters import IdNumberRevealFilterSet, PersonFilterSet
 from ..forms import area_full_name, areas_for_people, village_path
-from ..models import Household, KeyPersonTag, Person
+from ..models import Household, IdNumberReveal, KeyPersonTag, Person
 
 
 class Conflict(exceptions.APIException):
@@ -61,6 +61,9 @@ class PersonSerializer(serializers.ModelSerializer):
         lambda user: services.responsible_candidates(user, roles=[Role.DOCTOR]), required=False, allow_null=True
     )
     status_colour = serializers.CharField(read_only=True)
+    birth_year = serializers.SerializerMethodField(
+        help_text="Shown to every role; the birth date only to roles that may reveal the ID number."
+    )
     version = serializers.IntegerField(
         required=False, help_text="Send back the version you read: a stale one is refused (409)."
     )
@@ -73,6 +76,7 @@ class PersonSerializer(serializers.ModelSerializer):
             "id_number",
             "sex",
             "birth_date",
+            "birth_year",
             "phone",
             "household",
             "relation_to_head",
@@ -92,27 +96,36 @@ class PersonSerializer(serializers.ModelSerializer):
         data["id_number"] = instance.id_number_masked
         if self.context.get("masked_phone"):
             data["phone"] = mask_phone(instance.phone)
+        if not instance.shows_birth_date_to(self.context["request"].user):
+            data["birth_date"] = None
         return data
+
+    def get_birth_year(self, person) -> int | None:
+        return person.birth_date.year if person.birth_date else None
 
     def validate_id_number(self, value):
         value = (value or "").strip()
-        if not value:
-            return ""
+        if not value or (self.instance is not None and value.upper() == self.instance.id_number_masked):
+            return ""  # empty, or sent back masked as it was read: unchanged
         try:
             number = normalise_id_number(value)
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.messages) from error
-        existing = services.find_by_id_number(number, self.context["request"].user)
+        try:
+            existing = services.find_by_id_number(number, self.context["request"].user)
+        except services.LookupLimitReached as error:
+            raise serializers.ValidationError(error.messages) from error
         if existing is not None and existing.person.pk != getattr(self.instance, "pk", None):
-            where = area_full_name(existing.person.area)
             if existing.visible:
                 raise serializers.ValidationError(
                     _("This ID number is already registered: person %(id)s, %(name)s in %(area)s.")
-                    % {"id": existing.person.pk, "name": existing.person.name, "area": where}
+                    % {
+                        "id": existing.person.pk,
+                        "name": existing.person.name,
+                        "area": area_full_name(existing.person.area),
+                    }
                 )
-            raise serializers.ValidationError(
-                _("This person is registered in %(area)s. Ask that area to move them into yours.") % {"area": where}
-            )
+            raise serializers.ValidationError(services.registered_elsewhere(existing.person))
         return number
 
     def validate_phone(self, value):
@@ -152,6 +165,8 @@ class PersonSerializer(serializers.ModelSerializer):
         tags = data.pop("tags", None)
         expected = data.pop("version", None)
         number = data.pop("id_number", "")
+        if not number and not person.shows_birth_date_to(self.context["request"].user):
+            data.pop("birth_date", None)  # read back as null, sent back so: the ID number's date stays
         for field, value in data.items():
             setattr(person, field, value)
         if number:
@@ -234,7 +249,29 @@ class KeyPersonTagViewSet(ScopedViewSet):
     filter_backends = []
 
 
+class RevealLogEntrySerializer(serializers.ModelSerializer):
+    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    person_id_number = serializers.CharField(source="person.id_number_masked", read_only=True, default="")
+
+    class Meta:
+        model = IdNumberReveal
+        fields = ["id", "time", "kind", "user", "person", "person_name", "person_id_number", "area_path", "request_id"]
+
+
+class IdNumberRevealViewSet(ScopedViewSet):
+    """The reveal log (commanders, their area): full ID numbers shown (kind ``reveal``) and exact
+    look-ups by roles that may not reveal (kind ``lookup``). Filters: user (user name), kind, since,
+    until (dates), area (code, subtree). Read only: nothing erases an entry."""
+
+    queryset = IdNumberReveal.objects.select_related("user", "person")
+    serializer_class = RevealLogEntrySerializer
+    filterset_class = IdNumberRevealFilterSet
+    http_method_names = ["get", "head", "options"]
+    exact_count = False  # core.pagination: look one row ahead, no COUNT(*)
+
+
 def register(router):
     """Add this topic's viewsets to the API router."""
     router.register("people", PersonViewSet, basename="person")
     router.register("tags", KeyPersonTagViewSet, basename="tag")
+    router.register("reveals", IdNumberRevealViewSet, basename="reveal")

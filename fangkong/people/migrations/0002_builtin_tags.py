@@ -1,6 +1,6 @@
 from django.db import migrations
 
-# (code, Chinese, English): the key-person categories of DOMAIN.md. Commanders add more in the UI.
+# (code, Chinese, English): the built-in key-person categories. Commanders add more in the UI.
 BUILTIN = [
     ("from_risk_area", "来自风险地区", "from a risk area"),
     ("close_contact", "密切接触者", "close contact"),

@@ -1,18 +1,6 @@
 import pytest
-from rest_framework.test import APIClient
 
-from fangkong.accounts.models import User
-
-
-class ScopedAPIClient(APIClient):
-    """Authenticates a fresh copy of the user, so memberships cached on a test's object do not leak in."""
-
-    def force_authenticate(self, user=None, token=None):
-        super().force_authenticate(User.objects.get(pk=user.pk) if user else None, token)
-
-    def login_as(self, user):
-        self.force_authenticate(user)
-        return self
+from fangkong.core.testing import ScopedAPIClient
 
 
 @pytest.fixture

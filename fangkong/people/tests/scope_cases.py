@@ -70,6 +70,14 @@ def _move_request(tree, people):
     return {"pk": services.request_move(person, village, requester).pk}
 
 
+def _reveal_in_grid(tree, people):
+    from fangkong.people import services
+    from fangkong.people.tests.factories import id_number, make_person
+
+    services.reveal_id_number(make_person(tree.grid, number=id_number()), people.village_officer)
+    return {"pk": services.IdNumberReveal.objects.latest("id").pk}
+
+
 def _builtin_tag(tree, people):
     from fangkong.people.models import KeyPersonTag
 
@@ -102,6 +110,10 @@ CASES += [
     ScopeCase("person-detail", _person_in_grid, allowed=_IN_GRID),
     # GET says whether the user may reveal; grid workers may not (POST reveals, logged).
     ScopeCase("person-reveal", _person_in_grid, allowed=(*_MANAGERS, "doctor"), denied=("grid_worker",)),
+    # The reveal log is the commanders': those who reveal numbers do not keep the log of it.
+    ScopeCase("people:reveal-list", allowed=("city_commander",), record_lookup=False),
+    ScopeCase("reveal-list", allowed=("city_commander",), record_lookup=False),
+    ScopeCase("reveal-detail", _reveal_in_grid, allowed=("city_commander",)),
     ScopeCase("tag-list", allowed=_EVERYONE, record_lookup=False),
     ScopeCase("tag-detail", lambda t, p: {"code": "fever"}, allowed=_EVERYONE),
 ]

@@ -93,7 +93,7 @@ def test_a_person_of_another_county_is_not_registered_twice(api, tree, people):
     make_person(tree.other_grid, name="李四", number=number)
     response = api.login_as(people.village_officer).post("/api/arrivals/", new_arrival(id_number=number), format="json")
     assert response.status_code == 400
-    assert "outside your area" in response.json()["id_number"][0]
+    assert "registered in another area (商南县)" in response.json()["id_number"][0]
     assert Person.objects.count() == 1
 
 

@@ -134,7 +134,7 @@ def test_adding_someone_registered_in_another_county_names_their_area(client, tr
 
     assert response.status_code == 200
     [message] = form_errors(response, "member_form")["id_number"]
-    assert "城关街道 东街社区 第一网格" in message
+    assert "registered in another area (商南县)" in message and "城关街道" not in message
     assert Person.objects.count() == 1 and not household.members.exists()
 
 

@@ -172,7 +172,8 @@ def test_an_id_number_registered_in_another_county_is_refused(tree, people, tmp_
     make_person(tree.other_village, "李四", number)
     result = ArrivalImporter(people.village_officer).preview(write(tmp_path, ARRIVAL_HEADER, arrival("李四", number)))
     assert messages(result) == [
-        "Row 2, 身份证号: this ID number is registered in 商南县; ask that area to move the person"
+        "Row 2, 身份证号: This ID number is registered in another area (商南县). Nobody is registered twice: "
+        "request a move into your area."
     ]
 
 
@@ -345,7 +346,8 @@ def test_a_resident_registered_in_another_county_is_refused(tree, people, tmp_pa
         write(tmp_path, PERSON_HEADER, ["竹林关村一组 1 号", "张三", number, "", "", GRID])
     )
     assert messages(result) == [
-        "Row 2, 身份证号: this ID number is registered in 商南县; ask that area to move the person"
+        "Row 2, 身份证号: This ID number is registered in another area (商南县). Nobody is registered twice: "
+        "request a move into your area."
     ]
 
 

@@ -27,10 +27,10 @@ from fangkong.core.views import (
 )
 
 from .. import services
-from ..filters import KeyPersonTagFilterSet, PersonFilterSet
+from ..filters import IdNumberRevealFilterSet, KeyPersonTagFilterSet, PersonFilterSet
 from ..forms import KeyPersonTagForm, MoveDecisionForm, PersonForm, area_full_name
-from ..models import Household, KeyPersonTag, MoveRequest, Person
-from ..tables import KeyPersonTagTable, PersonTable, area_label
+from ..models import Household, IdNumberReveal, KeyPersonTag, MoveRequest, Person
+from ..tables import IdNumberRevealTable, KeyPersonTagTable, PersonTable, area_label
 
 
 class PersonListView(ObjectListView):
@@ -48,6 +48,7 @@ class PersonListView(ObjectListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_move"] = scope.can(self.request.user, Action.VIEW, MoveRequest)
+        context["can_see_reveals"] = scope.can(self.request.user, Action.VIEW, IdNumberReveal)
         return context
 
 
@@ -89,6 +90,7 @@ class PersonView(ObjectDetailView):
             can_change=self.user_can(Action.CHANGE, person),
             can_merge=self.user_can(Action.DELETE, person),
             can_reveal=bool(person.id_number_encrypted) and person.can_reveal(user),
+            shows_birth_date=person.shows_birth_date_to(user),
             arrivals=person.arrivals.select_related("origin").order_by("-arrived_on")[:20],
             household_url=reverse("people:household", args=[person.household_id]) if person.household_id else None,
             changelog_url=changelog_url,
@@ -150,8 +152,8 @@ class PersonEditView(ObjectEditView):
             raise PermissionDenied(" ".join(error.messages)) from error
         messages.success(
             self.request,
-            _("Move requested: the officers of %(from)s will decide whether %(name)s moves to %(to)s.")
-            % {"from": area_full_name(person.area), "name": person.name, "to": area_label(area)},
+            _("Move requested: the officers of the area where the person is registered decide on the move to %(to)s.")
+            % {"to": area_label(area)},
         )
         return redirect("people:move-list")
 
@@ -197,7 +199,12 @@ class MoveListView(LoginRequiredMixin, TemplateView):
         related = ("person", "to_area__parent", "area__parent", "requested_by", "decided_by")
         incoming = MoveRequest.objects.restrict(user, Action.VIEW).select_related(*related)
         # The requester follows their own requests, although the person is outside their area.
-        outgoing = MoveRequest.objects.filter(requested_by=user).select_related(*related)
+        outgoing = MoveRequest.objects.filter(requested_by=user).select_related(*related)[:200]
+        visible_people = set(
+            Person.objects.restrict(user)
+            .filter(pk__in=[move.person_id for move in outgoing])
+            .values_list("pk", flat=True)
+        )
         decidable = set(
             MoveRequest.objects.restrict(user, Action.CHANGE)
             .filter(status=MoveRequest.Status.PENDING)
@@ -207,7 +214,8 @@ class MoveListView(LoginRequiredMixin, TemplateView):
             title=_("Move requests"),
             incoming=incoming.filter(status=MoveRequest.Status.PENDING)[:200],
             decided=incoming.exclude(status=MoveRequest.Status.PENDING)[:50],
-            outgoing=outgoing[:200],
+            outgoing=outgoing,
+            visible_people=visible_people,
             decidable=decidable,
             **kwargs,
         )
@@ -266,6 +274,20 @@ class PersonMergeView(ObjectDetailView):
         )
 
 
+class RevealListView(ObjectListView):
+    """The reveal log (commanders): every full ID number shown, and every exact look-up by a role
+    that may not reveal, of persons in the commander's area."""
+
+    model = IdNumberReveal
+    table_class = IdNumberRevealTable
+    filterset_class = IdNumberRevealFilterSet
+    title = gettext_lazy("ID number reveals and look-ups")
+    exact_count = False  # a log: look one row ahead instead of COUNT(*)
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("user", "person__area__parent")
+
+
 class TagListView(ObjectListView):
     model = KeyPersonTag
     table_class = KeyPersonTagTable
@@ -315,6 +337,7 @@ urlpatterns = [
     path("", PersonListView.as_view(), name="person-list"),
     path("add/", PersonEditView.as_view(), name="person-add"),
     path("moves/", MoveListView.as_view(), name="move-list"),
+    path("reveals/", RevealListView.as_view(), name="reveal-list"),
     path("tags/", TagListView.as_view(), name="tag-list"),
     path("tags/add/", TagEditView.as_view(), name="tag-add"),
     path("tags/<int:pk>/edit/", TagEditView.as_view(), name="tag-edit"),
