@@ -16,16 +16,6 @@ def test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """The login throttle counts in the cache: each test starts from zero."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def tree(db):
     return make_tree()

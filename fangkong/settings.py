@@ -9,9 +9,11 @@ import contextlib
 import os
 import secrets
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -68,6 +70,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "axes",
     "fangkong.core",
     "fangkong.areas",
     "fangkong.accounts",
@@ -76,16 +79,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "fangkong.accounts.middleware.SessionLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "fangkong.core.middleware.ChangeContextMiddleware",
+    # Last, as django-axes asks: it turns a refused login anywhere below into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "fangkong.urls"
@@ -132,9 +139,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Failed logins allowed per user name (and per client address) before a lock-out of LOGIN_LOCKOUT_SECONDS.
-LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
-LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
+# django-axes guards every password login (the login page, the admin's): it checks first, then Django's own.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed logins are counted per user name and client address together, in the database (shared by every
+# worker): after LOGIN_FAILURE_LIMIT of them that pair waits LOGIN_LOCKOUT_SECONDS. Nobody else is slowed
+# down, neither the account from another place nor the rest of an office behind the same address.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(seconds=int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "fangkong.accounts.views.locked_out"
+# The client address is REMOTE_ADDR unless the reverse proxy is named: with TRUSTED_PROXY_HEADER (e.g.
+# X-Forwarded-For or X-Real-IP) it is the right-most address in that header, the one our proxy wrote.
+# Never set it without such a proxy: clients could then choose their own address.
+TRUSTED_PROXY_HEADER = os.environ.get("TRUSTED_PROXY_HEADER", "").strip()
+if TRUSTED_PROXY_HEADER:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_" + TRUSTED_PROXY_HEADER.upper().replace("-", "_"), "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+
+# A session ends after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after the login
+# whatever happens (fangkong.accounts.middleware): field phones get lost.
+SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_MAX_HOURS", "12")) * 3600
+
 # Exact look-ups of full ID numbers a day by a user whose role may not reveal them (docs/privacy.md).
 ID_LOOKUP_DAILY_LIMIT = int(os.environ.get("ID_LOOKUP_DAILY_LIMIT", "20"))
 
@@ -187,6 +219,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Grid-based epidemic prevention and control. Areas are addressed by code; out of scope is 404.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Nothing in the schema is secret, but on a closed government network only users see how the system works.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Served from the drf-spectacular-sidecar package: no CDN on a closed government network.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -197,6 +231,8 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_SSL_REDIRECT = HTTPS
+# The load balancer asks the web servers themselves, over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
@@ -205,6 +241,20 @@ SECURE_HSTS_PRELOAD = HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Scripts and styles only from our own static files: no inline script, style or event handler anywhere
+# (a test in the browser fails on any violation). Images also as data: URIs (Bootstrap's and Swagger UI's icons).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # Fernet key for personal data (ID numbers), generated into var/ when absent. Keep it with the backups:
 # without it, stored ID numbers cannot be read.

@@ -1,16 +1,18 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from fangkong.accounts.views import ThrottledLoginView
+from fangkong.accounts.views import LoginView
 from fangkong.core.changelog_views import ChangeLogEntryView, ChangeLogListView
+from fangkong.core.health import HealthView
 
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
+    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("fangkong.accounts.urls")),
     path("areas/", include("fangkong.areas.urls")),
@@ -19,7 +21,10 @@ urlpatterns = [
     path("changelog/<int:pk>/", ChangeLogEntryView.as_view(), name="changelog-entry"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # A page for people: without a session it sends them to the login page rather than answering 401. Its
+    # script is a second request to the same URL, as the Content-Security-Policy allows no inline script.
+    path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
     path("api/", include("fangkong.api")),
     path("admin/", admin.site.urls),
+    path("health/", HealthView.as_view(), name="health"),
 ]

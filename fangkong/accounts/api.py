@@ -12,8 +12,7 @@ from fangkong.core.roles import Action, Role
 
 from . import services
 from .filters import MembershipFilterSet, UserFilterSet
-from .forms import grantable_roles
-from .models import Membership, User
+from .models import Membership, User, grantable_roles
 
 
 class MembershipSerializer(serializers.ModelSerializer):

@@ -6,6 +6,3 @@ class AccountsConfig(AppConfig):
     name = "fangkong.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
-
-    def ready(self):
-        from . import signals  # noqa: F401  (login throttling)

@@ -1,47 +1,20 @@
 from django import forms
-from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
 
 from fangkong.areas.models import Area
 from fangkong.core import scope
 from fangkong.core.forms import ScopedModelForm, style_widgets
 from fangkong.core.roles import Action, Role
 
-from . import throttle
-from .models import Membership, User
-
-
-def grantable_roles(user):
-    """Commanders may grant any role in their scope; officers any role but commander."""
-    if user.is_superuser or any(role == Role.COMMANDER for role, _path in user.memberships_cached()):
-        return list(Role.choices)
-    return [(value, label) for value, label in Role.choices if value != Role.COMMANDER]
+from .models import Membership, User, grantable_roles
 
 
 class LoginForm(AuthenticationForm):
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "locked": ngettext_lazy(
-            "Too many failed logins. For your safety, this account is locked for %(minutes)d minute.",
-            "Too many failed logins. For your safety, this account is locked for %(minutes)d minutes.",
-            "minutes",
-        ),
-    }
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_widgets(self)
-
-    def clean(self):
-        username = self.cleaned_data.get("username", "")
-        if throttle.is_locked(username, throttle.client_address(self.request)):
-            raise forms.ValidationError(
-                self.error_messages["locked"], code="locked", params={"minutes": settings.LOGIN_LOCKOUT_SECONDS // 60}
-            )
-        return super().clean()
 
 
 class AreaCodeField(forms.ModelChoiceField):

@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.models import Token
 
 from fangkong.core import scope
 from fangkong.core.models import BaseModel, ChangeLoggedMixin, RestrictedQuerySet
@@ -11,7 +12,10 @@ from fangkong.core.roles import MANAGERS, Action, Role
 class UserQuerySet(RestrictedQuerySet):
     def restrict(self, user, action=Action.VIEW):
         """Managers see every account with a role in their area, but change one only when all its
-        roles lie there: a password reset or deactivation acts on the account everywhere."""
+        roles lie there (a password reset or deactivation acts on the account everywhere) and it
+        manages nothing at their own level: a manager's peers, and the manager themself, are changed
+        from the level above (at the top, by a system administrator), so that nobody takes over an
+        account as powerful as their own by resetting its password."""
         visible = super().restrict(user, action)
         if action == Action.VIEW:
             return visible
@@ -19,7 +23,8 @@ class UserQuerySet(RestrictedQuerySet):
         if paths is None or not paths:
             return visible
         elsewhere = Membership.objects.exclude(scope.paths_q("area__path", paths)).values("user")
-        changeable = visible.exclude(pk__in=elsewhere).exclude(is_superuser=True)
+        peers = Membership.objects.filter(role__in=MANAGERS, area__path__in=paths).values("user")
+        changeable = visible.exclude(pk__in=elsewhere).exclude(pk__in=peers).exclude(is_superuser=True)
         if not scope.holds(user, {Role.COMMANDER}):
             # Resetting a commander's password would hand over a role only commanders may grant.
             changeable = changeable.exclude(memberships__role=Role.COMMANDER)
@@ -56,6 +61,15 @@ class User(ChangeLoggedMixin, AbstractUser):
     def get_absolute_url(self):
         return reverse("accounts:user", args=[self.pk])
 
+    def save(self, *args, **kwargs):
+        """A new password, set by anyone anywhere (own change, a manager's reset, the API, the admin),
+        revokes the account's API token: whoever knew the old password may have issued one."""
+        # Django's own mark of a new password (set_password); a hash upgrade at login clears it first.
+        password_changed = self._password is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            Token.objects.filter(user=self).delete()
+
     def memberships_cached(self):
         """(role, area path) pairs, read once per user object, i.e. once per request."""
         if not hasattr(self, "_memberships_cache"):
@@ -70,10 +84,29 @@ class User(ChangeLoggedMixin, AbstractUser):
         return paths[0] if paths else ""
 
 
+def grantable_roles(user):
+    """Commanders may grant any role in their scope; officers any role but commander. The one rule for
+    granting, changing and removing a role: nobody takes away a role they could not have given."""
+    if user.is_superuser or any(role == Role.COMMANDER for role, _path in user.memberships_cached()):
+        return list(Role.choices)
+    return [(value, label) for value, label in Role.choices if value != Role.COMMANDER]
+
+
+class MembershipQuerySet(RestrictedQuerySet):
+    def restrict(self, user, action=Action.VIEW):
+        """Memberships in the user's area; to add, change or delete, only of a role the user may grant."""
+        memberships = super().restrict(user, action)
+        if action == Action.VIEW:
+            return memberships
+        return memberships.filter(role__in=[value for value, _label in grantable_roles(user)])
+
+
 class Membership(BaseModel):
     user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships")
     area = models.ForeignKey("areas.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["area__code", "role"]

@@ -1,11 +1,13 @@
-from django.contrib import messages
+import math
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.contrib.auth.views import LoginView
-from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 from django.views.generic import TemplateView
 
 from fangkong.core.roles import Action
@@ -18,8 +20,14 @@ from .models import Membership, User
 from .tables import UserTable
 
 
-class ThrottledLoginView(LoginView):
+class LoginView(auth_views.LoginView):
     form_class = LoginForm
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """What django-axes answers, on any login page, once a user name has failed too often from one address."""
+    minutes = math.ceil(settings.AXES_COOLOFF_TIME.total_seconds() / 60)
+    return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
 
 
 class ProfileView(LoginRequiredMixin, TemplateView):
@@ -35,11 +43,17 @@ class ProfileView(LoginRequiredMixin, TemplateView):
         )
 
 
-class IssueTokenView(LoginRequiredMixin, View):
+class IssueTokenView(ProfileView):
+    """Issues a token and shows it on the page that answers the POST: the key is never stored in the
+    messages cookie or the session, and it cannot be shown again."""
+
+    http_method_names = ["post"]
+
     def post(self, request):
         token = services.issue_token(request.user)
-        messages.success(request, _("Your new API token (shown once, keep it safe): %(key)s") % {"key": token.key})
-        return redirect("accounts:profile")
+        response = self.render_to_response(self.get_context_data(new_token=token.key))
+        add_never_cache_headers(response)
+        return response
 
 
 class UserListView(ObjectListView):

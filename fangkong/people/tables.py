@@ -228,7 +228,7 @@ class HouseholdTable(BaseTable):
             "th__input": {
                 "name": "",
                 "aria-label": _("Select all"),
-                "onclick": "document.querySelectorAll('input[name=households]').forEach(b => b.checked = this.checked)",
+                "data-select-all": "households",  # fangkong.js
             },
         },
     )

@@ -23,8 +23,10 @@ USERS = [
     "outsider",
     "nobody",
 ]
+# Open without a login by design, and about no records: the load balancer's health check.
+PUBLIC = {"health"}
 # Pages about the user themself, or with no records: nothing to scope.
-EXEMPT = {
+EXEMPT = PUBLIC | {
     "home",
     "login",
     "logout",
@@ -54,6 +56,11 @@ def url_names(resolver=None, namespace=""):
 def test_every_url_is_covered():
     covered = {case.url_name for case in CASES} | EXEMPT
     assert set(url_names()) - covered == set()
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_public_urls_answer_without_login(client, db, name):
+    assert client.get(reverse(name)).status_code == 200
 
 
 @pytest.mark.parametrize("who", USERS)

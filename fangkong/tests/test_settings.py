@@ -39,6 +39,9 @@ CONFIG = {
     "CONN_MAX_AGE",
     "LOGIN_FAILURE_LIMIT",
     "LOGIN_LOCKOUT_SECONDS",
+    "TRUSTED_PROXY_HEADER",
+    "SESSION_IDLE_MINUTES",
+    "SESSION_MAX_HOURS",
 }
 PRINT_SETTINGS = """
 import json
@@ -54,6 +57,9 @@ print(json.dumps({
     "broker_url": app.conf.broker_url,
     "DATABASE_ENGINE": settings.DATABASES["default"]["ENGINE"],
     "DATABASE_NAME": str(settings.DATABASES["default"]["NAME"]),
+    "CLIENT_ADDRESS_FROM": list(settings.AXES_IPWARE_META_PRECEDENCE_ORDER),
+    "SESSION_IDLE_SECONDS": settings.SESSION_IDLE_SECONDS,
+    "SESSION_COOKIE_AGE": settings.SESSION_COOKIE_AGE,
 }))
 """
 
@@ -161,6 +167,19 @@ def test_redis_url_switches_to_celery_workers_and_a_shared_cache(tmp_path):
     assert printed["DATABASE_ENGINE"] == "django.db.backends.postgresql"
 
 
+def test_the_client_address_is_taken_from_a_proxy_header_only_when_configured(tmp_path):
+    assert settings_in(tmp_path)["CLIENT_ADDRESS_FROM"] == ["REMOTE_ADDR"]
+    printed = settings_in(tmp_path, TRUSTED_PROXY_HEADER="X-Real-IP")
+    assert printed["CLIENT_ADDRESS_FROM"] == ["HTTP_X_REAL_IP", "REMOTE_ADDR"]
+
+
+def test_sessions_end_after_30_idle_minutes_and_12_hours_unless_configured(tmp_path):
+    printed = settings_in(tmp_path)
+    assert (printed["SESSION_IDLE_SECONDS"], printed["SESSION_COOKIE_AGE"]) == (30 * 60, 12 * 3600)
+    printed = settings_in(tmp_path, SESSION_IDLE_MINUTES="10", SESSION_MAX_HOURS="8")
+    assert (printed["SESSION_IDLE_SECONDS"], printed["SESSION_COOKIE_AGE"]) == (10 * 60, 8 * 3600)
+
+
 @pytest.mark.django_db
 def test_seed_demo_is_idempotent(client):
     def counts():
@@ -197,3 +216,12 @@ def test_seed_demo_is_idempotent(client):
         "/accounts/login/", {"username": "zlg_grid_worker_1", "password": DEMO_PASSWORD}, follow=True
     )
     assert response.redirect_chain[-1][0] == "/areas/611022106200001/"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/accounts/login/", "/health/", "/api/me/"])
+def test_every_response_has_a_content_security_policy(client, url):
+    header = client.get(url)["Content-Security-Policy"]
+    policy = dict(directive.strip().split(" ", 1) for directive in header.split(";"))
+    assert policy["default-src"] == policy["script-src"] == policy["style-src"] == "'self'"
+    assert policy["frame-ancestors"] == "'none'"

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from fangkong.accounts.models import Membership, User
 from fangkong.core.models import ChangeLogEntry
 from fangkong.core.roles import Role
-from fangkong.core.testing import ScopedAPIClient, make_user
+from fangkong.core.testing import PASSWORD, ScopedAPIClient, make_user
 
 NEW_PASSWORD = "plum-blossom-river-42"
 
@@ -58,15 +58,62 @@ def test_a_reissued_token_replaces_the_old_one(api, tree, people):
     assert api.get("/api/me/", HTTP_AUTHORIZATION=f"Token {new}").status_code == 200
 
 
-def test_the_profile_page_issues_a_token(client, tree, people):
+def test_the_profile_page_shows_a_new_token_once(client, tree, people):
     client.force_login(people.grid_worker)
     old = issue_token("grid_worker")
-    response = client.post("/accounts/profile/token/", follow=True)
-    assert response.status_code == 200
+    response = client.post("/accounts/profile/token/")
+    assert response.status_code == 200  # the answer to the POST itself, no redirect
     key = Token.objects.get(user=people.grid_worker).key
     assert key != old
-    assert key in response.content.decode()  # shown once
+    assert key in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
     assert APIClient().get("/api/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+    # Kept nowhere the browser sends back: not in the (signed, readable) messages cookie, not in the session.
+    assert "messages" not in response.cookies
+    assert key not in str(dict(client.session.items()))
+    assert key not in client.get("/accounts/profile/").content.decode()
+
+
+def test_a_password_change_revokes_the_token(client, tree, people):
+    key = issue_token("grid_worker")
+    client.force_login(people.grid_worker)
+    response = client.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    assert APIClient().get("/api/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
+
+
+def test_a_password_hash_upgrade_at_login_keeps_the_token(client, tree, people, settings):
+    # A Django upgrade raises the hashing cost: the next login rehashes the same password.
+    key = issue_token("grid_worker")
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher", *settings.PASSWORD_HASHERS]
+    response = client.post("/accounts/login/", {"username": "grid_worker", "password": PASSWORD})
+    assert response.status_code == 302
+    people.grid_worker.refresh_from_db()
+    assert people.grid_worker.password.startswith("pbkdf2_sha256$")
+    assert APIClient().get("/api/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+
+
+def test_a_managers_password_reset_revokes_the_token(client, tree, people):
+    key = issue_token("grid_worker")
+    client.force_login(people.village_officer)
+    url = f"/accounts/users/{people.grid_worker.pk}/edit/"
+    assert client.post(url, {"full_name": "张网格员", "is_active": "on"}).status_code == 302
+    assert APIClient().get("/api/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200  # no new password
+    assert client.post(url, {"is_active": "on", "new_password": NEW_PASSWORD}).status_code == 302
+    assert APIClient().get("/api/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
+
+
+def test_a_password_reset_through_the_api_revokes_the_token(api, tree, people):
+    key = issue_token("grid_worker")
+    api.force_authenticate(people.village_officer)
+    url = f"/api/users/{people.grid_worker.pk}/"
+    assert api.patch(url, {"phone": "13900000002"}, format="json").status_code == 200
+    assert APIClient().get("/api/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+    assert api.patch(url, {"password": NEW_PASSWORD}, format="json").status_code == 200
+    assert APIClient().get("/api/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
 
 
 def test_issue_token_names_an_unknown_user(db):
@@ -273,6 +320,17 @@ def test_it_deletes_memberships_in_scope(api, tree, people):
     assert api.delete(url).status_code == 404
 
 
+def test_an_officer_cannot_remove_a_role_they_could_not_grant(api, tree, people):
+    membership = people.town_officer.memberships.create(area=tree.town, role=Role.COMMANDER)
+    url = f"/api/memberships/{membership.pk}/"
+    api.force_authenticate(people.county_officer)
+    assert api.get(url).status_code == 200  # in scope, so 403 rather than 404
+    assert api.delete(url).status_code == 403
+    assert Membership.objects.filter(pk=membership.pk).exists()
+    api.force_authenticate(people.city_commander)
+    assert api.delete(url).status_code == 204
+
+
 def test_it_lists_memberships_in_scope(api, tree, people):
     api.force_authenticate(people.grid_worker)
     data = api.get("/api/memberships/").json()
@@ -287,6 +345,17 @@ def test_an_unknown_area_is_not_found(api, tree, people, who):
     user = make_user("admin", is_superuser=True) if who == "admin" else getattr(people, who)
     api.force_authenticate(user)
     assert api.get("/api/areas/611022999999/").status_code == 404
+
+
+def test_the_schema_and_its_docs_require_login(api, client, tree, people):
+    assert api.get("/api/schema/").status_code == 401
+    response = client.get("/api/docs/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    key = issue_token("grid_worker")
+    assert api.get("/api/schema/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+    client.force_login(people.grid_worker)
+    assert client.get("/api/docs/").status_code == 200
 
 
 def test_the_schema_is_valid_openapi(api, tree, people):
@@ -320,4 +389,6 @@ def test_the_docs_need_no_cdn(client, tree, people):
         assert source.startswith("/"), source
         assert not source.startswith("//"), source
         assert client.get(source).status_code == 200, source
-    assert "/api/schema/" in html
+    # The page's own script is a file too (the Content-Security-Policy allows no inline script).
+    assert "<script>" not in html and "<style>" not in html
+    assert "/api/schema/" in client.get("/api/docs/?script=").content.decode()

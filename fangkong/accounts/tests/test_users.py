@@ -221,6 +221,20 @@ def test_a_grid_worker_cannot_delete_a_membership(client, tree, people):
     assert Membership.objects.filter(pk=membership.pk).exists()
 
 
+def test_an_officer_cannot_remove_a_role_they_could_not_grant(client, tree, people):
+    # A commander of the town, inside the county officer's area: the officer sees it, may not remove it.
+    membership = people.town_officer.memberships.create(area=tree.town, role=Role.COMMANDER)
+    url = reverse("accounts:membership-delete", args=[membership.pk])
+    client.force_login(people.county_officer)
+    assert membership in client.get(reverse("accounts:user", args=[people.town_officer.pk])).context["memberships"]
+    assert client.get(url).status_code == 403
+    assert client.post(url).status_code == 403
+    assert Membership.objects.filter(pk=membership.pk).exists()
+    client.force_login(people.city_commander)
+    assert client.post(url).status_code == 302
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+
+
 def edit(client, user, **data):
     return client.post(reverse("accounts:user-edit", args=[user.pk]), data)
 
@@ -288,9 +302,29 @@ def test_nobody_changes_a_user_who_also_works_outside_their_area(client, tree, p
     # The county officer manages the grid, but not the city either.
     client.force_login(people.county_officer)
     assert edit(client, people.city_commander, is_active="").status_code == 403
-    # The commander of the city can.
-    client.force_login(make_user("deputy", Role.COMMANDER, tree.city))
+    # A system administrator can.
+    client.force_login(make_user("root", is_superuser=True))
     assert edit(client, people.city_commander, full_name="王指挥", is_active="on").status_code == 302
+
+
+def test_an_officer_resets_passwords_only_below_their_own_level(client, tree, people):
+    client.force_login(people.county_officer)
+    assert edit(client, people.town_officer, is_active="on", new_password=NEW_PASSWORD).status_code == 302
+    # A second officer of the same county is a peer: seen, not changed (nor is the officer's own account).
+    peer = make_user("county_officer_2", Role.OFFICER, tree.county)
+    page = client.get(reverse("accounts:user", args=[peer.pk]))
+    assert (page.status_code, page.context["can_change"]) == (200, False)
+    assert edit(client, peer, is_active="on", new_password=NEW_PASSWORD).status_code == 403
+    assert edit(client, people.county_officer, is_active="").status_code == 403
+    peer.refresh_from_db()
+    assert peer.check_password(PASSWORD)
+    # Also as a grid worker: holding a lower role there does not make the peer a subordinate.
+    peer.memberships.create(area=tree.grid, role=Role.GRID_WORKER)
+    assert edit(client, peer, is_active="").status_code == 403
+    # The same holds for commanders: a second city commander is reset by a system administrator.
+    client.force_login(make_user("deputy", Role.COMMANDER, tree.city))
+    assert edit(client, people.city_commander, is_active="").status_code == 403
+    assert edit(client, people.county_officer, is_active="on", new_password=NEW_PASSWORD).status_code == 302
 
 
 def test_it_lists_users_in_scope(client, tree, people):

@@ -78,12 +78,22 @@ def tab(chromium, viewport, live_server):
     """A fresh browser tab (own cookies) at the test's viewport.
 
     The browser asks for Chinese (Accept-Language: zh-CN), as our users' browsers do; Django's
-    LocaleMiddleware would otherwise answer Chromium's default en-US in English."""
+    LocaleMiddleware would otherwise answer Chromium's default en-US in English.
+
+    Any Content-Security-Policy violation on any page the test opens fails it: Chromium reports
+    each refused inline script, style or handler as a console error."""
     context = chromium.new_context(viewport=viewport.size, locale="zh-CN", base_url=live_server.url)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
+    violations = []
+    page.on("console", lambda message: csp_violation(message) and violations.append(f"{page.url}: {message.text}"))
     yield page
     context.close()
+    assert not violations, "\n".join(violations)
+
+
+def csp_violation(message):
+    return message.type == "error" and "Content Security Policy" in message.text
 
 
 @pytest.fixture

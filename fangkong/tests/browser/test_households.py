@@ -45,6 +45,11 @@ def test_officer_assigns_ticked_households(tab, people, tree, viewport, screensh
     make_household(tree.grid, "一组 2 号")
     log_in(tab, "village_officer")
     tab.goto(f"/people/households/?within={tree.village.code}")
+    select_all = tab.locator("[data-select-all=households]")
+    select_all.check()  # ticks every row, without inline script
+    expect(tab.locator("input[name=households]:checked")).to_have_count(2)
+    select_all.uncheck()
+    expect(tab.locator("input[name=households]:checked")).to_have_count(0)
     tab.locator(f"input[name=households][value='{first.pk}']").check()
     with tab.expect_navigation():
         tab.locator("#assign-form button[type=submit]").click()

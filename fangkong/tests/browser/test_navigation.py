@@ -51,3 +51,12 @@ def test_commander_finds_a_town_by_pinyin_initials(tab, people, screenshot):
     expect(results).not_to_contain_text("商南县")
     expect(results).not_to_contain_text("桃园村")
     screenshot(tab, "search")
+
+
+def test_the_api_docs_work_under_the_content_security_policy(tab, people, screenshot):
+    log_in(tab, "grid_worker")
+    tab.goto("/api/docs/")
+    # Swagger UI, from the sidecar package, has fetched the schema (with the session) and lists the endpoints.
+    expect(tab.locator(".swagger-ui .info .title")).to_contain_text("Fangkong API")
+    expect(tab.locator(".opblock-summary-path[data-path='/api/me/']")).to_be_visible()
+    screenshot(tab, "api-docs")
