@@ -51,6 +51,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
 
 from . import scope
+from .cells import openpyxl_row, whole_number
 from .context import Source, change_context, current
 from .roles import Action
 
@@ -110,9 +111,7 @@ def as_text(value):
     """A cell as text. Codes typed into Excel arrive as numbers: 611022106200.0 -> "611022106200"."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+    return str(whole_number(value)).strip()
 
 
 def check_size(size):
@@ -516,6 +515,11 @@ class Row:
     outcome: str = ""
 
     @property
+    def shown_values(self):
+        """The values as the preview shows them: a code typed as a number without its ".0"."""
+        return [whole_number(value) for value in self.values]
+
+    @property
     def status(self):
         return "error" if self.errors else "ok"
 
@@ -597,10 +601,10 @@ class ImportResult:
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet()
         width = len(self.headers)
-        sheet.append([*self.headers, ERRORS_HEADER])
+        sheet.append(openpyxl_row(sheet, [*self.headers, ERRORS_HEADER]))
         for row in self.error_rows:
             cells = list(row.cells[:width]) + [None] * (width - len(row.cells))
-            sheet.append([*cells, "\n".join(row.messages)])
+            sheet.append(openpyxl_row(sheet, [*cells, "\n".join(row.messages)]))
         return workbook_bytes(workbook)
 
 
@@ -783,7 +787,7 @@ class Importer(abc.ABC):
         """An empty workbook with the columns' first headers, to fill in."""
         workbook = Workbook()
         sheet = workbook.active
-        sheet.append([column.header for column in cls.columns])
+        sheet.append(openpyxl_row(sheet, [column.header for column in cls.columns]))
         for number, column in enumerate(cls.columns, start=1):
             letter = get_column_letter(number)
             sheet[f"{letter}1"].font = Font(bold=True)
