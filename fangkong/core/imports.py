@@ -243,7 +243,7 @@ def _check_part(archive, member, budget, is_sheet):
         if not exact:
             exact = not extent.scan(tail)
         if exact:  # rows or cells without a plain reference: let the XML parser place them
-            extent = SheetExtent()
+            extent.rows = extent.columns = 0
             extent.parse(archive, member, size)
         extent.check()
     return size
@@ -265,6 +265,7 @@ class SheetExtent:
     def __init__(self):
         self.rows = self.columns = 0
         self.row = self.column = 0  # where the parser is, for rows and cells without a reference
+        self.limits = limit("IMPORT_MAX_ROWS"), limit("IMPORT_MAX_COLUMNS"), limit("IMPORT_MAX_CELLS")
 
     def reach(self, row, column):
         self.rows, self.columns = max(self.rows, row), max(self.columns, column)
@@ -327,13 +328,9 @@ class SheetExtent:
         raise damaged()
 
     def check(self):
-        rows, columns = self.rows, self.columns
-        if (
-            rows > limit("IMPORT_MAX_ROWS")
-            or columns > limit("IMPORT_MAX_COLUMNS")
-            or rows * columns > limit("IMPORT_MAX_CELLS")
-        ):
-            raise sheet_too_large(rows, columns)
+        max_rows, max_columns, max_cells = self.limits
+        if self.rows > max_rows or self.columns > max_columns or self.rows * self.columns > max_cells:
+            raise sheet_too_large(self.rows, self.columns)
 
 
 def parse_reference(text):
