@@ -171,10 +171,6 @@ def _check_xlsx(path):
             budget = limit("IMPORT_MAX_UNCOMPRESSED_BYTES")
             for member in members:
                 budget -= _check_part(archive, member, budget, member.filename in sheets)
-    except RuntimeError as error:  # zipfile's word for an encrypted part
-        raise ImportFileError(
-            _("The workbook is protected by a password. Remove the password in Excel or WPS and save it again.")
-        ) from error
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, expat.ExpatError) as error:
         raise damaged() from error
 
@@ -187,7 +183,7 @@ def _sheet_parts(archive, names):
     sheets = {name for name in names if name.startswith("xl/worksheets/")}
     if "xl/_rels/workbook.xml.rels" in names:
         with archive.open("xl/_rels/workbook.xml.rels") as file:
-            relationships = file.read(MAX_TAG_BYTES)
+            relationships = file.read(CHUNK_BYTES)  # a real one is a few hundred bytes
         for target in RELATIONSHIP_TARGET.findall(relationships):
             target = target.decode("utf-8", "replace")
             joined = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
@@ -202,8 +198,10 @@ PREFIXED_ROW_OR_CELL = re.compile(rb"<(?:[\w.-]+:)?(?:c|row)(?=[\s/>])(?: r=\"[A
 WIDE_CELL = re.compile(rb"<(?:[\w.-]+:)?c r=\"([A-Za-z]{2,3})\d")
 DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension\s[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
 REFERENCE = re.compile(r"([A-Za-z]{1,3})?(\d{1,9})?")
-MAX_TAG_BYTES = 1024 * 1024  # no tag of a real sheet comes near; an unfinished one that long is refused
 CHUNK_BYTES = 1024 * 1024
+# No tag of a real sheet comes near: when the last "<" is further back, what follows it is scanned at once.
+MAX_TAG_BYTES = 1024 * 1024
+ENCRYPTED = 0x1  # a zip part's flag
 
 
 def _check_part(archive, member, budget, is_sheet):
@@ -211,6 +209,10 @@ def _check_part(archive, member, budget, is_sheet):
     reach; returns the bytes it really holds."""
     # Read to the end of the compressed data, not to the size the header claims: that may lie. A read
     # unpacks at most CHUNK_BYTES, so the budget is never overrun by more than that.
+    if member.flag_bits & ENCRYPTED:
+        raise ImportFileError(
+            _("The workbook is protected by a password. Remove the password in Excel or WPS and save it again.")
+        )
     unbounded = copy.copy(member)
     unbounded.file_size = sys.maxsize
     ratio = limit("IMPORT_MAX_COMPRESSION_RATIO")
@@ -243,7 +245,7 @@ def _check_part(archive, member, budget, is_sheet):
         if not exact:
             exact = not extent.scan(tail)
         if exact:  # rows or cells without a plain reference: let the XML parser place them
-            extent.rows = extent.columns = 0
+            extent = SheetExtent()
             extent.parse(archive, member, size)
         extent.check()
     return size

@@ -62,15 +62,15 @@ def deflated(data):
 def zip_of(parts):
     """A zip written by hand, so a part may carry any packed data and any declared size.
 
-    ``parts`` maps a name to its content, or to (packed deflate data, declared size, CRC)."""
+    ``parts`` maps a name to its content, or to (packed deflate data, declared size, CRC[, flag bits])."""
     body, directory = b"", b""
     for name, part in parts.items():
         if isinstance(part, str | bytes):
             content = part.encode() if isinstance(part, str) else part
             part = (deflated(content), len(content), zlib.crc32(content))
-        packed, size, crc = part
+        packed, size, crc, *flags = part
         encoded = name.encode()
-        fields = (20, 0, 8, 0, 0, crc, len(packed), size, len(encoded))
+        fields = (20, sum(flags), 8, 0, 0, crc, len(packed), size, len(encoded))
         directory += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, *fields, 0, 0, 0, 0, 0, len(body)) + encoded
         body += struct.pack("<IHHHHHIIIHH", 0x04034B50, *fields, 0) + encoded + packed
     end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(parts), len(parts), len(directory), len(body), 0)
@@ -199,6 +199,12 @@ def test_it_refuses_a_workbook_of_too_many_parts(upload, settings):
     settings.IMPORT_MAX_ARCHIVE_ENTRIES = 10
     parts = {f"xl/media/image{number}.png": b"x" for number in range(10)}
     assert "holds 15 parts" in refusal(upload(workbook_of(sheet_of("A1"), **parts)))
+
+
+def test_it_names_a_password_protected_part(upload):
+    sheet = sheet_of("A1").encode()
+    data = workbook_of((deflated(sheet), len(sheet), zlib.crc32(sheet), 0x1))
+    assert "protected by a password" in refusal(upload(data))
 
 
 @pytest.mark.parametrize("parts", [{"xl/workbook.bin": b"x"}, {"content.xml": "<x/>"}])
