@@ -212,9 +212,17 @@ def test_it_refuses_other_zip_formats_calamine_would_fall_back_to(upload, parts)
     assert "not a spreadsheet" in refusal(upload(workbook_of(sheet_of("A1"), **parts)))
 
 
-def test_an_xls_reader_that_dies_takes_only_its_child_process(upload, settings):
-    settings.IMPORT_READER_MEMORY_BYTES = 8 * 1024 * 1024  # too little for the child to read anything
-    assert "too large or too damaged" in refusal(upload(OLD_EXCEL.read_bytes(), "arrivals.xls"))
+def corner_xls():
+    """The register of arrivals.xls with its last text cell (a LABELSST record: row, column, style,
+    string) moved to row and column 65536, the largest a record can name: calamine aborts reading it."""
+    data = bytearray(OLD_EXCEL.read_bytes())
+    record = data.rfind(b"\xfd\x00\x0a\x00")
+    struct.pack_into("<HH", data, record + 4, 0xFFFF, 0xFFFF)
+    return bytes(data)
+
+
+def test_an_xls_reader_that_dies_takes_only_its_child_process(upload):
+    assert "too large or too damaged" in refusal(upload(corner_xls(), "arrivals.xls"))
 
 
 def test_an_xls_sheet_wider_than_the_limit_is_refused(upload, settings):
@@ -252,10 +260,15 @@ def test_the_grid_import_page_shows_the_refusal_as_a_form_error(client, tree, pe
 
 
 @pytest.mark.parametrize("kind", ["arrivals", "persons"])
-def test_the_api_answers_400_with_the_refusal(client, tree, people, var_dir, kind):
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [("a.xlsx", CORNER, SIZE_MESSAGE), ("a.xls", corner_xls(), "too large or too damaged")],
+    ids=["xlsx", "xls"],
+)
+def test_the_api_answers_400_with_the_refusal(client, tree, people, var_dir, kind, name, data, message):
     client.force_login(people.grid_worker)
-    response = client.post("/api/imports/", {"file": SimpleUploadedFile("a.xlsx", CORNER), "kind": kind})
-    assert response.status_code == 400 and SIZE_MESSAGE in response.json()["file"][0]
+    response = client.post("/api/imports/", {"file": SimpleUploadedFile(name, data), "kind": kind})
+    assert response.status_code == 400 and message in response.json()["file"][0]
 
 
 def test_an_importer_refuses_before_reading_a_row(tree, people, upload):
