@@ -13,6 +13,7 @@ from django_tables2 import utils as tables2_utils
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.rows import BoundRow
 
+from .cells import csv_value
 from .xlsx import XLSX_CONTENT_TYPE, xlsx_stream
 
 CHUNK = 2000
@@ -191,9 +192,9 @@ def export_response(queryset, table_class, basename, fmt):
 
         def lines():
             yield "\ufeff"  # Excel needs the BOM to read UTF-8 Chinese
-            yield writer.writerow(headers)
+            yield writer.writerow([csv_value(header) for header in headers])
             for values in rows:
-                yield writer.writerow(values)
+                yield writer.writerow([csv_value(value) for value in values])
 
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     else:

@@ -167,5 +167,6 @@ def _cell_xml(ref, value, style):
     if isinstance(value, datetime.date):
         serial = (value - EXCEL_EPOCH.date()).days
         return f'<c r="{ref}" s="{DATE_STYLE}"><v>{serial}</v></c>'
+    # An inline string is text whatever it starts with: "=HYPERLINK(...)" is never a formula (core/cells.py).
     text = escape(ILLEGAL_XML.sub("", str(value)))
     return f'<c r="{ref}" t="inlineStr"{styled}><is><t xml:space="preserve">{text}</t></is></c>'

@@ -8,6 +8,7 @@ written in bulk, a chunk at a time (``ArrivalImporter.write_rows``), with the sa
 """
 
 import datetime
+import math
 import re
 from collections import defaultdict
 from contextlib import closing
@@ -35,6 +36,9 @@ DATE_PATTERN = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$"
 )
 COMPACT_DATE_PATTERN = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+# Excel, WPS and LibreOffice keep 15 significant digits of a number, and write a long one as 6.11022198801153E+17.
+NUMBER_DIGITS = 15
+SCIENTIFIC_PATTERN = re.compile(r"^[+-]?\d+(?:\.\d*)?E[+-]?\d+$", re.ASCII | re.IGNORECASE)
 SEPARATORS = re.compile(r"[\s/\\\-·,，、>]+")
 SEX = {"男": Person.Sex.MALE, "male": Person.Sex.MALE, "m": Person.Sex.MALE}
 SEX.update({"女": Person.Sex.FEMALE, "female": Person.Sex.FEMALE, "f": Person.Sex.FEMALE})
@@ -62,6 +66,29 @@ AREA_COLUMNS = (
     Column("grid", ("网格代码", "所属网格", "网格", "grid code", "grid"), required=False),
     Column("village", ("村代码", "村(社区)代码", "村社区代码", "village code"), required=False),
 )
+
+
+def id_number_text(value):
+    """An ID-number cell as text, for ``normalise_id_number``.
+
+    A register saved with the ID-number column as numbers holds 6.11022198801153e+17: the digits after
+    the 15th are gone, and no check can tell which they were. Such a cell (a number of more than 15
+    digits, or text in scientific notation) is refused with the cause, rather than rebuilt into a
+    number that fails its check character. A number of at most 15 digits is exact (old 15-digit IDs).
+    """
+    if isinstance(value, str):
+        rounded = bool(SCIENTIFIC_PATTERN.match(value.strip()))
+    else:
+        number = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+        rounded = number and value == int(value) and len(str(abs(int(value)))) > NUMBER_DIGITS
+    if rounded:
+        raise ValidationError(
+            _(
+                "the ID number was saved as a number, which keeps 15 digits: the digits after the 15th are "
+                "lost. Format the column as text and type the ID numbers again"
+            )
+        )
+    return as_text(value)
 
 
 def parse_date(value, column, today=None):
@@ -228,7 +255,7 @@ class RegisterImporter(Importer):
             value = row.values[index]
             if value is not None:
                 try:
-                    hashes.add(self.hash_of(normalise_id_number(as_text(value))))
+                    hashes.add(self.hash_of(normalise_id_number(id_number_text(value))))
                 except ValidationError:
                     continue
         missing = hashes - self.persons.keys()
@@ -290,7 +317,7 @@ class RegisterImporter(Importer):
                 errors["id_number"] = _("this column is required, but the cell is empty")
             return "", None
         try:
-            number = normalise_id_number(as_text(value), today=self.today)
+            number = normalise_id_number(id_number_text(value), today=self.today)
         except ValidationError as error:
             errors["id_number"] = error.messages[0]
             return "", None
