@@ -677,10 +677,12 @@ class VisitForm(StyledForm):
     )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
-    def __init__(self, *args, household, **kwargs):
+    def __init__(self, *args, household, user, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["fever_members"]
-        field.queryset = household.members.order_by("id")
+        # Only members the user may change: a member registered in a grid they cannot see is neither
+        # listed nor accepted (services.record_visit refuses them too).
+        field.queryset = household.members.restrict(user, Action.CHANGE).order_by("id")
         field.widget = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
         field.widget.choices = field.choices
 

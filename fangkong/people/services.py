@@ -517,9 +517,13 @@ def record_visit(user, screening_round, household, values, arrivals=(), fever_me
     if not scope.can(user, action, ScreeningVisit, household.area_path):
         raise ValidationError({"household": _("You cannot record visits to this household.")})
     fever_members = list(fever_members)
-    members = list(household.members.filter(pk__in=[person.pk for person in fever_members]))
+    members = list(
+        household.members.restrict(user, Action.CHANGE).filter(pk__in=[person.pk for person in fever_members])
+    )
     if len(members) != len(fever_members):
-        raise ValidationError({"fever_members": _("Only members of this household can be flagged here.")})
+        raise ValidationError(
+            {"fever_members": _("Only members of this household whom you may change can be flagged here.")}
+        )
     values = {**values}
     values["arrivals_found"] = values.get("arrivals_found", False) or bool(arrivals)
     values["symptoms_found"] = values.get("symptoms_found", False) or bool(members)

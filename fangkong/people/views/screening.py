@@ -170,7 +170,7 @@ class VisitView(LoginRequiredMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "household": self.household}
+        return {**super().get_form_kwargs(), "household": self.household, "user": self.request.user}
 
     def get_initial(self):
         visit = self.visit
@@ -227,7 +227,7 @@ class VisitView(LoginRequiredMixin, FormView):
             screening_round=self.screening_round,
             household=self.household,
             visit=self.visit,
-            members=self.household.members.prefetch_related("tags"),
+            members=self.household.members.restrict(self.request.user, Action.VIEW),
             **kwargs,
         )
 
