@@ -1,7 +1,26 @@
 import django_filters
+from django import forms
+from django.core.validators import MaxLengthValidator
 from django.http import QueryDict
 
-from .forms import style_widgets
+from .forms import style_widgets, validate_not_too_large
+
+# Longer than any code, ID number, name or address searched for; a 50 KB search is refused before it
+# reaches the database (SQLite's LIKE fails on patterns past 50,000 bytes).
+SEARCH_MAX_LENGTH = 200
+
+
+def bound_inputs(form):
+    """Every filter's input within reach of the database: texts capped, numbers within an integer's range.
+
+    A number too long for a database integer is refused in every filter (text ones included: some
+    read ids from their text), so no filter can turn it into an OverflowError.
+    """
+    for field in form.fields.values():
+        field.validators.append(validate_not_too_large)
+        if isinstance(field, forms.CharField):
+            field.validators.append(MaxLengthValidator(SEARCH_MAX_LENGTH))
+            field.widget.attrs.setdefault("maxlength", str(SEARCH_MAX_LENGTH))
 
 
 class BaseFilterSet(django_filters.FilterSet):
@@ -17,5 +36,6 @@ class BaseFilterSet(django_filters.FilterSet):
         form = super().form
         if not getattr(form, "_styled", False):
             style_widgets(form)
+            bound_inputs(form)
             form._styled = True
         return form

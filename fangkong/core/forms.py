@@ -1,7 +1,32 @@
+from decimal import Decimal
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Action
+
+# SQLite keeps integers in 8 bytes: a longer number in a query raises OverflowError there (a 500).
+# Fields that reach a query refuse such numbers as invalid input instead, on every database.
+LARGEST_INTEGER = 2**63 - 1
+
+
+def too_large(value):
+    """Whether a number, or a text of digits, is past what a database stores as an integer."""
+    if isinstance(value, int | float | Decimal):
+        return abs(value) > LARGEST_INTEGER
+    if isinstance(value, str):
+        text = value.strip().lstrip("+-")
+        return text.isascii() and text.isdigit() and int(text) > LARGEST_INTEGER
+    return False  # a record, a date: already looked up or parsed
+
+
+def validate_not_too_large(value):
+    for item in value if isinstance(value, list | tuple) else [value]:
+        if item is not None and too_large(item):
+            raise ValidationError(
+                _("%(value)s is too large a number."), code="too_large", params={"value": str(item).strip()[:30]}
+            )
 
 
 def style_widgets(form):
@@ -34,6 +59,18 @@ class ScopedModelForm(forms.ModelForm):
             if queryset is not None and hasattr(queryset, "restrict"):
                 field.queryset = queryset.restrict(user, Action.VIEW)
         style_widgets(self)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, except that an id too large for the database is an invalid choice, not a 500."""
+
+    def _check_values(self, value):
+        for key in value:
+            if too_large(key):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": key}
+                )
+        return super()._check_values(value)
 
 
 class ImportForm(StyledForm):

@@ -12,19 +12,19 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DeleteView, DetailView, TemplateView, UpdateView, View
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.data import TableData
-from django_tables2.paginators import LazyPaginator
 
 from . import scope
 from .exports import FORMATS, export_response
 from .forms import ImportForm
 from .imports import ImportFileError, StoredUpload
+from .pagination import LookAheadPaginator, PageOutOfReach
 from .roles import Action
 from .services import OutOfScope, save_in_scope
 from .xlsx import XLSX_CONTENT_TYPE
@@ -68,7 +68,7 @@ class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
 
     @property
     def paginator_class(self):
-        return Paginator if self.exact_count else LazyPaginator
+        return Paginator if self.exact_count else LookAheadPaginator
 
     def get_paginate_by(self, queryset):
         # Only the table pages (its paginator reads the page); ListView's own paging of the same rows
@@ -83,7 +83,10 @@ class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
             filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
             rows = filterset.qs if filterset.is_valid() else self.get_queryset().none()
             return export_response(rows, self.table_class, self.model._meta.model_name, fmt)
-        return super().get(request, *args, **kwargs)
+        try:
+            return super().get(request, *args, **kwargs)
+        except PageOutOfReach as error:
+            return render(request, "404.html", {"message": str(error)}, status=404)
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)

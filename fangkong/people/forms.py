@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.areas.models import Area, Division, RiskArea
 from fangkong.core import scope
-from fangkong.core.forms import ScopedModelForm, StyledForm
+from fangkong.core.forms import ModelMultipleChoiceField, ScopedModelForm, StyledForm
 from fangkong.core.roles import Action, Role
 from fangkong.core.validators import id_number_facts, normalise_id_number, normalise_phone
 
@@ -120,6 +120,7 @@ class PersonForm(IdentityFieldsMixin, ScopedModelForm):
             "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
             "tags": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"tags": ModelMultipleChoiceField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -672,7 +673,7 @@ class VisitForm(StyledForm):
     )
     arrival_fever = forms.BooleanField(label=_("The person who arrived has fever or symptoms"), required=False)
     symptoms_found = forms.BooleanField(label=_("Someone has fever or symptoms"), required=False)
-    fever_members = forms.ModelMultipleChoiceField(
+    fever_members = ModelMultipleChoiceField(
         label=_("Who has fever or symptoms"), queryset=Person.objects.none(), required=False
     )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)

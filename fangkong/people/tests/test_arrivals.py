@@ -262,6 +262,13 @@ def test_the_division_search_finds_counties_by_name_initials_or_code(client, tre
     assert codes(q="") == []
 
 
+def test_a_division_search_too_long_to_be_a_name_is_refused(client, tree, people):
+    client.force_login(people.grid_worker)
+    response = client.get(reverse("people:division-search"), {"q": "武汉" * 25_000})
+    assert response.status_code == 400 and "q" in response.json()["errors"]
+    assert client.get(reverse("division-list"), {"q": "武汉" * 25_000}).status_code == 400
+
+
 def test_an_officer_corrects_an_arrival_and_a_risk_origin_flags_the_person(client, tree, people, wuhan_risk_area):
     person = make_person(tree.grid, "李四", id_number())
     arrival = Arrival(person=person, area=tree.grid, origin=Division.objects.get(code="610102"), arrived_on=TODAY)

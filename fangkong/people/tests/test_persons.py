@@ -72,6 +72,14 @@ def test_grid_worker_registers_a_person_and_the_id_number_fills_sex_and_birth_da
     assert person.area == tree.grid and person.area_path == tree.grid.path
 
 
+def test_a_category_id_too_large_for_the_database_is_a_form_error(en, tree, people):
+    en.force_login(people.grid_worker)
+    response = en.post(ADD, form_data(tree.grid, tags=["9" * 25]))
+    assert response.status_code == 200
+    assert "is not a valid value" in str(response.context["form"].errors["tags"])
+    assert not Person.objects.exists()
+
+
 def test_the_form_fills_sex_and_birth_date_as_the_number_is_typed(en, tree, people):
     en.force_login(people.grid_worker)
     page = en.get(ADD).content.decode()

@@ -169,7 +169,10 @@ class DivisionSearchView(LoginRequiredMixin, View):
         levels = [level for level in request.GET.get("level", "county").split(",") if level in Division.Level.values]
         divisions = Division.objects.restrict(request.user).filter(level__in=levels or [Division.Level.COUNTY])
         query = request.GET.get("q", "").strip()
-        results = DivisionFilterSet({"q": query}, queryset=divisions).qs if query else divisions.none()
+        search = DivisionFilterSet({"q": query}, queryset=divisions)
+        if not search.is_valid():  # e.g. a search too long to be anything's name
+            return JsonResponse({"errors": search.errors}, status=400, json_dumps_params={"ensure_ascii": False})
+        results = search.qs if query else divisions.none()
         return JsonResponse(
             {
                 "results": [
