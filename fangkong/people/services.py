@@ -191,7 +191,9 @@ def user_label(user):
     """How a user is named on a form: their full name, else their user name."""
     if not getattr(user, "is_authenticated", False):
         return ""
-    return (user.get_full_name() or user.get_username())[:50]
+    # The account's own full-name field: AbstractUser.get_full_name() joins first and last names,
+    # which Fangkong never fills in.
+    return (getattr(user, "full_name", "") or user.get_username())[:50]
 
 
 def reveal_id_number(person, user):

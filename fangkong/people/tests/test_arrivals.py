@@ -109,6 +109,15 @@ def test_the_needs_observation_list_puts_the_longest_waiting_first(client, tree,
     assert 'id="needs-observation-link"' in client.get(reverse("people:arrival-list")).content.decode()
 
 
+def test_an_empty_registrar_is_the_users_full_name_or_else_their_login(client, tree, people):
+    people.grid_worker.full_name = "张网格员"
+    people.grid_worker.save()
+    register(client, people.grid_worker, form_data(tree.grid, id_number(), registrar=""))
+    register(client, people.village_officer, form_data(tree.grid, id_number(), registrar=""))
+    registrars = set(Arrival.objects.values_list("registrar", flat=True))
+    assert registrars == {"张网格员", "village_officer"}
+
+
 def test_an_arrival_after_the_risk_area_ended_is_not_flagged(client, tree, people, wuhan_risk_area):
     wuhan_risk_area.valid_until = TODAY - datetime.timedelta(5)
     wuhan_risk_area.save()
