@@ -85,8 +85,16 @@ YES_NO = [("true", _("yes")), ("false", _("no"))]
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 
+# Initials typed across levels ("whjh": 武汉 then 江汉) are tried at every split up to this length.
+CROSS_LEVEL_INITIALS = 12
+
+
 def search_divisions(queryset, text):
-    """Every word must match a name, the full name, initials (of the place or a parent) or a code prefix."""
+    """Every word must match a name, the full name, initials or a code prefix.
+
+    Initials match the place or a parent (jh, wh), or run from a parent into the place: whjh is
+    武汉市 江汉区 and hbjh 湖北省 … 江汉区, the way people abbreviate "city district".
+    """
     for word in (text or "").split():
         lowered = word.lower()
         condition = Q(name__contains=word) | Q(full_name__contains=word)
@@ -98,6 +106,14 @@ def search_divisions(queryset, text):
                 | Q(parent__initials__startswith=lowered)
                 | Q(parent__parent__initials__startswith=lowered)
             )
+            if len(lowered) <= CROSS_LEVEL_INITIALS:
+                for cut in range(1, len(lowered)):
+                    upper, lower = lowered[:cut], lowered[cut:]
+                    condition |= (
+                        Q(parent__initials__startswith=upper, initials__startswith=lower)
+                        | Q(parent__parent__initials__startswith=upper, initials__startswith=lower)
+                        | Q(parent__parent__initials__startswith=upper, parent__initials__startswith=lower)
+                    )
         queryset = queryset.filter(condition)
     return queryset
 
