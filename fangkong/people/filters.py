@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.areas.models import Area, Division, RiskArea
 from fangkong.core import crypto
@@ -131,7 +132,9 @@ class DivisionFilterSet(BaseFilterSet):
 
 
 class ArrivalFilterSet(BaseFilterSet):
-    q = django_filters.CharFilter(label=_("Name"), method="filter_q", help_text=_("Name, pinyin or initials"))
+    q = django_filters.CharFilter(
+        label=pgettext_lazy("person", "Name"), method="filter_q", help_text=_("Name, pinyin or initials")
+    )
     area = django_filters.CharFilter(label=_("Area code"), method="filter_area")
     origin = django_filters.CharFilter(
         label=_("Coming from"),

@@ -10,6 +10,7 @@ from django.forms.renderers import TemplatesSetting
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.areas.models import Area, Division, RiskArea
 from fangkong.core import scope
@@ -314,7 +315,7 @@ class HouseholdForm(ScopedModelForm):
 class AddMemberForm(StyledForm):
     """The quick form on a household's page: a name, and the ID number if the person has one."""
 
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     id_number = forms.CharField(
         label=_("ID number"),
         max_length=30,
@@ -539,7 +540,7 @@ def not_in_future(day, message):
 class ArrivalForm(IdentityFieldsMixin, ArrivalEditForm):
     """The arrival register (返乡人员登记表): who, from where, how, when, and their health at arrival."""
 
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     id_number = forms.CharField(
         label=_("ID number"),
         max_length=30,

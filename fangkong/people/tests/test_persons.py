@@ -5,9 +5,10 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
-from fangkong.areas.models import Division
+from fangkong.areas.models import Area, Division
 from fangkong.core.models import ChangeLogEntry
 from fangkong.core.validators import id_check_character
 from fangkong.people import services
@@ -78,6 +79,22 @@ def test_a_category_id_too_large_for_the_database_is_a_form_error(en, tree, peop
     assert response.status_code == 200
     assert "is not a valid value" in str(response.context["form"].errors["tags"])
     assert not Person.objects.exists()
+
+
+def test_a_persons_name_is_labelled_apart_from_the_name_of_a_thing(client, tree, people, monkeypatch):
+    """姓名 for a person, 名称 for a thing: the person's name has its own msgid (context "person")."""
+    from django.utils.translation import trans_real
+
+    catalog = trans_real.translation("zh-hans")._catalog._catalogs[0]  # as the compiled .po will have it
+    monkeypatch.setitem(catalog, "person\x04name", "姓名")
+    monkeypatch.setitem(catalog, "person\x04Name", "姓名")
+    make_person(tree.grid, "张三")
+    client.force_login(people.grid_worker)
+    chinese = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+    assert client.get(ADD, **chinese).context["form"]["name"].label == "姓名"
+    assert str(client.get(reverse("people:person-list"), **chinese).context["table"].columns["name"].header) == "姓名"
+    with translation.override("zh-hans"):
+        assert str(Area._meta.get_field("name").verbose_name) == "名称"
 
 
 def test_the_form_fills_sex_and_birth_date_as_the_number_is_typed(en, tree, people):
