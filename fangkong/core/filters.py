@@ -3,7 +3,8 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.http import QueryDict
 
-from .forms import style_widgets, validate_not_too_large
+from .forms import AreaPickerWidget, style_widgets, validate_not_too_large
+from .scope import subtree_q
 
 # Longer than any code, ID number, name or address searched for; a 50 KB search is refused before it
 # reaches the database (SQLite's LIKE fails on patterns past 50,000 bytes).
@@ -39,3 +40,33 @@ class BaseFilterSet(django_filters.FilterSet):
             bound_inputs(form)
             form._styled = True
         return form
+
+
+class AreaFilter(django_filters.CharFilter):
+    """Records within an area, its whole subtree, named by the area's code (the URL and API parameter).
+
+    Pages pick the area by name, pinyin or initials (AreaPickerWidget); text typed without JavaScript
+    is looked up among the user's areas and used when it names exactly one. ``lookup`` is the
+    records' area path field.
+    """
+
+    def __init__(self, *args, lookup="area_path", **kwargs):
+        self.lookup = lookup
+        kwargs.setdefault("widget", AreaPickerWidget())
+        super().__init__(*args, **kwargs)
+
+    def filter(self, queryset, value):
+        from fangkong.areas.models import Area
+
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        area = Area.objects.filter(code=value).first()
+        if area is None and not value.isdigit():
+            user = getattr(self.parent.request, "user", None)
+            found = list(Area.objects.restrict(user).search(value)[:2]) if user else []
+            area = found[0] if len(found) == 1 else None
+        if area is None:
+            return queryset.none()
+        queryset = queryset.filter(subtree_q(self.lookup, area.path))
+        return queryset.distinct() if self.distinct else queryset

@@ -15,6 +15,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import DeleteView, DetailView, TemplateView, UpdateView, View
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -62,6 +63,9 @@ class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
     template_name = "core/object_list.html"
     title = ""
     add_url = None
+    # Shown instead of an empty table: what is missing, then the next step (登记, 导入) for those who may.
+    empty_text = gettext_lazy("Nothing is registered here yet.")
+    import_url = None
     # False for big tables (the register): a page looks one row ahead for "next" instead of running
     # COUNT(*) over every row in scope (docs/benchmarks.md, "The register at city scale").
     exact_count = True
@@ -87,6 +91,27 @@ class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
             return super().get(request, *args, **kwargs)
         except PageOutOfReach as error:
             return render(request, "404.html", {"message": str(error)}, status=404)
+
+    def filtered(self):
+        return any(value for name, value in self.request.GET.items() if name not in ("page", "sort", "page_size"))
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        table.empty_text = _("Nothing matches these filters.") if self.filtered() else self.empty_text
+        table.empty_actions = self.empty_actions()
+        return table
+
+    def empty_actions(self):
+        """The next steps offered on an empty list: (label, URL) pairs."""
+        if self.filtered():
+            return [(_("Clear the filters"), self.request.path)]
+        if not self.user_can(Action.ADD):
+            return []
+        return [
+            (label, url)
+            for label, url in ((_("Register"), self.add_url), (_("Import from Excel"), self.import_url))
+            if url
+        ]
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)

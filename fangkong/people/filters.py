@@ -9,20 +9,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from fangkong.areas.models import Area, Division, RiskArea
+from fangkong.areas.models import Division, RiskArea
 from fangkong.core import crypto
-from fangkong.core.filters import BaseFilterSet
-from fangkong.core.scope import subtree_q
+from fangkong.core.filters import AreaFilter, BaseFilterSet
 from fangkong.core.validators import normalise_id_number
 
 from .forms import DivisionWidget
 from .models import Arrival, Household, KeyPersonTag, Person, ScreeningRound
-
-
-def _within_area(queryset, value, lookup="area_path"):
-    """Records under the area with this code (its whole subtree); an unknown code finds nothing."""
-    area = Area.objects.filter(code=value.strip()).first()
-    return queryset.filter(subtree_q(lookup, area.path)) if area else queryset.none()
 
 
 class PersonFilterSet(BaseFilterSet):
@@ -38,9 +31,9 @@ class PersonFilterSet(BaseFilterSet):
         queryset=KeyPersonTag.objects.all(),
     )
     residency = django_filters.ChoiceFilter(label=_("Residency"), choices=Person.Residency.choices)
-    within = django_filters.CharFilter(label=_("Within (area code)"), method="filter_within")
+    within = AreaFilter(label=_("Area"))
     # The API's name for the same filter (DESIGN.md section 7): an area code, its whole subtree.
-    area = django_filters.CharFilter(label=_("Area (code, subtree)"), method="filter_within")
+    area = AreaFilter(label=_("Area (code, subtree)"))
     id_number = django_filters.CharFilter(label=_("ID number (exact)"), method="filter_id_number")
     no_responsible = django_filters.BooleanFilter(
         label=_("No responsible cadre"), method="filter_no_responsible", widget=forms.CheckboxInput
@@ -52,9 +45,6 @@ class PersonFilterSet(BaseFilterSet):
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value)
-
-    def filter_within(self, queryset, name, value):
-        return _within_area(queryset, value)
 
     def filter_id_number(self, queryset, name, value):
         try:
@@ -135,7 +125,7 @@ class ArrivalFilterSet(BaseFilterSet):
     q = django_filters.CharFilter(
         label=pgettext_lazy("person", "Name"), method="filter_q", help_text=_("Name, pinyin or initials")
     )
-    area = django_filters.CharFilter(label=_("Area code"), method="filter_area")
+    area = AreaFilter(label=_("Area"))
     origin = django_filters.CharFilter(
         label=_("Coming from"),
         method="filter_origin",
@@ -164,9 +154,6 @@ class ArrivalFilterSet(BaseFilterSet):
     def filter_q(self, queryset, name, value):
         return queryset.filter(person__in=Person.objects.search(value).values("pk"))
 
-    def filter_area(self, queryset, name, value):
-        return _within_area(queryset, value)
-
     def filter_origin(self, queryset, name, value):
         value = value.strip()
         if value.isdigit():  # a division's code: everything inside it
@@ -180,7 +167,7 @@ class ArrivalFilterSet(BaseFilterSet):
 class NeedsObservationFilterSet(BaseFilterSet):
     """People flagged from a risk area or as close contacts with no observation episode yet."""
 
-    area = django_filters.CharFilter(label=_("Area code"), method="filter_area")
+    area = AreaFilter(label=_("Area"))
     tag = django_filters.ChoiceFilter(
         label=_("Reason"),
         method="filter_tag",
@@ -193,9 +180,6 @@ class NeedsObservationFilterSet(BaseFilterSet):
     class Meta:
         model = Person
         fields = ["area", "tag"]
-
-    def filter_area(self, queryset, name, value):
-        return _within_area(queryset, value)
 
     def filter_tag(self, queryset, name, value):
         return queryset.filter(tags__code=value)
@@ -226,9 +210,9 @@ RESPONSIBLE_SELECT_LIMIT = 300
 
 class HouseholdFilterSet(BaseFilterSet):
     q = django_filters.CharFilter(label=_("Address"), method="filter_q", help_text=_("Part of the address"))
-    within = django_filters.CharFilter(label=_("Within (area code)"), method="filter_within")
+    within = AreaFilter(label=_("Area"))
     # The API's name for the same filter: an area code, its whole subtree.
-    area = django_filters.CharFilter(label=_("Area (code, subtree)"), method="filter_within")
+    area = AreaFilter(label=_("Area (code, subtree)"))
     responsible = django_filters.ChoiceFilter(
         label=_("Responsible person"), method="filter_responsible", empty_label=_("Anyone")
     )
@@ -263,9 +247,6 @@ class HouseholdFilterSet(BaseFilterSet):
     def filter_q(self, queryset, name, value):
         return queryset.filter(address__contains=value.strip())
 
-    def filter_within(self, queryset, name, value):
-        return _within_area(queryset, value)
-
     def filter_responsible(self, queryset, name, value):
         value = value.strip()
         if value == NOBODY:
@@ -280,7 +261,7 @@ class ScreeningRoundFilterSet(BaseFilterSet):
 
     q = django_filters.CharFilter(label=_("Title"), field_name="title", lookup_expr="icontains")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=STATUS_CHOICES, method="filter_status")
-    area = django_filters.CharFilter(label=_("Area code"), method="filter_area", help_text=_("Rounds in this area"))
+    area = AreaFilter(label=_("Area"), help_text=_("Rounds in this area"))
 
     class Meta:
         model = ScreeningRound
@@ -293,6 +274,3 @@ class ScreeningRoundFilterSet(BaseFilterSet):
         if value == "overdue":
             return queryset.filter(closed_on__isnull=True, deadline__lt=today)
         return queryset.filter(closed_on__isnull=True, deadline__gte=today)
-
-    def filter_area(self, queryset, name, value):
-        return _within_area(queryset, value)

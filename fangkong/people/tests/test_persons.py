@@ -97,6 +97,40 @@ def test_a_persons_name_is_labelled_apart_from_the_name_of_a_thing(client, tree,
         assert str(Area._meta.get_field("name").verbose_name) == "名称"
 
 
+def test_an_empty_list_says_what_is_missing_and_offers_the_next_step(en, tree, people):
+    en.force_login(people.grid_worker)
+    page = en.get(reverse("people:person-list")).content.decode()
+    assert "No one is registered here yet." in page and "<table" not in page
+    assert f'href="{ADD}">Register</a>' in page
+    assert f'href="{reverse("people:person-import")}">Import from Excel</a>' in page
+
+    filtered = en.get(reverse("people:person-list"), {"q": "王"}).content.decode()
+    assert "Nothing matches these filters." in filtered
+    assert f'href="{reverse("people:person-list")}">Clear the filters</a>' in filtered
+
+    en.force_login(people.doctor)  # may not register households: no next step offered
+    page = en.get(reverse("people:household-list")).content.decode()
+    assert "No households are registered here yet." in page and "Register</a>" not in page.split("empty-list")[1]
+
+
+def test_the_area_filter_is_a_picker_that_keeps_the_code_and_takes_a_typed_name(en, tree, people):
+    make_person(tree.grid, "张三")
+    make_person(tree.grid2, "李四")
+    en.force_login(people.village_officer)
+    url = reverse("people:person-list")
+
+    def names(**query):
+        return {row.record.name for row in en.get(url, query).context["table"].rows}
+
+    page = en.get(url, {"within": tree.grid2.code}).content.decode()
+    assert f'type="hidden" name="within" value="{tree.grid2.code}"' in page
+    assert 'name="within_text" value="竹林关村 第二网格"' in page
+    assert names(within=tree.grid2.code) == {"李四"}
+    assert names(within_text="第二网格") == {"李四"}  # typed without JavaScript: one area of that name in scope
+    assert names(within_text="dywg") == {"张三"}
+    assert names(within_text="网格") == set()  # two grids: pick one
+
+
 def test_the_form_fills_sex_and_birth_date_as_the_number_is_typed(en, tree, people):
     en.force_login(people.grid_worker)
     page = en.get(ADD).content.decode()

@@ -35,6 +35,8 @@ class ArrivalListView(ObjectListView):
     template_name = "people/arrival_list.html"
     title = gettext_lazy("Arrivals")
     add_url = reverse_lazy("people:arrival-add")
+    empty_text = gettext_lazy("No arrivals are registered here yet.")
+    import_url = reverse_lazy("people:arrival-import")
     exact_count = False  # one arrival or more per returnee: look one row ahead instead of COUNT(*)
 
     def get_queryset(self):
@@ -117,6 +119,7 @@ class NeedsObservationView(ObjectListView):
     filterset_class = NeedsObservationFilterSet
     template_name = "people/arrival_needs_observation.html"
     paginate_by = 100
+    empty_text = gettext_lazy("Nobody is waiting for observation here.")
 
     @cached_property
     def area(self):
@@ -223,6 +226,7 @@ class RiskAreaListView(ObjectListView):
     filterset_class = RiskAreaFilterSet
     title = gettext_lazy("Risk areas")
     add_url = reverse_lazy("people:riskarea-add")
+    empty_text = gettext_lazy("No risk areas are declared.")
     template_name = "people/riskarea_list.html"
 
     def get_queryset(self):

@@ -40,6 +40,7 @@ class RoundListView(ObjectListView):
     filterset_class = ScreeningRoundFilterSet
     template_name = "people/round_list.html"
     title = gettext_lazy("Screening rounds")
+    empty_text = gettext_lazy("No screening round has been opened here yet.")
     paginate_by = 30
 
     @property
