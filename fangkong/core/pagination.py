@@ -14,9 +14,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-# SQLite and PostgreSQL take a row offset as a signed 64-bit integer: asking for a page that starts
-# past it fails in the database (a 500), so such a page is simply not found.
-LARGEST_OFFSET = 2**63 - 1
+from .forms import LARGEST_INTEGER
 
 
 class PageOutOfReach(InvalidPage):
@@ -24,8 +22,9 @@ class PageOutOfReach(InvalidPage):
 
 
 def check_reach(number, page_size):
-    """Refuse a page whose rows (and the one looked ahead) lie past the largest offset a database takes."""
-    if number * page_size + 1 > LARGEST_OFFSET:
+    """Refuse a page whose rows (and the one looked ahead) lie past the largest offset a database takes:
+    SQLite and PostgreSQL read an offset as a 64-bit integer and fail (a 500) past it."""
+    if number * page_size + 1 > LARGEST_INTEGER:
         raise PageOutOfReach(_("This list has no page %(page)s.") % {"page": number})
 
 
