@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.filters import BaseFilterSet
+from fangkong.core.filters import AreaFilter, BaseFilterSet
 from fangkong.core.roles import Role
 
 from .models import Membership, User
@@ -13,7 +13,7 @@ class UserFilterSet(BaseFilterSet):
     role = django_filters.ChoiceFilter(
         label=_("Role"), choices=Role.choices, field_name="memberships__role", distinct=True
     )
-    within = django_filters.CharFilter(label=_("Within (area code)"), method="filter_within")
+    within = AreaFilter(label=_("Within"), lookup="memberships__area__path", distinct=True)
 
     class Meta:
         model = User
@@ -21,14 +21,6 @@ class UserFilterSet(BaseFilterSet):
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(Q(username__icontains=value) | Q(full_name__icontains=value) | Q(phone__contains=value))
-
-    def filter_within(self, queryset, name, value):
-        from fangkong.areas.models import Area
-
-        area = Area.objects.filter(code=value).first()
-        if area is None:
-            return queryset.none()
-        return queryset.within(area)
 
 
 class MembershipFilterSet(BaseFilterSet):

@@ -11,10 +11,11 @@ from .models import Area
 
 class AreaSerializer(serializers.ModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="code", queryset=Area.objects.all(), required=False)
+    parent_name = serializers.CharField(source="parent.short_name", read_only=True, default="")
 
     class Meta:
         model = Area
-        fields = ["code", "name", "short_name", "level", "parent", "path", "is_special", "retired_on"]
+        fields = ["code", "name", "short_name", "level", "parent", "parent_name", "path", "is_special", "retired_on"]
         read_only_fields = ["code", "short_name", "level", "path", "is_special", "retired_on"]
 
     def validate_parent(self, parent):

@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.filters import BaseFilterSet
+from fangkong.core.filters import AreaFilter, BaseFilterSet
 
 from .models import Area
 
@@ -11,7 +11,7 @@ class AreaFilterSet(BaseFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q", help_text=_("Name, code, pinyin or initials"))
     level = django_filters.ChoiceFilter(label=_("Level"), choices=Area.Level.choices)
     parent = django_filters.CharFilter(label=_("Parent code"), field_name="parent__code")
-    within = django_filters.CharFilter(label=_("Within (area code)"), method="filter_within")
+    within = AreaFilter(label=_("Within"), lookup="path")
     include_special = django_filters.BooleanFilter(
         label=_("Include special units"), method="filter_special", widget=forms.CheckboxInput
     )
@@ -25,10 +25,6 @@ class AreaFilterSet(BaseFilterSet):
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value)
-
-    def filter_within(self, queryset, name, value):
-        area = Area.objects.filter(code=value).first()
-        return queryset.within(area) if area else queryset.none()
 
     def filter_special(self, queryset, name, value):
         return queryset if value else queryset.filter(is_special=False)

@@ -7,6 +7,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
+from django_tables2 import RequestConfig
 
 from fangkong.core import scope
 from fangkong.core.roles import Action
@@ -56,7 +57,8 @@ class AreaView(ObjectDetailView):
         if area.level == Area.Level.VILLAGE:
             hidden += ("child_count",)  # grids have no sub-areas
         table = ChildAreaTable(children, exclude=hidden)
-        table.paginate(page=self.request.GET.get("page", 1), per_page=100)
+        # Paged like every list: a page that is not a number, or past the end, shows the first or last one.
+        RequestConfig(self.request, paginate={"per_page": 100}).configure(table)
         return super().get_context_data(
             title=area.name,
             breadcrumbs=[(a, scope.can(user, Action.VIEW, Area, a.path)) for a in area.ancestors()],
@@ -98,6 +100,13 @@ class GridEditView(ObjectEditView):
         if form.instance.pk:
             return form.save()
         return services.create_grid(self.village, form.cleaned_data["name"])
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:  # the village has used all its grid numbers
+            form.add_error(None, error.messages)
+            return self.form_invalid(form)
 
     def get_context_data(self, **kwargs):
         parent = self.object.parent if self.object.pk else self.village

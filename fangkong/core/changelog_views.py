@@ -3,7 +3,7 @@ import django_tables2 as tables
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
-from .filters import BaseFilterSet
+from .filters import AreaFilter, BaseFilterSet
 from .models import ChangeLogEntry
 from .tables import BaseTable
 from .views import ObjectDetailView, ObjectListView
@@ -20,19 +20,13 @@ class ChangeLogFilterSet(BaseFilterSet):
     )
     request_id = django_filters.CharFilter(label=_("Request id"))
     object_id = django_filters.CharFilter(label=_("Record id"))
-    within = django_filters.CharFilter(label=_("Within (area code)"), method="filter_within")
+    within = AreaFilter(label=_("Within"))
     since = django_filters.DateFilter(label=_("From"), field_name="time", lookup_expr="date__gte")
     until = django_filters.DateFilter(label=_("Until"), field_name="time", lookup_expr="date__lte")
 
     class Meta:
         model = ChangeLogEntry
         fields = ["q", "user", "kind", "source", "content_type", "request_id", "object_id", "within", "since", "until"]
-
-    def filter_within(self, queryset, name, value):
-        from fangkong.areas.models import Area
-
-        area = Area.objects.filter(code=value).first()
-        return queryset.within(area) if area else queryset.none()
 
 
 class ChangeLogTable(BaseTable):

@@ -1,7 +1,34 @@
+from decimal import Decimal
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.renderers import TemplatesSetting
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Action
+
+# SQLite keeps integers in 8 bytes: a longer number in a query raises OverflowError there (a 500).
+# Fields that reach a query refuse such numbers as invalid input instead, on every database.
+LARGEST_INTEGER = 2**63 - 1
+
+
+def too_large(value):
+    """Whether a number, or a text of digits, is past what a database stores as an integer."""
+    if isinstance(value, int | float | Decimal):
+        return abs(value) > LARGEST_INTEGER
+    if isinstance(value, str):
+        text = value.strip().lstrip("+-")
+        return text.isascii() and text.isdigit() and int(text) > LARGEST_INTEGER
+    return False  # a record, a date: already looked up or parsed
+
+
+def validate_not_too_large(value):
+    for item in value if isinstance(value, list | tuple) else [value]:
+        if item is not None and too_large(item):
+            raise ValidationError(
+                _("%(value)s is too large a number."), code="too_large", params={"value": str(item).strip()[:30]}
+            )
 
 
 def style_widgets(form):
@@ -44,6 +71,46 @@ class ScopedModelForm(forms.ModelForm):
             if queryset is not None and hasattr(queryset, "restrict"):
                 field.queryset = queryset.restrict(user, Action.VIEW)
         style_widgets(self)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, except that an id too large for the database is an invalid choice, not a 500."""
+
+    def _check_values(self, value):
+        for key in value:
+            if too_large(key):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": key}
+                )
+        return super()._check_values(value)
+
+
+class AreaPickerWidget(forms.Widget):
+    """A search box over the user's areas (the areas API: name, pinyin, initials or code) that submits
+    the chosen area's code, so URLs and the API keep the code. Without JavaScript the typed text is
+    submitted instead, and AreaFilter looks it up."""
+
+    template_name = "core/area_picker.html"
+
+    def value_from_datadict(self, data, files, name):
+        return (data.get(name) or "").strip() or (data.get(f"{name}_text") or "").strip()
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return super().render(name, value, attrs, TemplatesSetting())  # the template is the project's
+
+    def get_context(self, name, value, attrs):
+        from fangkong.areas.models import Area
+
+        context = super().get_context(name, value, attrs)
+        code = text = context["widget"]["value"] or ""
+        area = Area.objects.filter(code=code).select_related("parent").first() if code.isdigit() else None
+        if area is not None:
+            grid = area.level == Area.Level.GRID and area.parent  # 竹林关村 第一网格, as the suggestions name it
+            text = f"{area.parent.short_name} {area.short_name}" if grid else area.short_name
+        else:
+            code = ""  # typed text stays in the box, to be corrected or picked
+        context["widget"].update(code=code, text=text, search_url=reverse("area-list"))
+        return context
 
 
 class ImportForm(StyledForm):

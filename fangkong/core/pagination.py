@@ -6,10 +6,35 @@ than the page itself (docs/benchmarks.md, "The register at city scale"). Its pag
 and ``previous`` but no ``count``.
 """
 
+from django.core.paginator import InvalidPage
+from django.utils.translation import gettext as _
+from django_tables2.paginators import LazyPaginator
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from .forms import LARGEST_INTEGER
+
+
+class PageOutOfReach(InvalidPage):
+    pass
+
+
+def check_reach(number, page_size):
+    """Refuse a page whose rows (and the one looked ahead) lie past the largest offset a database takes:
+    SQLite and PostgreSQL read an offset as a 64-bit integer and fail (a 500) past it."""
+    if number * page_size + 1 > LARGEST_INTEGER:
+        raise PageOutOfReach(_("This list has no page %(page)s.") % {"page": number})
+
+
+class LookAheadPaginator(LazyPaginator):
+    """The web lists' paginator when they do not count: django-tables2's, with the same reach as the API's."""
+
+    def validate_number(self, number):
+        number = super().validate_number(number)
+        check_reach(number, self.per_page)
+        return number
 
 
 def counts_exactly(view):
@@ -34,8 +59,11 @@ class Pagination(PageNumberPagination):
             number = int(request.query_params.get(self.page_query_param) or 1)
             if number < 1:
                 raise ValueError
+            check_reach(number, page_size)
         except ValueError:
             raise NotFound(self.invalid_page_message) from None
+        except PageOutOfReach as error:
+            raise NotFound(str(error)) from None
         start = (number - 1) * page_size
         rows = list(queryset[start : start + page_size + 1])
         if not rows and number > 1:

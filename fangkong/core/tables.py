@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
 
 from . import scope
 from .roles import Action
@@ -7,14 +8,20 @@ from .roles import Action
 class BaseTable(tables.Table):
     """Columns listed in not_exported stay out of CSV/xlsx exports (buttons, links). A column listed
     in ``column_actions`` (name: action) is left out for a user whose roles allow that action on the
-    table's model nowhere: a list shows no buttons that would answer 403."""
+    table's model nowhere: a list shows no buttons that would answer 403.
+
+    An empty table says so (``empty_text``, which a list view sets to its own wording) and offers the
+    list's next steps (``empty_actions``: label and URL pairs) instead of showing a bare header row.
+    """
 
     not_exported = ("actions",)
     column_actions = {"actions": Action.CHANGE}
+    empty_actions = ()
 
     class Meta:
         attrs = {"class": "table table-sm table-hover align-middle"}
-        template_name = "django_tables2/bootstrap5-responsive.html"
+        template_name = "core/table.html"
+        empty_text = _("Nothing is registered here yet.")
 
     def before_render(self, request):
         forbidden = [

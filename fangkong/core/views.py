@@ -12,19 +12,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import DeleteView, DetailView, TemplateView, UpdateView, View
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.data import TableData
-from django_tables2.paginators import LazyPaginator
 
 from . import scope
 from .exports import FORMATS, export_response
 from .forms import ImportForm, add_errors
 from .imports import ImportFileError, StoredUpload
+from .pagination import LookAheadPaginator, PageOutOfReach
 from .roles import Action
 from .services import ConcurrentEdit, OutOfScope, save_in_scope
 from .xlsx import XLSX_CONTENT_TYPE
@@ -62,13 +63,16 @@ class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
     template_name = "core/object_list.html"
     title = ""
     add_url = None
+    # Shown instead of an empty table: what is missing, then the next step (登记, 导入) for those who may.
+    empty_text = gettext_lazy("Nothing is registered here yet.")
+    import_url = None
     # False for big tables (the register): a page looks one row ahead for "next" instead of running
     # COUNT(*) over every row in scope (docs/benchmarks.md, "The register at city scale").
     exact_count = True
 
     @property
     def paginator_class(self):
-        return Paginator if self.exact_count else LazyPaginator
+        return Paginator if self.exact_count else LookAheadPaginator
 
     def get_paginate_by(self, queryset):
         # Only the table pages (its paginator reads the page); ListView's own paging of the same rows
@@ -83,7 +87,31 @@ class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
             filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
             rows = filterset.qs if filterset.is_valid() else self.get_queryset().none()
             return export_response(rows, self.table_class, self.model._meta.model_name, fmt)
-        return super().get(request, *args, **kwargs)
+        try:
+            return super().get(request, *args, **kwargs)
+        except PageOutOfReach as error:
+            return render(request, "404.html", {"message": str(error)}, status=404)
+
+    def filtered(self):
+        return any(value for name, value in self.request.GET.items() if name not in ("page", "sort", "page_size"))
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        table.empty_text = _("Nothing matches these filters.") if self.filtered() else self.empty_text
+        table.empty_actions = self.empty_actions()
+        return table
+
+    def empty_actions(self):
+        """The next steps offered on an empty list: (label, URL) pairs."""
+        if self.filtered():
+            return [(_("Clear the filters"), self.request.path)]
+        if not self.user_can(Action.ADD):
+            return []
+        return [
+            (label, url)
+            for label, url in ((_("Register"), self.add_url), (_("Import from Excel"), self.import_url))
+            if url
+        ]
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)

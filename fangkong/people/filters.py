@@ -7,20 +7,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from fangkong.areas.models import Area, Division, RiskArea
+from fangkong.areas.models import Division, RiskArea
 from fangkong.core import crypto
-from fangkong.core.filters import BaseFilterSet
+from fangkong.core.filters import AreaFilter, BaseFilterSet
 from fangkong.core.validators import normalise_id_number
 
 from .forms import DivisionWidget
 from .models import Arrival, Household, IdNumberReveal, KeyPersonTag, Person, ScreeningRound, exact_id_number
-
-
-def _within_area(queryset, value):
-    """Records under the area with this code (its whole subtree); an unknown code finds nothing."""
-    area = Area.objects.filter(code=value.strip()).first()
-    return queryset.within(area) if area else queryset.none()
 
 
 class ExactIdLookupMixin:
@@ -61,9 +56,9 @@ class PersonFilterSet(ExactIdLookupMixin, BaseFilterSet):
         queryset=KeyPersonTag.objects.all(),
     )
     residency = django_filters.ChoiceFilter(label=_("Residency"), choices=Person.Residency.choices)
-    within = django_filters.CharFilter(label=_("Within (area code)"), method="filter_within")
-    # The API's name for the same filter: an area code, its whole subtree (docs/architecture.md).
-    area = django_filters.CharFilter(label=_("Area (code, subtree)"), method="filter_within")
+    within = AreaFilter(label=_("Area"))
+    # The API's name for the same filter (docs/architecture.md): an area code, its whole subtree.
+    area = AreaFilter(label=_("Area (code, subtree)"))
     id_number = django_filters.CharFilter(label=_("ID number (exact)"), method="filter_id_number")
     no_responsible = django_filters.BooleanFilter(
         label=_("No responsible cadre"), method="filter_no_responsible", widget=forms.CheckboxInput
@@ -77,9 +72,6 @@ class PersonFilterSet(ExactIdLookupMixin, BaseFilterSet):
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value)
-
-    def filter_within(self, queryset, name, value):
-        return _within_area(queryset, value)
 
     def filter_id_number(self, queryset, name, value):
         try:
@@ -111,8 +103,16 @@ YES_NO = [("true", _("yes")), ("false", _("no"))]
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 
+# Initials typed across levels ("whjh": 武汉 then 江汉) are tried at every split up to this length.
+CROSS_LEVEL_INITIALS = 12
+
+
 def search_divisions(queryset, text):
-    """Every word must match a name, the full name, initials (of the place or a parent) or a code prefix."""
+    """Every word must match a name, the full name, initials or a code prefix.
+
+    Initials match the place or a parent (jh, wh), or run from a parent into the place: whjh is
+    武汉市 江汉区 and hbjh 湖北省 … 江汉区, the way people abbreviate "city district".
+    """
     for word in (text or "").split():
         lowered = word.lower()
         condition = Q(name__contains=word) | Q(full_name__contains=word)
@@ -124,6 +124,14 @@ def search_divisions(queryset, text):
                 | Q(parent__initials__startswith=lowered)
                 | Q(parent__parent__initials__startswith=lowered)
             )
+            if len(lowered) <= CROSS_LEVEL_INITIALS:
+                for cut in range(1, len(lowered)):
+                    upper, lower = lowered[:cut], lowered[cut:]
+                    condition |= (
+                        Q(parent__initials__startswith=upper, initials__startswith=lower)
+                        | Q(parent__parent__initials__startswith=upper, initials__startswith=lower)
+                        | Q(parent__parent__initials__startswith=upper, parent__initials__startswith=lower)
+                    )
         queryset = queryset.filter(condition)
     return queryset
 
@@ -141,8 +149,10 @@ class DivisionFilterSet(BaseFilterSet):
 
 
 class ArrivalFilterSet(ExactIdLookupMixin, BaseFilterSet):
-    q = django_filters.CharFilter(label=_("Name"), method="filter_q", help_text=_("Name, pinyin or initials"))
-    area = django_filters.CharFilter(label=_("Area code"), method="filter_area")
+    q = django_filters.CharFilter(
+        label=pgettext_lazy("person", "Name"), method="filter_q", help_text=_("Name, pinyin or initials")
+    )
+    area = AreaFilter(label=_("Area"))
     origin = django_filters.CharFilter(
         label=_("Coming from"),
         method="filter_origin",
@@ -171,9 +181,6 @@ class ArrivalFilterSet(ExactIdLookupMixin, BaseFilterSet):
     def filter_q(self, queryset, name, value):
         return queryset.filter(person__in=Person.objects.search(value).values("pk"))
 
-    def filter_area(self, queryset, name, value):
-        return _within_area(queryset, value)
-
     def filter_origin(self, queryset, name, value):
         value = value.strip()
         if value.isdigit():  # a division's code: everything inside it
@@ -187,7 +194,7 @@ class ArrivalFilterSet(ExactIdLookupMixin, BaseFilterSet):
 class NeedsObservationFilterSet(BaseFilterSet):
     """People flagged from a risk area or as close contacts with no observation episode yet."""
 
-    area = django_filters.CharFilter(label=_("Area code"), method="filter_area")
+    area = AreaFilter(label=_("Area"))
     tag = django_filters.ChoiceFilter(
         label=_("Reason"),
         method="filter_tag",
@@ -200,9 +207,6 @@ class NeedsObservationFilterSet(BaseFilterSet):
     class Meta:
         model = Person
         fields = ["area", "tag"]
-
-    def filter_area(self, queryset, name, value):
-        return _within_area(queryset, value)
 
     def filter_tag(self, queryset, name, value):
         return queryset.filter(tags__code=value)
@@ -233,9 +237,9 @@ RESPONSIBLE_SELECT_LIMIT = 300
 
 class HouseholdFilterSet(BaseFilterSet):
     q = django_filters.CharFilter(label=_("Address"), method="filter_q", help_text=_("Part of the address"))
-    within = django_filters.CharFilter(label=_("Within (area code)"), method="filter_within")
+    within = AreaFilter(label=_("Area"))
     # The API's name for the same filter: an area code, its whole subtree.
-    area = django_filters.CharFilter(label=_("Area (code, subtree)"), method="filter_within")
+    area = AreaFilter(label=_("Area (code, subtree)"))
     responsible = django_filters.ChoiceFilter(
         label=_("Responsible person"), method="filter_responsible", empty_label=_("Anyone")
     )
@@ -270,9 +274,6 @@ class HouseholdFilterSet(BaseFilterSet):
     def filter_q(self, queryset, name, value):
         return queryset.filter(address__contains=value.strip())
 
-    def filter_within(self, queryset, name, value):
-        return _within_area(queryset, value)
-
     def filter_responsible(self, queryset, name, value):
         value = value.strip()
         if value == NOBODY:
@@ -287,7 +288,7 @@ class ScreeningRoundFilterSet(BaseFilterSet):
 
     q = django_filters.CharFilter(label=_("Title"), field_name="title", lookup_expr="icontains")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=STATUS_CHOICES, method="filter_status")
-    area = django_filters.CharFilter(label=_("Area code"), method="filter_area", help_text=_("Rounds in this area"))
+    area = AreaFilter(label=_("Area"), help_text=_("Rounds in this area"))
 
     class Meta:
         model = ScreeningRound
@@ -301,9 +302,6 @@ class ScreeningRoundFilterSet(BaseFilterSet):
             return queryset.filter(closed_on__isnull=True, deadline__lt=today)
         return queryset.filter(closed_on__isnull=True, deadline__gte=today)
 
-    def filter_area(self, queryset, name, value):
-        return _within_area(queryset, value)
-
 
 class IdNumberRevealFilterSet(BaseFilterSet):
     """The reveal log: by user, kind, dates and the area of the person whose number it was."""
@@ -316,11 +314,8 @@ class IdNumberRevealFilterSet(BaseFilterSet):
     until = django_filters.DateFilter(
         label=_("Until"), field_name="time", lookup_expr="date__lte", widget=forms.DateInput(attrs={"type": "date"})
     )
-    area = django_filters.CharFilter(label=_("Area (code, subtree)"), method="filter_area")
+    area = AreaFilter(label=_("Area (code, subtree)"))
 
     class Meta:
         model = IdNumberReveal
         fields = ["user", "kind", "since", "until", "area"]
-
-    def filter_area(self, queryset, name, value):
-        return _within_area(queryset, value)

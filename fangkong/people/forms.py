@@ -7,10 +7,11 @@ from django.forms.renderers import TemplatesSetting
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.areas.models import Area, Division, RiskArea
 from fangkong.core import scope
-from fangkong.core.forms import ScopedModelForm, StyledForm
+from fangkong.core.forms import ModelMultipleChoiceField, ScopedModelForm, StyledForm
 from fangkong.core.roles import Action, Role
 from fangkong.core.validators import id_number_facts, normalise_id_number, normalise_phone
 
@@ -115,6 +116,7 @@ class PersonForm(IdentityFieldsMixin, ScopedModelForm):
             "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
             "tags": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"tags": ModelMultipleChoiceField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -312,7 +314,7 @@ class HouseholdForm(ScopedModelForm):
 class AddMemberForm(StyledForm):
     """The quick form on a household's page: a name, and the ID number if the person has one."""
 
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     id_number = forms.CharField(
         label=_("ID number"),
         max_length=30,
@@ -531,7 +533,7 @@ def not_in_future(day, message):
 class ArrivalForm(IdentityFieldsMixin, ArrivalEditForm):
     """The arrival register (返乡人员登记表): who, from where, how, when, and their health at arrival."""
 
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     id_number = forms.CharField(
         label=_("ID number"),
         max_length=30,
@@ -663,15 +665,17 @@ class VisitForm(StyledForm):
     )
     arrival_fever = forms.BooleanField(label=_("The person who arrived has fever or symptoms"), required=False)
     symptoms_found = forms.BooleanField(label=_("Someone has fever or symptoms"), required=False)
-    fever_members = forms.ModelMultipleChoiceField(
+    fever_members = ModelMultipleChoiceField(
         label=_("Who has fever or symptoms"), queryset=Person.objects.none(), required=False
     )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
-    def __init__(self, *args, household, **kwargs):
+    def __init__(self, *args, household, user, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["fever_members"]
-        field.queryset = household.members.order_by("id")
+        # Only members the user may change: a member registered in a grid they cannot see is neither
+        # listed nor accepted (services.record_visit refuses them too).
+        field.queryset = household.members.restrict(user, Action.CHANGE).order_by("id")
         field.widget = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
         field.widget.choices = field.choices
 

@@ -208,6 +208,7 @@ class RegisterImporter(Importer):
         self.persons = {}  # ID-number hash -> Person (or None: looked up, not registered)
         self.hashes = {}  # normalised ID number -> its look-up hash
         self.visible = {}  # area path -> whether the user may see people there
+        self.changeable = {}  # area path -> whether the user may change people there
         self.area_names = {}
 
     # --- reading, a chunk at a time ------------------------------------------------------------
@@ -339,6 +340,18 @@ class RegisterImporter(Importer):
         if person.area_path not in self.visible:
             self.visible[person.area_path] = scope.can(self.user, Action.VIEW, Person, person.area_path)
         return self.visible[person.area_path]
+
+    def may_change(self, person):
+        if person.area_path not in self.changeable:
+            self.changeable[person.area_path] = scope.can(self.user, Action.CHANGE, Person, person.area_path)
+        return self.changeable[person.area_path]
+
+    def view_only_error(self, person):
+        """The row's error when it names a person the user may see but not change (the web form's rule)."""
+        return _("%(name)s is registered in %(area)s, where you may only view them; ask that area to change them") % {
+            "name": person.name,
+            "area": person.area,
+        }
 
     def county_name(self, path):
         code = Area.code_at_level(path, Area.Level.COUNTY)
@@ -586,6 +599,9 @@ class PersonImporter(RegisterImporter):
         errors = {}
         cleaned = self.clean_common(values, errors)
         cleaned["id_number"], cleaned["person"] = self.clean_id_number(values.get("id_number"), errors, False)
+        person = cleaned["person"]
+        if person is not None and "id_number" not in errors and not self.may_change(person):
+            errors["id_number"] = self.view_only_error(person)
         cleaned["address"] = as_text(values["address"])
         if len(cleaned["address"]) > 200:
             errors["address"] = _("at most %(limit)d characters") % {"limit": 200}
@@ -623,6 +639,9 @@ class PersonImporter(RegisterImporter):
         person = Person.objects.filter(id_number_hash=crypto.lookup_hash(number)).first() if number else None
         if person is None and not number:
             person = household.members.filter(name=cleaned["name"], id_number_hash__isnull=True).first()
+        if person is not None and not self.may_change(person):
+            # Registered meanwhile, or a member of this household found by name, in an area the user only sees.
+            raise ValidationError({"name" if not number else "id_number": self.view_only_error(person)})
         if person is None:
             person = self.new_person(cleaned, number)
             person.household = household

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.areas.models import Area, pinyin_of
 from fangkong.core import crypto, scope
@@ -144,7 +145,8 @@ class Person(AreaRecord):
         RESIDENT = "resident", _("registered resident")
         FLOATING = "floating", _("floating population")
 
-    name = ByteOrderCharField(_("name"), max_length=50)
+    # 姓名, a person's name: its own msgid, since "name" is 名称 (a thing's name) everywhere else.
+    name = ByteOrderCharField(pgettext_lazy("person", "name"), max_length=50)
     pinyin = ByteOrderCharField(_("pinyin"), max_length=100, editable=False)
     initials = ByteOrderCharField(_("initials"), max_length=20, editable=False)
     id_number_encrypted = models.TextField(editable=False, blank=True)

@@ -275,7 +275,9 @@ def user_label(user):
     """How a user is named on a form: their full name, else their user name."""
     if not getattr(user, "is_authenticated", False):
         return ""
-    return (user.get_full_name() or user.get_username())[:50]
+    # The account's own full-name field: AbstractUser.get_full_name() joins first and last names,
+    # which Fangkong never fills in.
+    return (getattr(user, "full_name", "") or user.get_username())[:50]
 
 
 def reveal_id_number(person, user):
@@ -606,9 +608,13 @@ def record_visit(user, screening_round, household, values, arrivals=(), fever_me
     if not scope.can(user, action, ScreeningVisit, household.area_path):
         raise ValidationError({"household": _("You cannot record visits to this household.")})
     fever_members = list(fever_members)
-    members = list(household.members.filter(pk__in=[person.pk for person in fever_members]))
+    members = list(
+        household.members.restrict(user, Action.CHANGE).filter(pk__in=[person.pk for person in fever_members])
+    )
     if len(members) != len(fever_members):
-        raise ValidationError({"fever_members": _("Only members of this household can be flagged here.")})
+        raise ValidationError(
+            {"fever_members": _("Only members of this household whom you may change can be flagged here.")}
+        )
     values = {**values}
     values["arrivals_found"] = values.get("arrivals_found", False) or bool(arrivals)
     values["symptoms_found"] = values.get("symptoms_found", False) or bool(members)

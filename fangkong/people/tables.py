@@ -5,6 +5,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.areas.models import RiskArea
 from fangkong.core.crypto import mask_phone
@@ -26,7 +27,9 @@ def area_label(area):
 class PersonTable(BaseTable):
     """Lists and exports show ID numbers and phones masked; the full number is only revealed, and logged."""
 
-    name = tables.Column(verbose_name=_("Name"), linkify=("people:person", {"pk": tables.A("pk")}))
+    name = tables.Column(
+        verbose_name=pgettext_lazy("person", "Name"), linkify=("people:person", {"pk": tables.A("pk")})
+    )
     sex = tables.Column(verbose_name=_("Sex"))
     # The year, not the age: an age seen to change on a given day tells the birthday, and the birth
     # date is 8 of the masked ID digits (docs/privacy.md). The whole date is on the person's page.
@@ -131,7 +134,9 @@ class ArrivalTable(BaseTable):
     """Masked like every list: the full ID number is only shown through a logged reveal."""
 
     name = tables.Column(
-        verbose_name=_("Name"), accessor="person__name", linkify=("people:arrival", {"pk": tables.A("pk")})
+        verbose_name=pgettext_lazy("person", "Name"),
+        accessor="person__name",
+        linkify=("people:arrival", {"pk": tables.A("pk")}),
     )
     id_number = tables.Column(verbose_name=_("ID number"), accessor="person__id_number_masked", orderable=False)
     phone = tables.Column(verbose_name=_("Phone"), accessor="person__phone")
@@ -169,7 +174,7 @@ class ArrivalTable(BaseTable):
 class NeedsObservationTable(BaseTable):
     """Flagged people still waiting for an observation episode, the longest waiting first."""
 
-    name = tables.Column(verbose_name=_("Name"), linkify=person_url)
+    name = tables.Column(verbose_name=pgettext_lazy("person", "Name"), linkify=person_url)
     id_number = tables.Column(verbose_name=_("ID number"), accessor="id_number_masked", orderable=False)
     phone = tables.Column(verbose_name=_("Phone"))
     area = tables.Column(verbose_name=_("Area"), order_by="area_path")

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from fangkong.accounts.models import Membership
 from fangkong.areas.models import Area
 from fangkong.areas.services import create_grid, retire_grid
+from fangkong.core.testing import make_area
 
 
 @pytest.fixture(autouse=True)
@@ -148,6 +149,23 @@ def test_a_duplicate_grid_name_is_refused(client, tree, people):
     assert "This village already has a grid called 第一网格." in response.text
     tree.grid2.refresh_from_db()
     assert tree.grid2.name == "第二网格"
+
+
+def test_a_village_whose_grid_numbers_are_used_up_says_so_on_the_form(client, tree, people):
+    make_area(f"{tree.village.code}999", "第九九九网格", Area.Level.GRID, tree.village)
+    client.force_login(people.village_officer)
+    response = client.post(reverse("areas:grid-add", args=[tree.village.code]), {"name": "东片区"})
+    assert response.status_code == 200
+    assert "This village has used all 999 grid numbers." in response.text
+    assert not Area.objects.filter(name="东片区").exists()
+
+
+def test_the_area_page_shows_a_page_of_sub_areas_whatever_the_page_asked(client, tree, people):
+    client.force_login(people.village_officer)
+    for page in ("abc", "0", "-1", "100", str(10**18)):
+        response = client.get(reverse("areas:area", args=[tree.village.code]), {"page": page})
+        assert response.status_code == 200
+        assert tree.grid.code in response.text
 
 
 def test_a_grid_name_may_repeat_across_villages_and_after_retiring(client, tree, people):

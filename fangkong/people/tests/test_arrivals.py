@@ -109,6 +109,15 @@ def test_the_needs_observation_list_puts_the_longest_waiting_first(client, tree,
     assert 'id="needs-observation-link"' in client.get(reverse("people:arrival-list")).content.decode()
 
 
+def test_an_empty_registrar_is_the_users_full_name_or_else_their_login(client, tree, people):
+    people.grid_worker.full_name = "张网格员"
+    people.grid_worker.save()
+    register(client, people.grid_worker, form_data(tree.grid, id_number(), registrar=""))
+    register(client, people.village_officer, form_data(tree.grid, id_number(), registrar=""))
+    registrars = set(Arrival.objects.values_list("registrar", flat=True))
+    assert registrars == {"张网格员", "village_officer"}
+
+
 def test_an_arrival_after_the_risk_area_ended_is_not_flagged(client, tree, people, wuhan_risk_area):
     wuhan_risk_area.valid_until = TODAY - datetime.timedelta(5)
     wuhan_risk_area.save()
@@ -254,12 +263,22 @@ def test_the_division_search_finds_counties_by_name_initials_or_code(client, tre
 
     assert "420103" in codes(q="江汉")
     assert codes(q="武汉 江汉") == ["420103"]
-    assert "420103" in codes(q="whjh") or "420103" in codes(q="jh")
+    # Initials across levels, as the box's placeholder promises: the city's, then the district's.
+    assert codes(q="whjh") == ["340202", "420103"]  # 芜湖 镜湖 too
+    assert "420103" in codes(q="wh jh")
+    assert "420103" in codes(q="hbjh")
     assert codes(q="420103") == ["420103"]
     assert len(codes(q="42")) == 20  # at most 20, counties only
     assert all(len(code) == 6 for code in codes(q="湖北"))
     assert codes(q="湖北", level="province") == ["42"]
     assert codes(q="") == []
+
+
+def test_a_division_search_too_long_to_be_a_name_is_refused(client, tree, people):
+    client.force_login(people.grid_worker)
+    response = client.get(reverse("people:division-search"), {"q": "武汉" * 25_000})
+    assert response.status_code == 400 and "q" in response.json()["errors"]
+    assert client.get(reverse("division-list"), {"q": "武汉" * 25_000}).status_code == 400
 
 
 def test_an_officer_corrects_an_arrival_and_a_risk_origin_flags_the_person(client, tree, people, wuhan_risk_area):

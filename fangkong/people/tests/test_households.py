@@ -364,6 +364,19 @@ def test_with_many_people_the_responsible_filter_is_typed(client, tree, people, 
     assert listed(client, responsible="none") == {"二组 1 号"}
 
 
+def test_a_typed_responsible_id_too_large_for_the_database_is_a_filter_error(client, tree, people, monkeypatch):
+    from fangkong.people import filters
+
+    monkeypatch.setattr(filters, "RESPONSIBLE_SELECT_LIMIT", 2)
+    make_household(tree.grid, "一组 1 号", responsible=people.grid_worker)
+    client.force_login(people.village_officer)
+    response = client.get(reverse("people:household-list"), {"responsible": "9" * 25}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "too large a number" in str(response.context["filter"].form.errors["responsible"])
+    api = client.get(reverse("household-list"), {"responsible": "9" * 25})
+    assert api.status_code == 400 and "responsible" in api.json()
+
+
 def test_the_head_of_household_is_picked_among_its_members(client, tree, people):
     household = make_household(tree.grid, "竹林关村一组 12 号")
     head = make_person(tree.grid, "张三", household=household, relation_to_head="户主")

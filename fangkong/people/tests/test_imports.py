@@ -14,13 +14,16 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import Workbook, load_workbook
 
+from fangkong.accounts.models import Membership
 from fangkong.areas.models import Division, RiskArea
 from fangkong.core.imports import ERRORS_HEADER, ImportFileError
 from fangkong.core.models import ChangeLogEntry
+from fangkong.core.roles import Role
+from fangkong.core.testing import make_user
 from fangkong.people.imports import ArrivalImporter, PersonImporter, parse_date
 from fangkong.people.models import Arrival, Household, KeyPersonTag, Person
 
-from .factories import id_number, make_person
+from .factories import id_number, make_household, make_person
 
 ARRIVAL_HEADER = [
     "姓名",
@@ -349,6 +352,43 @@ def test_a_resident_registered_in_another_county_is_refused(tree, people, tmp_pa
         "Row 2, 身份证号: This ID number is registered in another area (商南县). Nobody is registered twice: "
         "request a move into your area."
     ]
+
+
+@pytest.fixture
+def viewer_worker(tree):
+    """A grid worker of the first grid who, as CDC staff of the village, may also view (not change) the second."""
+    user = make_user("worker_and_cdc", Role.GRID_WORKER, tree.grid)
+    Membership.objects.create(user=user, area=tree.village, role=Role.CDC)
+    user.forget_memberships()
+    return user
+
+
+def test_a_resident_the_importer_may_only_view_is_not_changed(tree, viewer_worker, tmp_path):
+    number = id_number()
+    person = make_person(tree.grid2, "张三", number)
+    path = write(tmp_path, PERSON_HEADER, ["竹林关村一组 1 号", "张三", number, "13812345678", "户主", GRID])
+    assert messages(PersonImporter(viewer_worker).preview(path)) == [
+        "Row 2, 身份证号: 张三 is registered in 第二网格, where you may only view them; ask that area to change them"
+    ]
+    result = PersonImporter(viewer_worker).commit(path)
+    assert (result.errors, result.updated) == (1, 0)
+    person.refresh_from_db()
+    assert (person.household, person.phone, person.relation_to_head) == (None, "", "")
+    assert not Household.objects.filter(head=person).exists()
+
+
+def test_a_member_found_by_name_that_the_importer_may_only_view_is_not_changed(tree, viewer_worker, tmp_path):
+    household = make_household(tree.grid, "竹林关村一组 1 号")
+    member = make_person(tree.grid2, "王五", household=household)
+    result = PersonImporter(viewer_worker).commit(
+        write(tmp_path, PERSON_HEADER, ["竹林关村一组 1 号", "王五", "", "13812345678", "户主", GRID])
+    )
+    assert messages(result) == [
+        "Row 2, 姓名: 王五 is registered in 第二网格, where you may only view them; ask that area to change them"
+    ]
+    member.refresh_from_db()
+    household.refresh_from_db()
+    assert (member.phone, member.relation_to_head, household.head) == ("", "", None)
 
 
 def test_a_grid_worker_cannot_import_into_another_grid(tree, people, tmp_path):

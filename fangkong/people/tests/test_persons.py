@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
-from fangkong.areas.models import Division
+from fangkong.areas.models import Area, Division
 from fangkong.core.models import ChangeLogEntry
 from fangkong.core.validators import id_check_character
 from fangkong.people import services
@@ -72,6 +73,64 @@ def test_grid_worker_registers_a_person_and_the_id_number_fills_sex_and_birth_da
     assert person.id_number == number.upper()
     assert person.phone == "13800001234"
     assert person.area == tree.grid and person.area_path == tree.grid.path
+
+
+def test_a_category_id_too_large_for_the_database_is_a_form_error(en, tree, people):
+    en.force_login(people.grid_worker)
+    response = en.post(ADD, form_data(tree.grid, tags=["9" * 25]))
+    assert response.status_code == 200
+    assert "is not a valid value" in str(response.context["form"].errors["tags"])
+    assert not Person.objects.exists()
+
+
+def test_a_persons_name_is_labelled_apart_from_the_name_of_a_thing(client, tree, people, monkeypatch):
+    """姓名 for a person, 名称 for a thing: the person's name has its own msgid (context "person")."""
+    from django.utils.translation import trans_real
+
+    catalog = trans_real.translation("zh-hans")._catalog._catalogs[0]  # as the compiled .po will have it
+    monkeypatch.setitem(catalog, "person\x04name", "姓名")
+    monkeypatch.setitem(catalog, "person\x04Name", "姓名")
+    make_person(tree.grid, "张三")
+    client.force_login(people.grid_worker)
+    chinese = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+    assert client.get(ADD, **chinese).context["form"]["name"].label == "姓名"
+    assert str(client.get(reverse("people:person-list"), **chinese).context["table"].columns["name"].header) == "姓名"
+    with translation.override("zh-hans"):
+        assert str(Area._meta.get_field("name").verbose_name) == "名称"
+
+
+def test_an_empty_list_says_what_is_missing_and_offers_the_next_step(en, tree, people):
+    en.force_login(people.grid_worker)
+    page = en.get(reverse("people:person-list")).content.decode()
+    assert "No one is registered here yet." in page and "<table" not in page
+    assert f'href="{ADD}">Register</a>' in page
+    assert f'href="{reverse("people:person-import")}">Import from Excel</a>' in page
+
+    filtered = en.get(reverse("people:person-list"), {"q": "王"}).content.decode()
+    assert "Nothing matches these filters." in filtered
+    assert f'href="{reverse("people:person-list")}">Clear the filters</a>' in filtered
+
+    en.force_login(people.doctor)  # may not register households: no next step offered
+    page = en.get(reverse("people:household-list")).content.decode()
+    assert "No households are registered here yet." in page and "Register</a>" not in page.split("empty-list")[1]
+
+
+def test_the_area_filter_is_a_picker_that_keeps_the_code_and_takes_a_typed_name(en, tree, people):
+    make_person(tree.grid, "张三")
+    make_person(tree.grid2, "李四")
+    en.force_login(people.village_officer)
+    url = reverse("people:person-list")
+
+    def names(**query):
+        return {row.record.name for row in en.get(url, query).context["table"].rows}
+
+    page = en.get(url, {"within": tree.grid2.code}).content.decode()
+    assert f'type="hidden" name="within" value="{tree.grid2.code}"' in page
+    assert 'name="within_text" value="竹林关村 第二网格"' in page
+    assert names(within=tree.grid2.code) == {"李四"}
+    assert names(within_text="第二网格") == {"李四"}  # typed without JavaScript: one area of that name in scope
+    assert names(within_text="dywg") == {"张三"}
+    assert names(within_text="网格") == set()  # two grids: pick one
 
 
 def test_the_form_fills_sex_and_birth_date_as_the_number_is_typed(en, tree, people):

@@ -223,6 +223,26 @@ def test_only_the_households_members_can_be_flagged(client, tree, people, villag
     assert neighbour.tag_codes() == set()
 
 
+def test_a_member_id_too_large_for_the_database_is_a_form_error(client, people, village_round):
+    client.force_login(people.grid_worker)
+    response = post_visit(client, village_round, village_round.grid_households[0], fever_members=["9" * 25])
+    assert response.status_code == 200 and "fever_members" in response.context["form"].errors
+    assert not ScreeningVisit.objects.exists()
+
+
+def test_members_in_a_grid_the_worker_cannot_see_are_neither_listed_nor_flagged(client, tree, people, village_round):
+    household = village_round.grid_households[0]  # in the grid worker's grid
+    mine = make_person(tree.grid, "张三", household=household)
+    elsewhere = make_person(tree.grid2, "李四", household=household)  # registered in the second grid
+    client.force_login(people.grid_worker)
+    page = client.get(visit_url(village_round, household))
+    assert [member.pk for member in page.context["form"].fields["fever_members"].queryset] == [mine.pk]
+    assert "李四" not in page.content.decode()
+    response = post_visit(client, village_round, household, symptoms_found="on", fever_members=[elsewhere.pk])
+    assert response.status_code == 200 and "fever_members" in response.context["form"].errors
+    assert elsewhere.tag_codes() == set() and not ScreeningVisit.objects.exists()
+
+
 def test_a_second_visit_updates_the_first(client, people, village_round):
     household = village_round.grid_households[0]
     client.force_login(people.grid_worker)

@@ -35,6 +35,8 @@ class ArrivalListView(ObjectListView):
     template_name = "people/arrival_list.html"
     title = gettext_lazy("Arrivals")
     add_url = reverse_lazy("people:arrival-add")
+    empty_text = gettext_lazy("No arrivals are registered here yet.")
+    import_url = reverse_lazy("people:arrival-import")
     exact_count = False  # one arrival or more per returnee: look one row ahead instead of COUNT(*)
 
     def get_queryset(self):
@@ -113,6 +115,7 @@ class NeedsObservationView(ObjectListView):
     filterset_class = NeedsObservationFilterSet
     template_name = "people/arrival_needs_observation.html"
     paginate_by = 100
+    empty_text = gettext_lazy("Nobody is waiting for observation here.")
 
     @cached_property
     def area(self):
@@ -165,7 +168,10 @@ class DivisionSearchView(LoginRequiredMixin, View):
         levels = [level for level in request.GET.get("level", "county").split(",") if level in Division.Level.values]
         divisions = Division.objects.restrict(request.user).filter(level__in=levels or [Division.Level.COUNTY])
         query = request.GET.get("q", "").strip()
-        results = DivisionFilterSet({"q": query}, queryset=divisions).qs if query else divisions.none()
+        search = DivisionFilterSet({"q": query}, queryset=divisions)
+        if not search.is_valid():  # e.g. a search too long to be anything's name
+            return JsonResponse({"errors": search.errors}, status=400, json_dumps_params={"ensure_ascii": False})
+        results = search.qs if query else divisions.none()
         return JsonResponse(
             {
                 "results": [
@@ -216,6 +222,7 @@ class RiskAreaListView(ObjectListView):
     filterset_class = RiskAreaFilterSet
     title = gettext_lazy("Risk areas")
     add_url = reverse_lazy("people:riskarea-add")
+    empty_text = gettext_lazy("No risk areas are declared.")
     template_name = "people/riskarea_list.html"
 
     def get_queryset(self):

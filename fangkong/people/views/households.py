@@ -54,6 +54,8 @@ class HouseholdListView(ObjectListView):
     template_name = "people/household_list.html"
     title = gettext_lazy("Households")
     add_url = reverse_lazy("people:household-add")
+    empty_text = gettext_lazy("No households are registered here yet.")
+    import_url = reverse_lazy("people:person-import")  # residents' rows make their households
     exact_count = False  # ~650,000 households in a city: look one row ahead instead of COUNT(*)
 
     def get_queryset(self):

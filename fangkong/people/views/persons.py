@@ -40,6 +40,8 @@ class PersonListView(ObjectListView):
     template_name = "people/person_list.html"
     title = gettext_lazy("People")
     add_url = reverse_lazy("people:person-add")
+    empty_text = gettext_lazy("No one is registered here yet.")
+    import_url = reverse_lazy("people:person-import")
     exact_count = False  # 2 million rows: look one row ahead instead of COUNT(*)
 
     def get_queryset(self):

@@ -40,6 +40,7 @@ class RoundListView(ObjectListView):
     filterset_class = ScreeningRoundFilterSet
     template_name = "people/round_list.html"
     title = gettext_lazy("Screening rounds")
+    empty_text = gettext_lazy("No screening round has been opened here yet.")
     paginate_by = 30
 
     @property
@@ -170,7 +171,7 @@ class VisitView(LoginRequiredMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "household": self.household}
+        return {**super().get_form_kwargs(), "household": self.household, "user": self.request.user}
 
     def get_initial(self):
         visit = self.visit
@@ -227,7 +228,7 @@ class VisitView(LoginRequiredMixin, FormView):
             screening_round=self.screening_round,
             household=self.household,
             visit=self.visit,
-            members=self.household.members.prefetch_related("tags"),
+            members=self.household.members.restrict(self.request.user, Action.VIEW),
             **kwargs,
         )
 
