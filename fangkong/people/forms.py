@@ -5,30 +5,22 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.renderers import TemplatesSetting
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.areas.models import Area, Division, RiskArea
 from fangkong.core import scope
+from fangkong.core.fields import IdNumberField, PhoneField
 from fangkong.core.forms import ScopedModelForm, StyledForm
 from fangkong.core.roles import Action, Role
-from fangkong.core.validators import id_number_facts, normalise_id_number, normalise_phone
+from fangkong.core.validators import check_id_number_facts, id_number_facts, not_in_future
 
 from . import services
-from .models import Arrival, Household, KeyPersonTag, Person, ScreeningRound
+from .models import ARRIVAL_FIELDS, Arrival, Household, KeyPersonTag, Person, ScreeningRound
+from .scoping import area_full_name, areas_for_arrivals, areas_for_people, household_areas, village_path
 from .tables import area_label
 
 # Options rendered in a select: enough for a village's grids or a town's villages, light on a phone.
 SELECT_LIMIT = 300
-
-
-# The levels a record of the register is filed under.
-REGISTER_LEVELS = [Area.Level.VILLAGE, Area.Level.GRID]
-
-
-def areas_for_people(user, action=Action.ADD):
-    """Villages and grids where the user may register (or edit) people."""
-    return scope.areas_for(user, Person.roles_by_action[action], REGISTER_LEVELS).pickable()
 
 
 def limit_choices(field, queryset, label=str, keep=()):
@@ -42,54 +34,19 @@ def limit_choices(field, queryset, label=str, keep=()):
     field.truncated = len(shown) == SELECT_LIMIT
 
 
-def area_full_name(area):
-    """The area from its county down: 商南县 城关街道 东街社区 第一网格."""
-    chain = [*area.ancestors(), area]
-    return " ".join(a.short_name for a in chain if a.level != Area.Level.CITY)
+def check_identity(form, data):
+    """The ID number fills in, or contradicts, the sex (and the birth date, where the form asks for it)."""
+    try:
+        check_id_number_facts(data.get("id_number"), data, birth_date="birth_date" in form.fields)
+    except ValidationError as error:
+        form.add_error(None, error)
 
 
-def village_path(path):
-    return Area.path_at_level(path, Area.Level.VILLAGE)
-
-
-class IdentityFieldsMixin:
-    """A person's ID number and phone as the register takes them: normalised, and the ID number
-    filling in, or contradicting, the sex (and the birth date, where the form asks for it)."""
-
-    def clean_id_number(self):
-        value = self.cleaned_data.get("id_number", "").strip()
-        return normalise_id_number(value) if value else ""
-
-    def clean_phone(self):
-        value = self.cleaned_data.get("phone", "").strip()
-        return normalise_phone(value) if value else ""
-
-    def check_identity(self, data):
-        number = data.get("id_number")
-        if not number:
-            return
-        sex, born = id_number_facts(number)
-        if data.get("sex") in (None, "", Person.Sex.UNKNOWN):
-            data["sex"] = sex
-        elif data["sex"] != sex:
-            self.add_error("sex", _("The ID number says %(sex)s.") % {"sex": Person.Sex(sex).label})
-        if "birth_date" not in self.fields:
-            return
-        if not data.get("birth_date"):
-            data["birth_date"] = born
-        elif data["birth_date"] != born:
-            self.add_error("birth_date", _("The ID number says %(date)s.") % {"date": born.isoformat()})
-
-
-class PersonForm(IdentityFieldsMixin, ScopedModelForm):
+class PersonForm(ScopedModelForm):
     """Register or edit a person. The ID number fills in sex and birth date; duplicates are refused."""
 
-    id_number = forms.CharField(
-        label=_("ID number"),
-        required=False,
-        max_length=30,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text", "maxlength": "18"}),
-        help_text=_("18 characters. Sex and birth date are read from it."),
+    id_number = IdNumberField(
+        label=_("ID number"), required=False, help_text=_("18 characters. Sex and birth date are read from it.")
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -110,9 +67,9 @@ class PersonForm(IdentityFieldsMixin, ScopedModelForm):
             "responsible",
             "doctor",
         ]
+        field_classes = {"phone": PhoneField}
         widgets = {
             "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
             "tags": forms.CheckboxSelectMultiple,
         }
 
@@ -159,7 +116,7 @@ class PersonForm(IdentityFieldsMixin, ScopedModelForm):
 
     def clean(self):
         data = super().clean()
-        self.check_identity(data)
+        check_identity(self, data)
         if data.get("id_number"):
             self.check_duplicate(data["id_number"])
         area, household = data.get("area"), data.get("household")
@@ -224,11 +181,6 @@ class KeyPersonTagForm(ScopedModelForm):
 AREA_SELECT_LIMIT = 300
 
 
-def household_areas(user, action):
-    """The villages and grids where the user may file households."""
-    return scope.areas_for(user, Household.roles_by_action[action], REGISTER_LEVELS).pickable()
-
-
 def default_area(user, areas):
     """The user's own grid (or village) when they may file households there."""
     for level in (Area.Level.GRID, Area.Level.VILLAGE):
@@ -266,6 +218,7 @@ class HouseholdForm(ScopedModelForm):
     class Meta:
         model = Household
         fields = ["area", "address", "phone", "responsible", "head", "note"]
+        field_classes = {"phone": PhoneField}
         widgets = {
             "address": forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
             "phone": forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
@@ -304,35 +257,24 @@ class HouseholdForm(ScopedModelForm):
         if not self.instance.pk:
             del self.fields["head"]
 
-    def clean_phone(self):
-        phone = self.cleaned_data["phone"].strip()
-        return normalise_phone(phone) if phone else ""
-
 
 class AddMemberForm(StyledForm):
     """The quick form on a household's page: a name, and the ID number if the person has one."""
 
     name = forms.CharField(label=_("Name"), max_length=50)
-    id_number = forms.CharField(
+    id_number = IdNumberField(
         label=_("ID number"),
-        max_length=30,
         required=False,
         help_text=_("Fills in sex and birth date. Someone registered already is linked, not entered twice."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
     )
     sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Person.Sex.choices], required=False)
     birth_date = forms.DateField(label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    phone = forms.CharField(
-        label=_("Phone"), max_length=20, required=False, widget=forms.TextInput(attrs={"type": "tel"})
-    )
+    phone = PhoneField(label=_("Phone"), max_length=20, required=False, widget=forms.TextInput(attrs={"type": "tel"}))
 
-    def clean_id_number(self):
-        number = self.cleaned_data["id_number"].strip()
-        return normalise_id_number(number) if number else ""
-
-    def clean_phone(self):
-        phone = self.cleaned_data["phone"].strip()
-        return normalise_phone(phone) if phone else ""
+    def clean(self):
+        data = super().clean()
+        check_identity(self, data)
+        return data
 
 
 class AssignForm(StyledForm):
@@ -451,27 +393,6 @@ class DivisionField(forms.ModelChoiceField):
         return division
 
 
-def areas_for_arrivals(user):
-    """Villages and grids where the user may register arrivals."""
-    return scope.areas_for(user, Arrival.roles_by_action[Action.ADD], REGISTER_LEVELS).pickable()
-
-
-ARRIVAL_FIELDS = [
-    "kind",
-    "origin",
-    "route",
-    "arrived_on",
-    "transport",
-    "trip_number",
-    "reason",
-    "area",
-    "address",
-    "fever",
-    "symptoms",
-    "contact_with_cases",
-    "registered_on",
-    "registrar",
-]
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -512,45 +433,32 @@ class ArrivalEditForm(ScopedModelForm):
             self.fields["registrar"].help_text = _("登记人 on the paper form; your name if left empty.")
 
     def clean_arrived_on(self):
-        return not_in_future(
-            self.cleaned_data["arrived_on"], _("The arrival date %(date)s is in the future: today is %(today)s.")
-        )
+        return not_in_future(self.cleaned_data["arrived_on"])
 
     def clean_registered_on(self):
         day = self.cleaned_data.get("registered_on")
-        return day and not_in_future(day, _("The registration date %(date)s is in the future: today is %(today)s."))
+        return day and not_in_future(day)
 
 
-def not_in_future(day, message):
-    today = timezone.localdate()
-    if day > today:
-        raise forms.ValidationError(message, params={"date": day.isoformat(), "today": today.isoformat()})
-    return day
-
-
-class ArrivalForm(IdentityFieldsMixin, ArrivalEditForm):
+class ArrivalForm(ArrivalEditForm):
     """The arrival register (返乡人员登记表): who, from where, how, when, and their health at arrival."""
 
     name = forms.CharField(label=_("Name"), max_length=50)
-    id_number = forms.CharField(
+    id_number = IdNumberField(
         label=_("ID number"),
-        max_length=30,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "maxlength": "18"}),
         help_text=_("18 characters. A person registered already is found by it, never entered twice."),
     )
     sex = forms.ChoiceField(
         label=_("Sex"), choices=Person.Sex.choices, required=False, help_text=_("Read from the ID number.")
     )
-    phone = forms.CharField(
-        label=_("Phone"), max_length=30, required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
-    )
+    phone = PhoneField(label=_("Phone"), required=False)
 
     class Meta(ArrivalEditForm.Meta):
         fields = ["name", "id_number", "sex", "phone", *ARRIVAL_FIELDS]
 
     def clean(self):
         data = super().clean()
-        self.check_identity(data)
+        check_identity(self, data)
         return data
 
     def save(self, commit=True):
@@ -646,12 +554,7 @@ class VisitForm(StyledForm):
     )
     arrivals_found = forms.BooleanField(label=_("Someone arrived from elsewhere"), required=False)
     arrival_name = forms.CharField(label=_("Name of the person who arrived"), max_length=50, required=False)
-    arrival_id_number = forms.CharField(
-        label=_("Their ID number"),
-        max_length=30,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "maxlength": "18"}),
-    )
+    arrival_id_number = IdNumberField(label=_("Their ID number"), required=False)
     arrival_origin = DivisionField(
         label=_("Coming from"), required=False, help_text=_("The county or district: type its name, initials or code.")
     )
@@ -676,20 +579,11 @@ class VisitForm(StyledForm):
         field.widget.choices = field.choices
 
     def clean_visited_on(self):
-        value = self.cleaned_data["visited_on"]
-        if value > timezone.localdate():
-            raise ValidationError(_("The visit date cannot be in the future."))
-        return value
-
-    def clean_arrival_id_number(self):
-        value = self.cleaned_data["arrival_id_number"].strip()
-        return normalise_id_number(value) if value else ""
+        return not_in_future(self.cleaned_data["visited_on"])
 
     def clean_arrival_date(self):
         value = self.cleaned_data["arrival_date"]
-        if value and value > timezone.localdate():
-            raise ValidationError(_("The arrival date cannot be in the future."))
-        return value
+        return value and not_in_future(value)
 
     def clean(self):
         data = super().clean()

@@ -250,6 +250,25 @@ class Person(AreaRecord):
         super().save(*args, **kwargs)
 
 
+# The arrival register's own fields (返乡人员登记表), as the web form and the API take them.
+ARRIVAL_FIELDS = [
+    "kind",
+    "origin",
+    "route",
+    "arrived_on",
+    "transport",
+    "trip_number",
+    "reason",
+    "area",
+    "address",
+    "fever",
+    "symptoms",
+    "contact_with_cases",
+    "registered_on",
+    "registrar",
+]
+
+
 class Arrival(AreaRecord):
     """A person arriving (back) into the city, as on the arrival register (返乡人员登记表)."""
 

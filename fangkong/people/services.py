@@ -18,7 +18,7 @@ from fangkong.core.context import current
 from fangkong.core.models import ChangeLogEntry, snapshot
 from fangkong.core.roles import MANAGERS, Action
 from fangkong.core.services import bump_version
-from fangkong.core.validators import id_number_facts, normalise_id_number
+from fangkong.core.validators import id_number_facts
 
 from .models import REVEALING_ROLES, Arrival, Household, IdNumberReveal, KeyPersonTag, MoveRequest, Person
 
@@ -460,12 +460,12 @@ def add_member(household, user, name, id_number="", sex="", birth_date=None, pho
     """Register a person into a household, or link the one already registered with this ID number.
 
     Returns (person, created). An ID number registered outside the user's scope is refused, saying
-    only that (and the county): the user may request a move; nothing is created then.
+    only that (and the county): the user may request a move; nothing is created then. ``id_number``
+    and ``phone`` come normalised (core.fields).
     """
     if not scope.can(user, Action.ADD, Person, household.area_path):
         raise ValidationError(_("You may not register people in this area."))
     if id_number:
-        id_number = normalise_id_number(id_number)  # ValidationError says what is wrong
         existing = find_by_id_number(id_number, user, field="id_number")
         if existing is not None:
             person = existing.person
@@ -582,7 +582,7 @@ class ArrivalFound:
 
     name: str
     origin: object  # fangkong.areas.models.Division
-    id_number: str = ""
+    id_number: str = ""  # normalised (core.fields)
     arrived_on: object = None  # a date; the visit's date when unknown
     fever: bool = False
 
@@ -635,10 +635,8 @@ def record_visit(user, screening_round, household, values, arrivals=(), fever_me
 
 
 def _arrival_found(user, household, found, visited_on):
-    from fangkong.core.validators import id_number_facts, normalise_id_number
-
     person = None
-    number = normalise_id_number(found.id_number) if found.id_number else ""
+    number = found.id_number
     if number:
         existing = find_by_id_number(number, user, field="arrival_id_number")
         if existing is not None and not existing.visible:
@@ -706,14 +704,14 @@ class ArrivalRegistered:
 
 
 @transaction.atomic
-def register_arrival_of(user, arrival, name, id_number, phone=""):
+def register_arrival_of(user, arrival, name, number, phone=""):
     """Register an arrival from the arrival register's fields: the person is found by ID number (never
     duplicated) or created in the arrival's area, then ``register_arrival`` flags them at once if the
     origin is a risk area in force on the arrival date. The same person, origin and date again is the
-    same arrival (a retried submission is not counted twice)."""
+    same arrival (a retried submission is not counted twice). ``number`` and ``phone`` come normalised
+    (core.fields)."""
     from django.db import IntegrityError
 
-    number = normalise_id_number(id_number)
     existing = find_by_id_number(number, user, field="id_number")
     person_created = False
     if existing is not None:

@@ -12,13 +12,14 @@ from rest_framework.response import Response
 
 from fangkong.core.api import ScopedViewSet
 from fangkong.core.crypto import mask_phone
+from fangkong.core.fields import IdNumberSerializerField, PhoneSerializerField
 from fangkong.core.roles import Action, Role
-from fangkong.core.validators import id_number_facts, normalise_id_number, normalise_phone
+from fangkong.core.validators import check_id_number_facts
 
 from .. import services
 from ..filters import IdNumberRevealFilterSet, PersonFilterSet
-from ..forms import area_full_name, areas_for_people, village_path
 from ..models import Household, IdNumberReveal, KeyPersonTag, Person
+from ..scoping import area_full_name, areas_for_people, village_path
 
 
 class ScopedAreaField(serializers.SlugRelatedField):
@@ -38,12 +39,13 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
 
 
 class PersonSerializer(serializers.ModelSerializer):
-    id_number = serializers.CharField(
+    id_number = IdNumberSerializerField(
+        masked=lambda person: person.id_number_masked,
         required=False,
         allow_blank=True,
-        max_length=30,
         help_text="Write the full number; read back masked (6110**********123X).",
     )
+    phone = PhoneSerializerField(required=False, allow_blank=True, max_length=20)
     area = ScopedAreaField(slug_field="code", help_text="Code of a grid or village.")
     household = ScopedPrimaryKeyField(
         lambda user: Household.objects.restrict(user, Action.VIEW), required=False, allow_null=True
@@ -98,14 +100,9 @@ class PersonSerializer(serializers.ModelSerializer):
     def get_birth_year(self, person) -> int | None:
         return person.birth_date.year if person.birth_date else None
 
-    def validate_id_number(self, value):
-        value = (value or "").strip()
-        if not value or (self.instance is not None and value.upper() == self.instance.id_number_masked):
-            return ""  # empty, or sent back masked as it was read: unchanged
-        try:
-            number = normalise_id_number(value)
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(error.messages) from error
+    def validate_id_number(self, number):
+        if not number:
+            return ""
         try:
             existing = services.find_by_id_number(number, self.context["request"].user)
         except services.LookupLimitReached as error:
@@ -123,31 +120,8 @@ class PersonSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(services.registered_elsewhere(existing.person))
         return number
 
-    def validate_phone(self, value):
-        value = (value or "").strip()
-        if not value:
-            return ""
-        try:
-            return normalise_phone(value)
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(error.messages) from error
-
     def validate(self, data):
-        number = data.get("id_number")
-        if number:
-            sex, born = id_number_facts(number)
-            if data.get("sex") in (None, "", Person.Sex.UNKNOWN):
-                data["sex"] = sex
-            elif data["sex"] != sex:
-                raise serializers.ValidationError(
-                    {"sex": [_("The ID number says %(sex)s.") % {"sex": Person.Sex(sex).label}]}
-                )
-            if not data.get("birth_date"):
-                data["birth_date"] = born
-            elif data["birth_date"] != born:
-                raise serializers.ValidationError(
-                    {"birth_date": [_("The ID number says %(date)s.") % {"date": born.isoformat()}]}
-                )
+        check_id_number_facts(data.get("id_number"), data)
         area = data.get("area", getattr(self.instance, "area", None))
         household = data.get("household")
         if area and household and village_path(area.path) != village_path(household.area_path):

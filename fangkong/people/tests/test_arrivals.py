@@ -129,7 +129,7 @@ def test_a_future_arrival_date_is_refused_with_a_message(client, tree, people):
     response = register(client, people.village_officer, form_data(tree.grid, id_number(), arrived_on=tomorrow))
     assert response.status_code == 200
     assert errors_of(response)["arrived_on"] == [
-        f"The arrival date {tomorrow.isoformat()} is in the future: today is {TODAY.isoformat()}."
+        f"{tomorrow.isoformat()} is in the future: today is {TODAY.isoformat()}."
     ]
     assert not Arrival.objects.exists() and not Person.objects.exists()
 

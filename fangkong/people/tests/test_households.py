@@ -110,6 +110,19 @@ def test_a_wrong_check_character_is_refused_with_the_right_one(client, tree, peo
     assert not Person.objects.exists()
 
 
+def test_a_member_whose_typed_sex_contradicts_the_id_number_is_refused(client, tree, people):
+    household = make_household(tree.grid)
+    client.force_login(people.grid_worker)
+
+    response = client.post(
+        household.get_absolute_url(), {"name": "李四", "id_number": id_number(male=True), "sex": "female"}
+    )
+
+    assert response.status_code == 200
+    assert form_errors(response, "member_form")["sex"] == ["The ID number says male."]
+    assert not Person.objects.exists()
+
+
 def test_adding_someone_registered_in_scope_links_them_instead_of_a_duplicate(client, tree, people):
     number = id_number()
     existing = make_person(tree.grid, "王五", number=number)
