@@ -140,11 +140,3 @@ def not_in_future(day, today=None):
             params={"date": day.isoformat(), "today": today.isoformat()},
         )
     return day
-
-
-def validate_id_number(value):
-    normalise_id_number(value)
-
-
-def validate_phone(value):
-    normalise_phone(value)

@@ -16,8 +16,7 @@ from fangkong.core.validators import check_id_number_facts, id_number_facts, not
 
 from . import services
 from .models import ARRIVAL_FIELDS, Arrival, Household, KeyPersonTag, Person, ScreeningRound
-from .scoping import area_full_name, areas_for_arrivals, areas_for_people, household_areas, village_path
-from .tables import area_label
+from .scoping import NOT_IN_YOUR_AREAS, areas_for_arrivals, areas_for_people, household_areas, village_path
 
 # Options rendered in a select: enough for a village's grids or a town's villages, light on a phone.
 SELECT_LIMIT = 300
@@ -84,7 +83,7 @@ class PersonForm(ScopedModelForm):
         keep_area = [person.area] if person.area_id else []
         if initial_area and not isinstance(initial_area, Area):
             keep_area += list(fields["area"].queryset.filter(pk=initial_area))
-        limit_choices(fields["area"], fields["area"].queryset, area_label, keep_area)
+        limit_choices(fields["area"], fields["area"].queryset, Area.label, keep_area)
         households = Household.objects.restrict(user, Action.VIEW).order_by("area_path", "address")
         fields["household"].queryset = households
         keep_household = [person.household] if person.household_id else []
@@ -133,14 +132,7 @@ class PersonForm(ScopedModelForm):
         if existing is None or existing.person.pk == self.instance.pk:
             return
         self.existing = existing
-        if existing.visible:
-            message = _("This ID number is already registered: %(name)s in %(area)s.") % {
-                "name": existing.person.name,
-                "area": area_full_name(existing.person.area),
-            }
-        else:
-            message = services.registered_elsewhere(existing.person)
-        self.add_error("id_number", message)
+        self.add_error("id_number", services.id_number_taken(existing))
 
     def save(self, commit=True):
         """Through the register's service: the version check, the tags and the change log in one go."""
@@ -201,7 +193,7 @@ class GridChoiceField(forms.ModelChoiceField):
     """A grid shown with its village (竹林关村 第一网格): every village has a 第一网格."""
 
     def label_from_instance(self, obj):
-        return area_label(obj)
+        return obj.label()
 
 
 class HouseholdForm(ScopedModelForm):
@@ -230,7 +222,7 @@ class HouseholdForm(ScopedModelForm):
         areas = household_areas(user, Action.ADD if creating else Action.CHANGE)
         area_field = self.fields["area"]
         area_field.queryset = areas.select_related("parent")
-        area_field.error_messages["invalid_choice"] = _("No village or grid with this code in your area.")
+        area_field.error_messages["invalid_choice"] = NOT_IN_YOUR_AREAS
         if areas.count() > AREA_SELECT_LIMIT:
             area_field.widget = forms.TextInput(attrs={"class": "form-control", "inputmode": "numeric"})
             area_field.help_text = _("The code shown on the area's page, e.g. 611022106200001.")
@@ -368,29 +360,18 @@ class DivisionField(forms.ModelChoiceField):
         if text in self.empty_values:
             return None
         if text.isdigit():
-            division = Division.objects.filter(code=text).first()
-            if division is None:
-                raise forms.ValidationError(
-                    _("No place with code %(code)s in the national division list."), params={"code": text}
-                )
-        else:
-            matches = list(Division.objects.filter(Q(full_name=text) | Q(name=text))[:2])
-            if not matches:
-                raise forms.ValidationError(
-                    _("No place called %(name)s in the national division list: pick one from the suggestions."),
-                    params={"name": text},
-                )
-            if len(matches) > 1:
-                raise forms.ValidationError(
-                    _("Several places are called %(name)s: pick one from the suggestions."), params={"name": text}
-                )
-            division = matches[0]
-        if division.level not in self.levels:
+            return Division.by_code(text, self.levels)
+        matches = list(Division.objects.filter(Q(full_name=text) | Q(name=text))[:2])
+        if not matches:
             raise forms.ValidationError(
-                _("%(name)s is a %(level)s: pick a county or district in it."),
-                params={"name": division.full_name, "level": division.get_level_display()},
+                _("No place called %(name)s in the national division list: pick one from the suggestions."),
+                params={"name": text},
             )
-        return division
+        if len(matches) > 1:
+            raise forms.ValidationError(
+                _("Several places are called %(name)s: pick one from the suggestions."), params={"name": text}
+            )
+        return matches[0].of_level(self.levels)
 
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -420,11 +401,11 @@ class ArrivalEditForm(ScopedModelForm):
         if self.instance.area_id:  # the field takes codes; the instance's initial value is a key
             self.initial["area"] = self.instance.area.code
         keep = list(area.queryset.filter(code=self.initial.get("area") or ""))
-        limit_choices(area, area.queryset, area_label, keep)
+        limit_choices(area, area.queryset, Area.label, keep)
         if getattr(area, "truncated", False):
             area.widget = forms.TextInput(attrs={"class": "form-control", "inputmode": "numeric"})
             area.help_text = _("The code of the grid or village, e.g. 611022106200001.")
-        area.error_messages["invalid_choice"] = _("No grid or village with this code in your area.")
+        area.error_messages["invalid_choice"] = NOT_IN_YOUR_AREAS
         if self.instance.pk:  # a correction: an empty field stays empty
             self.fields["registered_on"].help_text = _("登记时间 on the paper form.")
             self.fields["registrar"].help_text = _("登记人 on the paper form.")
@@ -593,7 +574,7 @@ class VisitForm(StyledForm):
             if not data.get("arrival_origin") and "arrival_origin" not in self.errors:
                 self.add_error("arrival_origin", _("Where did they come from? Pick the county or district."))
             if not data.get("arrival_name") and not data.get("arrival_id_number"):
-                self.add_error("arrival_name", _("Give the name (or the ID number) of the person who arrived."))
+                self.add_error("arrival_name", services.NAME_OR_ID_NUMBER)
         if data.get("fever_members"):
             data["symptoms_found"] = True
         return data

@@ -421,7 +421,7 @@ class ArrivalImporter(RegisterImporter):
         cleaned["id_number"], cleaned["person"] = self.clean_id_number(values["id_number"], errors)
         person = cleaned["person"]
         if person is not None and "id_number" not in errors and person.name != cleaned["name"]:
-            errors["name"] = _("this ID number is registered to %(name)s") % {"name": person.name}
+            errors["name"] = services.registered_to(person, cleaned["name"])
         self.check_id_number_facts(cleaned, errors, birth_date=False)
         for name, parse in (
             ("origin", lambda value: self.divisions.resolve(value, "origin")),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.areas.models import Area, pinyin_of
 from fangkong.core import crypto, scope
+from fangkong.core.figures import percent
 from fangkong.core.models import (
     AreaRecord,
     ByteOrderCharField,
@@ -424,11 +425,6 @@ class ScreeningRound(AreaRecord):
     @property
     def is_overdue(self):
         return self.closed_on is None and self.deadline < datetime.date.today()
-
-
-def percent(part, whole):
-    """Coverage in whole percent, rounded down (99.6 % is not complete); None when there is nothing."""
-    return part * 100 // whole if whole else None
 
 
 class ScreeningVisit(AreaRecord):

@@ -1,5 +1,7 @@
 """Where a user may file the register's records, for the forms and the API alike."""
 
+from django.utils.translation import gettext_lazy as _
+
 from fangkong.areas.models import Area
 from fangkong.core import scope
 from fangkong.core.roles import Action
@@ -8,6 +10,9 @@ from .models import Arrival, Household, Person
 
 # The levels a record of the register is filed under.
 REGISTER_LEVELS = [Area.Level.VILLAGE, Area.Level.GRID]
+
+# A code outside the user's villages and grids, or of no area at all: the same answer either way.
+NOT_IN_YOUR_AREAS = _("No village or grid with this code in your area.")
 
 
 def areas_for_people(user, action=Action.ADD):

@@ -283,7 +283,7 @@ def reveal_id_number(person, user):
     if not Person.objects.restrict(user, Action.VIEW).filter(pk=person.pk).exists():
         raise ValidationError(_("This person is not in your area."))
     if not person.can_reveal(user):
-        raise ValidationError(_("Your role may not see full ID numbers."))
+        raise ValidationError(MAY_NOT_REVEAL)
     IdNumberReveal.objects.create(
         user=user,
         person=person,
@@ -449,10 +449,34 @@ def registered_elsewhere(person):
     return REGISTERED_ELSEWHERE % {"county": county_name(person.area_path)}
 
 
-def area_label(area):
-    """An area named with its town and village, so a message says where exactly: 竹林关镇 竹林关村 第一网格."""
-    names = [a.short_name or a.name for a in area.ancestors() if a.level in ("town", "village")]
-    return " ".join([*names, str(area)])
+def id_number_taken(existing):
+    """What a user typing a registered ID number is told (``Existing``): who and where if they may
+    see the person, else the county only."""
+    from .scoping import area_full_name
+
+    person = existing.person
+    if not existing.visible:
+        return registered_elsewhere(person)
+    return _("This ID number is already registered: person %(id)s, %(name)s in %(area)s.") % {
+        "id": person.pk,
+        "name": person.name,
+        "area": area_full_name(person.area),
+    }
+
+
+def registered_to(person, name):
+    """The ID number is someone else's than the name typed beside it."""
+    return _("This ID number is registered to %(registered)s, not %(given)s: check both.") % {
+        "registered": person.name,
+        "given": name,
+    }
+
+
+# The unique ID-number hash caught a registration made by another request a moment ago.
+REGISTERED_MEANWHILE = gettext_lazy("This ID number was registered a moment ago by someone else.")
+MAY_NOT_REVEAL = gettext_lazy("Your role may not see full ID numbers.")
+# An arrival found on a visit is registered by name or ID number: one of them is needed.
+NAME_OR_ID_NUMBER = gettext_lazy("Give the name (or the ID number) of the person who arrived.")
 
 
 @transaction.atomic
@@ -719,12 +743,7 @@ def register_arrival_of(user, arrival, name, number, phone=""):
         if not existing.visible:
             raise ValidationError({"id_number": registered_elsewhere(person)})
         if name and person.name != name:
-            raise ValidationError(
-                {
-                    "name": _("This ID number is registered to %(registered)s, not %(given)s: check both.")
-                    % {"registered": person.name, "given": name}
-                }
-            )
+            raise ValidationError({"name": registered_to(person, name)})
         if phone and not person.phone:
             person.phone = phone
             save_person(person)

@@ -1,7 +1,7 @@
 """Tables of the register's list pages and exports."""
 
 import django_tables2 as tables
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -14,13 +14,6 @@ from .models import Arrival, Household, IdNumberReveal, KeyPersonTag, Person, Sc
 
 STATUS_BADGES = {"red": "text-bg-danger", "yellow": "text-bg-warning", "green": "text-bg-success"}
 STATUS_LABELS = {"red": _("red"), "yellow": _("yellow"), "green": _("green")}
-
-
-def area_label(area):
-    """A grid with its village (竹林关村 第一网格), a village by its short name."""
-    if area.level == area.Level.GRID and area.parent_id:
-        return f"{area.parent.short_name} {area.short_name}"
-    return area.short_name
 
 
 class PersonTable(BaseTable):
@@ -51,7 +44,7 @@ class PersonTable(BaseTable):
         return mask_phone(value)
 
     def render_area(self, value):
-        return area_label(value)
+        return value.label()
 
     def render_tags(self, record):
         return "、".join(str(tag) for tag in record.tags.all())
@@ -87,7 +80,7 @@ class IdNumberRevealTable(BaseTable):
         return value
 
     def render_area(self, value):
-        return area_label(value)
+        return value.label()
 
 
 class KeyPersonTagTable(BaseTable):
@@ -121,10 +114,7 @@ class KeyPersonTagTable(BaseTable):
 
 
 def person_url(person):
-    try:
-        return reverse("people:person", kwargs={"pk": person.pk})
-    except NoReverseMatch:  # the person pages are another topic's
-        return None
+    return reverse("people:person", kwargs={"pk": person.pk})
 
 
 class ArrivalTable(BaseTable):
@@ -157,7 +147,7 @@ class ArrivalTable(BaseTable):
         return mask_phone(value)
 
     def render_area(self, value):
-        return area_label(value)
+        return value.label()
 
     def value_risk(self, record):
         return str(_("yes")) if record.risk else ""
@@ -186,7 +176,7 @@ class NeedsObservationTable(BaseTable):
         return mask_phone(value)
 
     def render_area(self, value):
-        return area_label(value)
+        return value.label()
 
     def render_tags(self, record):
         return "、".join(str(tag) for tag in record.tags.all())
@@ -243,7 +233,7 @@ class HouseholdTable(BaseTable):
         fields = ("select", "address", "area", "member_count", "responsible", "phone")
 
     def render_area(self, value):
-        return area_label(value)
+        return value.label()
 
     def render_phone(self, value):
         return mask_phone(value)
@@ -269,7 +259,7 @@ class ScreeningRoundTable(BaseTable):
         order_by = "-opened_on"
 
     def render_area(self, value):
-        return area_label(value)
+        return value.label()
 
     def render_status(self, record):
         if record.closed_on:

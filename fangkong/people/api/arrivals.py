@@ -25,17 +25,9 @@ class DivisionCodeField(serializers.SlugRelatedField):
 
     def to_internal_value(self, data):
         try:
-            division = Division.objects.get(code=str(data).strip())
-        except Division.DoesNotExist:
-            raise serializers.ValidationError(
-                _("No place with code %(code)s in the national division list.") % {"code": data}
-            ) from None
-        if division.level not in self.levels:
-            raise serializers.ValidationError(
-                _("%(name)s is a %(level)s: pick a county or district in it.")
-                % {"name": division.full_name, "level": division.get_level_display()}
-            )
-        return division
+            return Division.by_code(str(data).strip(), self.levels)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
 
 
 class ArrivalAreaField(serializers.SlugRelatedField):

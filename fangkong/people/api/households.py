@@ -13,7 +13,7 @@ from fangkong.core.roles import Action
 from .. import services
 from ..filters import HouseholdFilterSet
 from ..models import Household, Person
-from ..scoping import household_areas
+from ..scoping import NOT_IN_YOUR_AREAS, household_areas
 
 
 class HouseholdSerializer(serializers.ModelSerializer):
@@ -52,9 +52,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
     def validate_area(self, area):
         action = Action.CHANGE if self.instance is not None else Action.ADD
         if not household_areas(self.user, action).filter(pk=area.pk).exists():
-            raise serializers.ValidationError(
-                _("No village or grid with code %(code)s in your area.") % {"code": area.code}
-            )
+            raise serializers.ValidationError(NOT_IN_YOUR_AREAS)
         return area
 
     def validate_responsible(self, responsible):

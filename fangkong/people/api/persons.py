@@ -19,7 +19,7 @@ from fangkong.core.validators import check_id_number_facts
 from .. import services
 from ..filters import IdNumberRevealFilterSet, PersonFilterSet
 from ..models import Household, IdNumberReveal, KeyPersonTag, Person
-from ..scoping import area_full_name, areas_for_people, village_path
+from ..scoping import areas_for_people, village_path
 
 
 class ScopedAreaField(serializers.SlugRelatedField):
@@ -108,16 +108,7 @@ class PersonSerializer(serializers.ModelSerializer):
         except services.LookupLimitReached as error:
             raise serializers.ValidationError(error.messages) from error
         if existing is not None and existing.person.pk != getattr(self.instance, "pk", None):
-            if existing.visible:
-                raise serializers.ValidationError(
-                    _("This ID number is already registered: person %(id)s, %(name)s in %(area)s.")
-                    % {
-                        "id": existing.person.pk,
-                        "name": existing.person.name,
-                        "area": area_full_name(existing.person.area),
-                    }
-                )
-            raise serializers.ValidationError(services.registered_elsewhere(existing.person))
+            raise serializers.ValidationError(services.id_number_taken(existing))
         return number
 
     def validate(self, data):
@@ -143,9 +134,7 @@ class PersonSerializer(serializers.ModelSerializer):
         try:
             return services.save_person(person, expected_version=expected if person.pk else None, tags=tags)
         except IntegrityError as error:
-            raise serializers.ValidationError(
-                {"id_number": [_("This ID number was registered a moment ago by someone else.")]}
-            ) from error
+            raise serializers.ValidationError({"id_number": [services.REGISTERED_MEANWHILE]}) from error
 
     def create(self, validated_data):
         return self.save_person(Person(), validated_data)
@@ -185,7 +174,7 @@ class PersonViewSet(ScopedViewSet):
         """GET says whether you may reveal this person's ID number; POST reveals it (logged)."""
         person = get_object_or_404(self.get_queryset(), pk=pk)  # out of scope: 404
         if not person.can_reveal(request.user):
-            raise exceptions.PermissionDenied(_("Your role may not see full ID numbers."))
+            raise exceptions.PermissionDenied(services.MAY_NOT_REVEAL)
         if request.method != "POST":
             return Response({"may_reveal": True})
         if not person.id_number_encrypted:

@@ -15,12 +15,13 @@ from rest_framework.response import Response
 from fangkong.areas.models import Area
 from fangkong.core.api import ScopedViewSet, django_errors
 from fangkong.core.fields import IdNumberSerializerField
+from fangkong.core.figures import percent
 from fangkong.core.roles import Action
 from fangkong.core.validators import not_in_future
 
 from .. import services
 from ..filters import ScreeningRoundFilterSet
-from ..models import Household, Person, ScreeningRound, ScreeningVisit, percent
+from ..models import Household, Person, ScreeningRound, ScreeningVisit
 from .arrivals import DivisionCodeField
 
 
@@ -136,7 +137,7 @@ class ArrivalFoundSerializer(serializers.Serializer):
 
     def validate(self, data):
         if not data["name"] and not data["id_number"]:
-            raise serializers.ValidationError({"name": [_("Give the name or the ID number of the person.")]})
+            raise serializers.ValidationError({"name": [services.NAME_OR_ID_NUMBER]})
         return data
 
 

@@ -202,7 +202,7 @@ def test_a_wrong_id_number_says_what_is_wrong(client, tree, people):
 def test_a_grid_worker_registers_in_their_own_grid_only(client, tree, people):
     assert register(client, people.grid_worker, form_data(tree.grid, id_number())).status_code == 302
     response = register(client, people.grid_worker, form_data(tree.grid2, id_number()))
-    assert errors_of(response)["area"] == ["No grid or village with this code in your area."]
+    assert errors_of(response)["area"] == ["No village or grid with this code in your area."]
     assert Arrival.objects.count() == 1
 
 

@@ -341,12 +341,12 @@ def test_coverage_numbers_are_right(client, tree, people):
     response = client.get(reverse("people:coverage", args=[tree.village.code]))
 
     total = response.context["total"]
-    assert (total["households"], total["covered"], total["coverage"]) == (5, 3, 60.0)
+    assert (total["households"], total["covered"], total["coverage"]) == (5, 3, 60)
     assert (total["key_persons"], total["no_responsible"], total["no_doctor"]) == (1, 0, 1)
     by_area = {(row["area"].code, row["own"]): row for row in response.context["rows"]}
     assert by_area[(tree.village.code, True)]["households"] == 1
-    assert (by_area[(tree.grid.code, False)]["households"], by_area[(tree.grid.code, False)]["coverage"]) == (3, 66.7)
-    assert by_area[(tree.grid2.code, False)]["coverage"] == 0.0
+    assert (by_area[(tree.grid.code, False)]["households"], by_area[(tree.grid.code, False)]["coverage"]) == (3, 66)
+    assert by_area[(tree.grid2.code, False)]["coverage"] == 0
     assert {h.address for h in response.context["page"]} == {"一组 0 号", "二组 1 号"}
     assert [p.name for p in response.context["missing_persons"]] == ["张三"]
 
