@@ -108,6 +108,13 @@ class Area(BaseModel):
     def get_scope_path(self):
         return self.path
 
+    def label(self):
+        """How pickers, lists and messages name an area: a grid with its village (竹林关村 第一网格:
+        every village has a 第一网格), any other area by its short name."""
+        if self.level == self.Level.GRID and self.parent_id:
+            return f"{self.parent.short_name} {self.short_name}"
+        return self.short_name
+
     def get_absolute_url(self):
         from django.urls import reverse
 
@@ -202,6 +209,26 @@ class Division(models.Model):
 
     def __str__(self):
         return self.full_name
+
+    @classmethod
+    def by_code(cls, code, levels):
+        """The division with this code if it is of one of ``levels``; else a ValidationError saying
+        what is wrong, for the arrival form and the API alike."""
+        division = cls.objects.filter(code=code).first()
+        if division is None:
+            raise ValidationError(
+                _("No place with code %(code)s in the national division list."), params={"code": code}
+            )
+        return division.of_level(levels)
+
+    def of_level(self, levels):
+        """This division if it is of one of ``levels`` (a county is asked for, not its province)."""
+        if self.level not in levels:
+            raise ValidationError(
+                _("%(name)s is a %(level)s: pick a county or district in it."),
+                params={"name": self.full_name, "level": self.get_level_display()},
+            )
+        return self
 
     @staticmethod
     def enclosing_codes(code):

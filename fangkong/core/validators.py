@@ -5,6 +5,7 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -95,9 +96,47 @@ def normalise_phone(value):
     )
 
 
-def validate_id_number(value):
-    normalise_id_number(value)
+SEX_LABELS = {"male": _("male"), "female": _("female")}
 
 
-def validate_phone(value):
-    normalise_phone(value)
+def check_id_number_facts(number, data, birth_date=True):
+    """The ID number's sex and birth date against what was typed beside it, in ``data`` (a dict).
+
+    A blank sex ("" or "unknown") or birth date is filled in from the number; a typed one that
+    contradicts it is refused with a ValidationError naming the field (``sex``, ``birth_date``).
+    ``birth_date=False`` where the birth date is not asked for. The person form, the arrival form,
+    the add-member form, the serializers and the importer all call this one rule.
+    """
+    if not number or len(number) != 18:
+        return data
+    sex, born = id_number_facts(number)
+    errors = {}
+    if data.get("sex") in (None, "", "unknown"):
+        data["sex"] = sex
+    elif data["sex"] != sex:
+        errors["sex"] = ValidationError(
+            _("The ID number says %(sex)s."), code="id_sex", params={"sex": SEX_LABELS[sex]}
+        )
+    if birth_date:
+        if not data.get("birth_date"):
+            data["birth_date"] = born
+        elif data["birth_date"] != born:
+            errors["birth_date"] = ValidationError(
+                _("The ID number says %(date)s."), code="id_birth_date", params={"date": born.isoformat()}
+            )
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+def not_in_future(day, today=None):
+    """A date that has happened: an arrival, a registration, a visit, a birth. ``today`` for imports,
+    which fix it once for the whole file."""
+    today = today or timezone.localdate()
+    if day > today:
+        raise ValidationError(
+            _("%(date)s is in the future: today is %(today)s."),
+            code="future",
+            params={"date": day.isoformat(), "today": today.isoformat()},
+        )
+    return day

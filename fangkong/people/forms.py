@@ -5,31 +5,22 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.renderers import TemplatesSetting
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fangkong.areas.models import Area, Division, RiskArea
 from fangkong.core import scope
+from fangkong.core.fields import IdNumberField, PhoneField
 from fangkong.core.forms import ModelMultipleChoiceField, ScopedModelForm, StyledForm
 from fangkong.core.roles import Action, Role
-from fangkong.core.validators import id_number_facts, normalise_id_number, normalise_phone
+from fangkong.core.validators import check_id_number_facts, id_number_facts, not_in_future
 
 from . import services
-from .models import Arrival, Household, KeyPersonTag, Person, ScreeningRound
-from .tables import area_label
+from .models import ARRIVAL_FIELDS, Arrival, Household, KeyPersonTag, Person, ScreeningRound
+from .scoping import NOT_IN_YOUR_AREAS, areas_for_arrivals, areas_for_people, household_areas, village_path
 
 # Options rendered in a select: enough for a village's grids or a town's villages, light on a phone.
 SELECT_LIMIT = 300
-
-
-# The levels a record of the register is filed under.
-REGISTER_LEVELS = [Area.Level.VILLAGE, Area.Level.GRID]
-
-
-def areas_for_people(user, action=Action.ADD):
-    """Villages and grids where the user may register (or edit) people."""
-    return scope.areas_for(user, Person.roles_by_action[action], REGISTER_LEVELS).pickable()
 
 
 def limit_choices(field, queryset, label=str, keep=()):
@@ -43,54 +34,19 @@ def limit_choices(field, queryset, label=str, keep=()):
     field.truncated = len(shown) == SELECT_LIMIT
 
 
-def area_full_name(area):
-    """The area from its county down: 商南县 城关街道 东街社区 第一网格."""
-    chain = [*area.ancestors(), area]
-    return " ".join(a.short_name for a in chain if a.level != Area.Level.CITY)
+def check_identity(form, data):
+    """The ID number fills in, or contradicts, the sex (and the birth date, where the form asks for it)."""
+    try:
+        check_id_number_facts(data.get("id_number"), data, birth_date="birth_date" in form.fields)
+    except ValidationError as error:
+        form.add_error(None, error)
 
 
-def village_path(path):
-    return Area.path_at_level(path, Area.Level.VILLAGE)
-
-
-class IdentityFieldsMixin:
-    """A person's ID number and phone as the register takes them: normalised, and the ID number
-    filling in, or contradicting, the sex (and the birth date, where the form asks for it)."""
-
-    def clean_id_number(self):
-        value = self.cleaned_data.get("id_number", "").strip()
-        return normalise_id_number(value) if value else ""
-
-    def clean_phone(self):
-        value = self.cleaned_data.get("phone", "").strip()
-        return normalise_phone(value) if value else ""
-
-    def check_identity(self, data):
-        number = data.get("id_number")
-        if not number:
-            return
-        sex, born = id_number_facts(number)
-        if data.get("sex") in (None, "", Person.Sex.UNKNOWN):
-            data["sex"] = sex
-        elif data["sex"] != sex:
-            self.add_error("sex", _("The ID number says %(sex)s.") % {"sex": Person.Sex(sex).label})
-        if "birth_date" not in self.fields:
-            return
-        if not data.get("birth_date"):
-            data["birth_date"] = born
-        elif data["birth_date"] != born:
-            self.add_error("birth_date", _("The ID number says %(date)s.") % {"date": born.isoformat()})
-
-
-class PersonForm(IdentityFieldsMixin, ScopedModelForm):
+class PersonForm(ScopedModelForm):
     """Register or edit a person. The ID number fills in sex and birth date; duplicates are refused."""
 
-    id_number = forms.CharField(
-        label=_("ID number"),
-        required=False,
-        max_length=30,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text", "maxlength": "18"}),
-        help_text=_("18 characters. Sex and birth date are read from it."),
+    id_number = IdNumberField(
+        label=_("ID number"), required=False, help_text=_("18 characters. Sex and birth date are read from it.")
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -113,10 +69,9 @@ class PersonForm(IdentityFieldsMixin, ScopedModelForm):
         ]
         widgets = {
             "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
             "tags": forms.CheckboxSelectMultiple,
         }
-        field_classes = {"tags": ModelMultipleChoiceField}
+        field_classes = {"phone": PhoneField, "tags": ModelMultipleChoiceField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -129,7 +84,7 @@ class PersonForm(IdentityFieldsMixin, ScopedModelForm):
         keep_area = [person.area] if person.area_id else []
         if initial_area and not isinstance(initial_area, Area):
             keep_area += list(fields["area"].queryset.filter(pk=initial_area))
-        limit_choices(fields["area"], fields["area"].queryset, area_label, keep_area)
+        limit_choices(fields["area"], fields["area"].queryset, Area.label, keep_area)
         households = Household.objects.restrict(user, Action.VIEW).order_by("area_path", "address")
         fields["household"].queryset = households
         keep_household = [person.household] if person.household_id else []
@@ -161,7 +116,7 @@ class PersonForm(IdentityFieldsMixin, ScopedModelForm):
 
     def clean(self):
         data = super().clean()
-        self.check_identity(data)
+        check_identity(self, data)
         if data.get("id_number"):
             self.check_duplicate(data["id_number"])
         area, household = data.get("area"), data.get("household")
@@ -178,14 +133,7 @@ class PersonForm(IdentityFieldsMixin, ScopedModelForm):
         if existing is None or existing.person.pk == self.instance.pk:
             return
         self.existing = existing
-        if existing.visible:
-            message = _("This ID number is already registered: %(name)s in %(area)s.") % {
-                "name": existing.person.name,
-                "area": area_full_name(existing.person.area),
-            }
-        else:
-            message = services.registered_elsewhere(existing.person)
-        self.add_error("id_number", message)
+        self.add_error("id_number", services.id_number_taken(existing))
 
     def save(self, commit=True):
         """Through the register's service: the version check, the tags and the change log in one go."""
@@ -226,11 +174,6 @@ class KeyPersonTagForm(ScopedModelForm):
 AREA_SELECT_LIMIT = 300
 
 
-def household_areas(user, action):
-    """The villages and grids where the user may file households."""
-    return scope.areas_for(user, Household.roles_by_action[action], REGISTER_LEVELS).pickable()
-
-
 def default_area(user, areas):
     """The user's own grid (or village) when they may file households there."""
     for level in (Area.Level.GRID, Area.Level.VILLAGE):
@@ -251,7 +194,7 @@ class GridChoiceField(forms.ModelChoiceField):
     """A grid shown with its village (竹林关村 第一网格): every village has a 第一网格."""
 
     def label_from_instance(self, obj):
-        return area_label(obj)
+        return obj.label()
 
 
 class HouseholdForm(ScopedModelForm):
@@ -268,6 +211,7 @@ class HouseholdForm(ScopedModelForm):
     class Meta:
         model = Household
         fields = ["area", "address", "phone", "responsible", "head", "note"]
+        field_classes = {"phone": PhoneField}
         widgets = {
             "address": forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
             "phone": forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
@@ -279,7 +223,7 @@ class HouseholdForm(ScopedModelForm):
         areas = household_areas(user, Action.ADD if creating else Action.CHANGE)
         area_field = self.fields["area"]
         area_field.queryset = areas.select_related("parent")
-        area_field.error_messages["invalid_choice"] = _("No village or grid with this code in your area.")
+        area_field.error_messages["invalid_choice"] = NOT_IN_YOUR_AREAS
         if areas.count() > AREA_SELECT_LIMIT:
             area_field.widget = forms.TextInput(attrs={"class": "form-control", "inputmode": "numeric"})
             area_field.help_text = _("The code shown on the area's page, e.g. 611022106200001.")
@@ -306,35 +250,24 @@ class HouseholdForm(ScopedModelForm):
         if not self.instance.pk:
             del self.fields["head"]
 
-    def clean_phone(self):
-        phone = self.cleaned_data["phone"].strip()
-        return normalise_phone(phone) if phone else ""
-
 
 class AddMemberForm(StyledForm):
     """The quick form on a household's page: a name, and the ID number if the person has one."""
 
     name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
-    id_number = forms.CharField(
+    id_number = IdNumberField(
         label=_("ID number"),
-        max_length=30,
         required=False,
         help_text=_("Fills in sex and birth date. Someone registered already is linked, not entered twice."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
     )
     sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Person.Sex.choices], required=False)
     birth_date = forms.DateField(label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    phone = forms.CharField(
-        label=_("Phone"), max_length=20, required=False, widget=forms.TextInput(attrs={"type": "tel"})
-    )
+    phone = PhoneField(label=_("Phone"), max_length=20, required=False, widget=forms.TextInput(attrs={"type": "tel"}))
 
-    def clean_id_number(self):
-        number = self.cleaned_data["id_number"].strip()
-        return normalise_id_number(number) if number else ""
-
-    def clean_phone(self):
-        phone = self.cleaned_data["phone"].strip()
-        return normalise_phone(phone) if phone else ""
+    def clean(self):
+        data = super().clean()
+        check_identity(self, data)
+        return data
 
 
 class AssignForm(StyledForm):
@@ -428,52 +361,20 @@ class DivisionField(forms.ModelChoiceField):
         if text in self.empty_values:
             return None
         if text.isdigit():
-            division = Division.objects.filter(code=text).first()
-            if division is None:
-                raise forms.ValidationError(
-                    _("No place with code %(code)s in the national division list."), params={"code": text}
-                )
-        else:
-            matches = list(Division.objects.filter(Q(full_name=text) | Q(name=text))[:2])
-            if not matches:
-                raise forms.ValidationError(
-                    _("No place called %(name)s in the national division list: pick one from the suggestions."),
-                    params={"name": text},
-                )
-            if len(matches) > 1:
-                raise forms.ValidationError(
-                    _("Several places are called %(name)s: pick one from the suggestions."), params={"name": text}
-                )
-            division = matches[0]
-        if division.level not in self.levels:
+            return Division.by_code(text, self.levels)
+        matches = list(Division.objects.filter(Q(full_name=text) | Q(name=text))[:2])
+        if not matches:
             raise forms.ValidationError(
-                _("%(name)s is a %(level)s: pick a county or district in it."),
-                params={"name": division.full_name, "level": division.get_level_display()},
+                _("No place called %(name)s in the national division list: pick one from the suggestions."),
+                params={"name": text},
             )
-        return division
+        if len(matches) > 1:
+            raise forms.ValidationError(
+                _("Several places are called %(name)s: pick one from the suggestions."), params={"name": text}
+            )
+        return matches[0].of_level(self.levels)
 
 
-def areas_for_arrivals(user):
-    """Villages and grids where the user may register arrivals."""
-    return scope.areas_for(user, Arrival.roles_by_action[Action.ADD], REGISTER_LEVELS).pickable()
-
-
-ARRIVAL_FIELDS = [
-    "kind",
-    "origin",
-    "route",
-    "arrived_on",
-    "transport",
-    "trip_number",
-    "reason",
-    "area",
-    "address",
-    "fever",
-    "symptoms",
-    "contact_with_cases",
-    "registered_on",
-    "registrar",
-]
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -501,11 +402,11 @@ class ArrivalEditForm(ScopedModelForm):
         if self.instance.area_id:  # the field takes codes; the instance's initial value is a key
             self.initial["area"] = self.instance.area.code
         keep = list(area.queryset.filter(code=self.initial.get("area") or ""))
-        limit_choices(area, area.queryset, area_label, keep)
+        limit_choices(area, area.queryset, Area.label, keep)
         if getattr(area, "truncated", False):
             area.widget = forms.TextInput(attrs={"class": "form-control", "inputmode": "numeric"})
             area.help_text = _("The code of the grid or village, e.g. 611022106200001.")
-        area.error_messages["invalid_choice"] = _("No grid or village with this code in your area.")
+        area.error_messages["invalid_choice"] = NOT_IN_YOUR_AREAS
         if self.instance.pk:  # a correction: an empty field stays empty
             self.fields["registered_on"].help_text = _("登记时间 on the paper form.")
             self.fields["registrar"].help_text = _("登记人 on the paper form.")
@@ -514,45 +415,32 @@ class ArrivalEditForm(ScopedModelForm):
             self.fields["registrar"].help_text = _("登记人 on the paper form; your name if left empty.")
 
     def clean_arrived_on(self):
-        return not_in_future(
-            self.cleaned_data["arrived_on"], _("The arrival date %(date)s is in the future: today is %(today)s.")
-        )
+        return not_in_future(self.cleaned_data["arrived_on"])
 
     def clean_registered_on(self):
         day = self.cleaned_data.get("registered_on")
-        return day and not_in_future(day, _("The registration date %(date)s is in the future: today is %(today)s."))
+        return day and not_in_future(day)
 
 
-def not_in_future(day, message):
-    today = timezone.localdate()
-    if day > today:
-        raise forms.ValidationError(message, params={"date": day.isoformat(), "today": today.isoformat()})
-    return day
-
-
-class ArrivalForm(IdentityFieldsMixin, ArrivalEditForm):
+class ArrivalForm(ArrivalEditForm):
     """The arrival register (返乡人员登记表): who, from where, how, when, and their health at arrival."""
 
     name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
-    id_number = forms.CharField(
+    id_number = IdNumberField(
         label=_("ID number"),
-        max_length=30,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "maxlength": "18"}),
         help_text=_("18 characters. A person registered already is found by it, never entered twice."),
     )
     sex = forms.ChoiceField(
         label=_("Sex"), choices=Person.Sex.choices, required=False, help_text=_("Read from the ID number.")
     )
-    phone = forms.CharField(
-        label=_("Phone"), max_length=30, required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
-    )
+    phone = PhoneField(label=_("Phone"), required=False)
 
     class Meta(ArrivalEditForm.Meta):
         fields = ["name", "id_number", "sex", "phone", *ARRIVAL_FIELDS]
 
     def clean(self):
         data = super().clean()
-        self.check_identity(data)
+        check_identity(self, data)
         return data
 
     def save(self, commit=True):
@@ -648,12 +536,7 @@ class VisitForm(StyledForm):
     )
     arrivals_found = forms.BooleanField(label=_("Someone arrived from elsewhere"), required=False)
     arrival_name = forms.CharField(label=_("Name of the person who arrived"), max_length=50, required=False)
-    arrival_id_number = forms.CharField(
-        label=_("Their ID number"),
-        max_length=30,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "maxlength": "18"}),
-    )
+    arrival_id_number = IdNumberField(label=_("Their ID number"), required=False)
     arrival_origin = DivisionField(
         label=_("Coming from"), required=False, help_text=_("The county or district: type its name, initials or code.")
     )
@@ -680,20 +563,11 @@ class VisitForm(StyledForm):
         field.widget.choices = field.choices
 
     def clean_visited_on(self):
-        value = self.cleaned_data["visited_on"]
-        if value > timezone.localdate():
-            raise ValidationError(_("The visit date cannot be in the future."))
-        return value
-
-    def clean_arrival_id_number(self):
-        value = self.cleaned_data["arrival_id_number"].strip()
-        return normalise_id_number(value) if value else ""
+        return not_in_future(self.cleaned_data["visited_on"])
 
     def clean_arrival_date(self):
         value = self.cleaned_data["arrival_date"]
-        if value and value > timezone.localdate():
-            raise ValidationError(_("The arrival date cannot be in the future."))
-        return value
+        return value and not_in_future(value)
 
     def clean(self):
         data = super().clean()
@@ -703,7 +577,7 @@ class VisitForm(StyledForm):
             if not data.get("arrival_origin") and "arrival_origin" not in self.errors:
                 self.add_error("arrival_origin", _("Where did they come from? Pick the county or district."))
             if not data.get("arrival_name") and not data.get("arrival_id_number"):
-                self.add_error("arrival_name", _("Give the name (or the ID number) of the person who arrived."))
+                self.add_error("arrival_name", services.NAME_OR_ID_NUMBER)
         if data.get("fever_members"):
             data["symptoms_found"] = True
         return data

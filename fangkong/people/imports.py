@@ -25,7 +25,13 @@ from fangkong.core.imports import Column, Importer, ImportFileError, ImportResul
 from fangkong.core.imports import read_rows as read_file_rows
 from fangkong.core.models import ChangeLogEntry
 from fangkong.core.roles import Action
-from fangkong.core.validators import id_number_facts, normalise_id_number, normalise_phone
+from fangkong.core.validators import (
+    check_id_number_facts,
+    id_number_facts,
+    normalise_id_number,
+    normalise_phone,
+    not_in_future,
+)
 
 from . import services
 from .models import Arrival, Household, KeyPersonTag, Person
@@ -106,9 +112,10 @@ def parse_date(value, column, today=None):
             day = None
         if day is None:
             raise ValidationError({column: _("%(value)s is not a date; write it like 2020-01-25") % {"value": text}})
-    if day > (today or timezone.localdate()):
-        raise ValidationError({column: _("%(date)s is in the future") % {"date": day.isoformat()}})
-    return day
+    try:
+        return not_in_future(day, today)
+    except ValidationError as error:
+        raise ValidationError({column: error.messages}) from None
 
 
 def parse_yes_no(value, column):
@@ -381,6 +388,13 @@ class RegisterImporter(Importer):
             errors.update({name: messages[0] for name, messages in error.message_dict.items()})
         return cleaned
 
+    def check_id_number_facts(self, cleaned, errors, birth_date):
+        """The row's ID number fills in, or contradicts, its sex (and birth date): the register's one rule."""
+        try:
+            check_id_number_facts(cleaned["id_number"], cleaned, birth_date=birth_date)
+        except ValidationError as error:
+            errors.update({name: messages[0] for name, messages in error.message_dict.items()})
+
     def add_error(self, row, name, message):
         if name == "area":  # the core names the area column; ours is whichever of grid/village the file has
             name = self.area_name(None)
@@ -447,7 +461,8 @@ class ArrivalImporter(RegisterImporter):
         cleaned["id_number"], cleaned["person"] = self.clean_id_number(values["id_number"], errors)
         person = cleaned["person"]
         if person is not None and "id_number" not in errors and person.name != cleaned["name"]:
-            errors["name"] = _("this ID number is registered to %(name)s") % {"name": person.name}
+            errors["name"] = services.registered_to(person, cleaned["name"])
+        self.check_id_number_facts(cleaned, errors, birth_date=False)
         for name, parse in (
             ("origin", lambda value: self.divisions.resolve(value, "origin")),
             ("arrived_on", lambda value: parse_date(value, "arrived_on", self.today)),
@@ -616,11 +631,7 @@ class PersonImporter(RegisterImporter):
             cleaned["relation"] = limited(values.get("relation"), Person, "relation_to_head", "relation")
         except ValidationError as error:
             errors.update({key: messages[0] for key, messages in error.message_dict.items()})
-        number = cleaned["id_number"]
-        if number and cleaned["birth_date"] and id_number_facts(number)[1] != cleaned["birth_date"]:
-            errors["birth_date"] = _("the ID number gives the birth date %(date)s") % {
-                "date": id_number_facts(number)[1].isoformat()
-            }
+        self.check_id_number_facts(cleaned, errors, birth_date=True)
         if errors:
             raise ValidationError(errors)
         return cleaned

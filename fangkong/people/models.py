@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from fangkong.areas.models import Area, pinyin_of
 from fangkong.core import crypto, scope
+from fangkong.core.figures import percent
 from fangkong.core.models import (
     AreaRecord,
     ByteOrderCharField,
@@ -252,6 +253,25 @@ class Person(AreaRecord):
         super().save(*args, **kwargs)
 
 
+# The arrival register's own fields (返乡人员登记表), as the web form and the API take them.
+ARRIVAL_FIELDS = [
+    "kind",
+    "origin",
+    "route",
+    "arrived_on",
+    "transport",
+    "trip_number",
+    "reason",
+    "area",
+    "address",
+    "fever",
+    "symptoms",
+    "contact_with_cases",
+    "registered_on",
+    "registrar",
+]
+
+
 class Arrival(AreaRecord):
     """A person arriving (back) into the city, as on the arrival register (返乡人员登记表)."""
 
@@ -407,11 +427,6 @@ class ScreeningRound(AreaRecord):
     @property
     def is_overdue(self):
         return self.closed_on is None and self.deadline < datetime.date.today()
-
-
-def percent(part, whole):
-    """Coverage in whole percent, rounded down (99.6 % is not complete); None when there is nothing."""
-    return part * 100 // whole if whole else None
 
 
 class ScreeningVisit(AreaRecord):

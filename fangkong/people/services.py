@@ -18,7 +18,7 @@ from fangkong.core.context import current
 from fangkong.core.models import ChangeLogEntry, snapshot
 from fangkong.core.roles import MANAGERS, Action
 from fangkong.core.services import bump_version
-from fangkong.core.validators import id_number_facts, normalise_id_number
+from fangkong.core.validators import id_number_facts
 
 from .models import REVEALING_ROLES, Arrival, Household, IdNumberReveal, KeyPersonTag, MoveRequest, Person
 
@@ -285,7 +285,7 @@ def reveal_id_number(person, user):
     if not Person.objects.restrict(user, Action.VIEW).filter(pk=person.pk).exists():
         raise ValidationError(_("This person is not in your area."))
     if not person.can_reveal(user):
-        raise ValidationError(_("Your role may not see full ID numbers."))
+        raise ValidationError(MAY_NOT_REVEAL)
     IdNumberReveal.objects.create(
         user=user,
         person=person,
@@ -451,10 +451,34 @@ def registered_elsewhere(person):
     return REGISTERED_ELSEWHERE % {"county": county_name(person.area_path)}
 
 
-def area_label(area):
-    """An area named with its town and village, so a message says where exactly: 竹林关镇 竹林关村 第一网格."""
-    names = [a.short_name or a.name for a in area.ancestors() if a.level in ("town", "village")]
-    return " ".join([*names, str(area)])
+def id_number_taken(existing):
+    """What a user typing a registered ID number is told (``Existing``): who and where if they may
+    see the person, else the county only."""
+    from .scoping import area_full_name
+
+    person = existing.person
+    if not existing.visible:
+        return registered_elsewhere(person)
+    return _("This ID number is already registered: person %(id)s, %(name)s in %(area)s.") % {
+        "id": person.pk,
+        "name": person.name,
+        "area": area_full_name(person.area),
+    }
+
+
+def registered_to(person, name):
+    """The ID number is someone else's than the name typed beside it."""
+    return _("This ID number is registered to %(registered)s, not %(given)s: check both.") % {
+        "registered": person.name,
+        "given": name,
+    }
+
+
+# The unique ID-number hash caught a registration made by another request a moment ago.
+REGISTERED_MEANWHILE = gettext_lazy("This ID number was registered a moment ago by someone else.")
+MAY_NOT_REVEAL = gettext_lazy("Your role may not see full ID numbers.")
+# An arrival found on a visit is registered by name or ID number: one of them is needed.
+NAME_OR_ID_NUMBER = gettext_lazy("Give the name (or the ID number) of the person who arrived.")
 
 
 @transaction.atomic
@@ -462,12 +486,12 @@ def add_member(household, user, name, id_number="", sex="", birth_date=None, pho
     """Register a person into a household, or link the one already registered with this ID number.
 
     Returns (person, created). An ID number registered outside the user's scope is refused, saying
-    only that (and the county): the user may request a move; nothing is created then.
+    only that (and the county): the user may request a move; nothing is created then. ``id_number``
+    and ``phone`` come normalised (core.fields).
     """
     if not scope.can(user, Action.ADD, Person, household.area_path):
         raise ValidationError(_("You may not register people in this area."))
     if id_number:
-        id_number = normalise_id_number(id_number)  # ValidationError says what is wrong
         existing = find_by_id_number(id_number, user, field="id_number")
         if existing is not None:
             person = existing.person
@@ -584,7 +608,7 @@ class ArrivalFound:
 
     name: str
     origin: object  # fangkong.areas.models.Division
-    id_number: str = ""
+    id_number: str = ""  # normalised (core.fields)
     arrived_on: object = None  # a date; the visit's date when unknown
     fever: bool = False
 
@@ -641,10 +665,8 @@ def record_visit(user, screening_round, household, values, arrivals=(), fever_me
 
 
 def _arrival_found(user, household, found, visited_on):
-    from fangkong.core.validators import id_number_facts, normalise_id_number
-
     person = None
-    number = normalise_id_number(found.id_number) if found.id_number else ""
+    number = found.id_number
     if number:
         existing = find_by_id_number(number, user, field="arrival_id_number")
         if existing is not None and not existing.visible:
@@ -712,14 +734,14 @@ class ArrivalRegistered:
 
 
 @transaction.atomic
-def register_arrival_of(user, arrival, name, id_number, phone=""):
+def register_arrival_of(user, arrival, name, number, phone=""):
     """Register an arrival from the arrival register's fields: the person is found by ID number (never
     duplicated) or created in the arrival's area, then ``register_arrival`` flags them at once if the
     origin is a risk area in force on the arrival date. The same person, origin and date again is the
-    same arrival (a retried submission is not counted twice)."""
+    same arrival (a retried submission is not counted twice). ``number`` and ``phone`` come normalised
+    (core.fields)."""
     from django.db import IntegrityError
 
-    number = normalise_id_number(id_number)
     existing = find_by_id_number(number, user, field="id_number")
     person_created = False
     if existing is not None:
@@ -727,12 +749,7 @@ def register_arrival_of(user, arrival, name, id_number, phone=""):
         if not existing.visible:
             raise ValidationError({"id_number": registered_elsewhere(person)})
         if name and person.name != name:
-            raise ValidationError(
-                {
-                    "name": _("This ID number is registered to %(registered)s, not %(given)s: check both.")
-                    % {"registered": person.name, "given": name}
-                }
-            )
+            raise ValidationError({"name": registered_to(person, name)})
         if phone and not person.phone:
             person.phone = phone
             save_person(person)

@@ -1,7 +1,7 @@
 """Tables of the register's list pages and exports."""
 
 import django_tables2 as tables
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -15,13 +15,6 @@ from .models import Arrival, Household, IdNumberReveal, KeyPersonTag, Person, Sc
 
 STATUS_BADGES = {"red": "text-bg-danger", "yellow": "text-bg-warning", "green": "text-bg-success"}
 STATUS_LABELS = {"red": _("red"), "yellow": _("yellow"), "green": _("green")}
-
-
-def area_label(area):
-    """A grid with its village (竹林关村 第一网格), a village by its short name."""
-    if area.level == area.Level.GRID and area.parent_id:
-        return f"{area.parent.short_name} {area.short_name}"
-    return area.short_name
 
 
 class PersonTable(BaseTable):
@@ -54,7 +47,7 @@ class PersonTable(BaseTable):
         return mask_phone(value)
 
     def render_area(self, value):
-        return area_label(value)
+        return value.label()
 
     def render_tags(self, record):
         return "、".join(str(tag) for tag in record.tags.all())
@@ -90,7 +83,7 @@ class IdNumberRevealTable(BaseTable):
         return value
 
     def render_area(self, value):
-        return area_label(value)
+        return value.label()
 
 
 class KeyPersonTagTable(BaseTable):
@@ -124,10 +117,7 @@ class KeyPersonTagTable(BaseTable):
 
 
 def person_url(person):
-    try:
-        return reverse("people:person", kwargs={"pk": person.pk})
-    except NoReverseMatch:  # the person pages are another topic's
-        return None
+    return reverse("people:person", kwargs={"pk": person.pk})
 
 
 class ArrivalTable(BaseTable):
@@ -162,7 +152,7 @@ class ArrivalTable(BaseTable):
         return mask_phone(value)
 
     def render_area(self, value):
-        return area_label(value)
+        return value.label()
 
     def value_risk(self, record):
         return str(_("yes")) if record.risk else ""
@@ -191,7 +181,7 @@ class NeedsObservationTable(BaseTable):
         return mask_phone(value)
 
     def render_area(self, value):
-        return area_label(value)
+        return value.label()
 
     def render_tags(self, record):
         return "、".join(str(tag) for tag in record.tags.all())
@@ -248,7 +238,7 @@ class HouseholdTable(BaseTable):
         fields = ("select", "address", "area", "member_count", "responsible", "phone")
 
     def render_area(self, value):
-        return area_label(value)
+        return value.label()
 
     def render_phone(self, value):
         return mask_phone(value)
@@ -274,7 +264,7 @@ class ScreeningRoundTable(BaseTable):
         order_by = "-opened_on"
 
     def render_area(self, value):
-        return area_label(value)
+        return value.label()
 
     def render_status(self, record):
         if record.closed_on:

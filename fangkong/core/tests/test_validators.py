@@ -13,8 +13,6 @@ from fangkong.core.validators import (
     id_number_facts,
     normalise_id_number,
     normalise_phone,
-    validate_id_number,
-    validate_phone,
 )
 
 TODAY = datetime.date(2024, 6, 1)
@@ -40,7 +38,6 @@ def message(excinfo):
 @pytest.mark.parametrize("number", ["34052419800101001X", "110101202311012176"])
 def test_it_accepts_the_domain_examples(number):
     assert normalise_id_number(number, today=TODAY) == number
-    validate_id_number(number)
 
 
 def test_it_accepts_lower_case_x_and_stores_upper_case():
@@ -88,7 +85,7 @@ def test_it_refuses_a_future_birth_date():
     # Without a given day, today is the real one.
     tomorrow = datetime.date.today() + datetime.timedelta(days=1)
     with pytest.raises(ValidationError, match="in the future"):
-        validate_id_number(with_check(f"340524{tomorrow:%Y%m%d}001"))
+        normalise_id_number(with_check(f"340524{tomorrow:%Y%m%d}001"))
 
 
 def test_it_refuses_a_birth_date_too_far_in_the_past():
@@ -205,7 +202,6 @@ def test_swapping_two_neighbouring_digits_is_caught(number, position):
 )
 def test_it_accepts_mobiles_and_landlines(given, stored):
     assert normalise_phone(given) == stored
-    validate_phone(given)
 
 
 @pytest.mark.parametrize(

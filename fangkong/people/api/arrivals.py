@@ -1,19 +1,19 @@
 """Arrivals endpoints: /api/arrivals/, /api/divisions/ (the national list, read-only), /api/risk-areas/."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from fangkong.areas.models import Division, RiskArea
 from fangkong.core.api import ScopedViewSet, django_errors
 from fangkong.core.crypto import mask_phone
-from fangkong.core.validators import normalise_phone
+from fangkong.core.fields import IdNumberSerializerField, PhoneSerializerField
+from fangkong.core.validators import check_id_number_facts, not_in_future
 
 from .. import services
 from ..filters import ArrivalFilterSet, DivisionFilterSet, RiskAreaFilterSet
-from ..forms import ARRIVAL_FIELDS, areas_for_arrivals
-from ..models import Arrival, Person
+from ..models import ARRIVAL_FIELDS, Arrival, Person
+from ..scoping import areas_for_arrivals
 
 
 class DivisionCodeField(serializers.SlugRelatedField):
@@ -25,17 +25,9 @@ class DivisionCodeField(serializers.SlugRelatedField):
 
     def to_internal_value(self, data):
         try:
-            division = Division.objects.get(code=str(data).strip())
-        except Division.DoesNotExist:
-            raise serializers.ValidationError(
-                _("No place with code %(code)s in the national division list.") % {"code": data}
-            ) from None
-        if division.level not in self.levels:
-            raise serializers.ValidationError(
-                _("%(name)s is a %(level)s: pick a county or district in it.")
-                % {"name": division.full_name, "level": division.get_level_display()}
-            )
-        return division
+            return Division.by_code(str(data).strip(), self.levels)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
 
 
 class ArrivalAreaField(serializers.SlugRelatedField):
@@ -54,10 +46,21 @@ class ArrivalSerializer(serializers.ModelSerializer):
     )
     person_name = serializers.CharField(source="person.name", read_only=True)
     name = serializers.CharField(write_only=True, required=False, max_length=50)
-    id_number = serializers.CharField(
-        required=False, max_length=30, help_text="Write the full number; read back masked (6110**********123X)."
+    # Read back masked; sent back so on a correction, they are unchanged (validate_correction).
+    id_number = IdNumberSerializerField(
+        masked=lambda arrival: arrival.person.id_number_masked,
+        required=False,
+        help_text="Write the full number; read back masked (6110**********123X).",
     )
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=30, help_text="Read back masked.")
+    phone = PhoneSerializerField(
+        masked=lambda arrival: mask_phone(arrival.person.phone),
+        required=False,
+        allow_blank=True,
+        help_text="Read back masked.",
+    )
+    sex = serializers.ChoiceField(
+        choices=Person.Sex.choices, write_only=True, required=False, help_text="Read from the ID number if not given."
+    )
     origin = DivisionCodeField(help_text="6-digit county code of the national division list.")
     origin_name = serializers.CharField(source="origin.full_name", read_only=True)
     area = ArrivalAreaField(slug_field="code", required=False, help_text="Code of a grid or village.")
@@ -67,7 +70,7 @@ class ArrivalSerializer(serializers.ModelSerializer):
     class Meta:
         model = Arrival
         # The register's own fields are the web form's (forms.ARRIVAL_FIELDS), plus who and what follows.
-        fields = ["id", "person", "person_name", "name", "id_number", "phone", *ARRIVAL_FIELDS]
+        fields = ["id", "person", "person_name", "name", "id_number", "sex", "phone", *ARRIVAL_FIELDS]
         fields += ["origin_name", "risk", "risk_area"]
 
     def to_representation(self, instance):
@@ -76,35 +79,16 @@ class ArrivalSerializer(serializers.ModelSerializer):
         data["phone"] = mask_phone(instance.person.phone)
         return data
 
-    def validate_phone(self, value):
-        value = (value or "").strip()
-        if self.instance is not None:
-            return value  # a correction: compared with what was read (validate_correction)
-        try:
-            return normalise_phone(value) if value else ""
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(error.messages) from error
-
     def validate_arrived_on(self, value):
-        today = timezone.localdate()
-        if value > today:
-            raise serializers.ValidationError(
-                _("The arrival date %(date)s is in the future: today is %(today)s.")
-                % {"date": value.isoformat(), "today": today.isoformat()}
-            )
-        return value
+        return not_in_future(value)
 
     def validate_registered_on(self, value):
-        if value and value > timezone.localdate():
-            raise serializers.ValidationError(
-                _("The registration date %(date)s is in the future: today is %(today)s.")
-                % {"date": value.isoformat(), "today": timezone.localdate().isoformat()}
-            )
-        return value
+        return value and not_in_future(value)
 
     def validate(self, data):
         if self.instance is not None:
             return self.validate_correction(data)
+        check_id_number_facts(data.get("id_number"), data, birth_date=False)
         if data.get("person") is None and not (data.get("name") and data.get("id_number")):
             raise serializers.ValidationError(
                 {"person": [_("Give a registered person's id, or their name and ID number.")]}
@@ -116,16 +100,17 @@ class ArrivalSerializer(serializers.ModelSerializer):
     def validate_correction(self, data):
         """An arrival is corrected on its own; who arrived is changed on the person's record.
 
-        The ID number and phone count as unchanged when sent back as they were read, masked; any
-        other value is refused alike, the right full one too: otherwise the answer would tell a
-        right guess from a wrong one.
+        The ID number and phone count as unchanged when sent back as they were read, masked (their
+        fields leave them out then); any other value is refused alike, the right full one too:
+        otherwise the answer would tell a right guess from a wrong one.
         """
         person = self.instance.person
         given = {
             "person": data.get("person", person) != person,
             "name": data.get("name", person.name).strip() != person.name,
-            "id_number": "id_number" in data and data["id_number"].strip().upper() != person.id_number_masked,
-            "phone": "phone" in data and data["phone"] != mask_phone(person.phone),
+            "id_number": "id_number" in data,
+            "phone": "phone" in data,
+            "sex": "sex" in data,
         }
         errors = {
             field: [_("Change the person on their own record: /api/people/%(id)s/.") % {"id": person.pk}]
@@ -137,7 +122,7 @@ class ArrivalSerializer(serializers.ModelSerializer):
         return data
 
     def update(self, instance, validated_data):
-        for field in ("person", "name", "id_number", "phone"):
+        for field in ("person", "name", "id_number", "sex", "phone"):
             validated_data.pop(field, None)
         for field, value in validated_data.items():
             setattr(instance, field, value)
@@ -148,6 +133,7 @@ class ArrivalSerializer(serializers.ModelSerializer):
         name = validated_data.pop("name", "")
         number = validated_data.pop("id_number", "")
         phone = validated_data.pop("phone", "")
+        validated_data.pop("sex", None)  # checked against the ID number only (validate)
         person = validated_data.pop("person", None)
         arrival = Arrival(**validated_data)
         if person is not None:

@@ -1,20 +1,19 @@
 """households endpoints: /api/households/, scoped and masked like the web pages."""
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from fangkong.areas.models import Area
 from fangkong.core.api import ScopedViewSet
 from fangkong.core.crypto import mask_phone
+from fangkong.core.fields import PhoneSerializerField
 from fangkong.core.roles import Action
-from fangkong.core.validators import normalise_phone
 
 from .. import services
 from ..filters import HouseholdFilterSet
-from ..forms import household_areas
 from ..models import Household, Person
+from ..scoping import NOT_IN_YOUR_AREAS, household_areas
 
 
 class HouseholdSerializer(serializers.ModelSerializer):
@@ -24,6 +23,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
     responsible = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.all(), allow_null=True, required=False
     )
+    phone = PhoneSerializerField(required=False, allow_blank=True, max_length=20)
     members = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     head = serializers.PrimaryKeyRelatedField(
         queryset=Person.objects.all(), allow_null=True, required=False, help_text="户主: the id of one of the members."
@@ -52,9 +52,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
     def validate_area(self, area):
         action = Action.CHANGE if self.instance is not None else Action.ADD
         if not household_areas(self.user, action).filter(pk=area.pk).exists():
-            raise serializers.ValidationError(
-                _("No village or grid with code %(code)s in your area.") % {"code": area.code}
-            )
+            raise serializers.ValidationError(NOT_IN_YOUR_AREAS)
         return area
 
     def validate_responsible(self, responsible):
@@ -69,15 +67,6 @@ class HouseholdSerializer(serializers.ModelSerializer):
         if head is not None and (self.instance is None or head.household_id != self.instance.pk):
             raise serializers.ValidationError(_("The head of household must be one of its members."))
         return head
-
-    def validate_phone(self, phone):
-        phone = (phone or "").strip()
-        if not phone:
-            return ""
-        try:
-            return normalise_phone(phone)
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(error.messages) from error
 
     def create(self, validated_data):
         validated_data.pop("version", None)

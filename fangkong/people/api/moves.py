@@ -2,7 +2,6 @@
 the officers of the person's current area accept or decline, and on acceptance the person moves with
 their history (services.decide_move)."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -12,12 +11,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from fangkong.core.api import ScopedViewSet
+from fangkong.core.fields import IdNumberSerializerField
 from fangkong.core.roles import Action
-from fangkong.core.validators import normalise_id_number
 
 from .. import services
-from ..forms import area_full_name, areas_for_people
 from ..models import MoveRequest, Person
+from ..scoping import area_full_name, areas_for_people
 
 
 class MoveAreaField(serializers.SlugRelatedField):
@@ -28,8 +27,8 @@ class MoveAreaField(serializers.SlugRelatedField):
 
 
 class MoveRequestSerializer(serializers.ModelSerializer):
-    id_number = serializers.CharField(
-        write_only=True, max_length=30, help_text="The full ID number of the person registered elsewhere."
+    id_number = IdNumberSerializerField(
+        write_only=True, help_text="The full ID number of the person registered elsewhere."
     )
     person_name = serializers.CharField(source="person.name", read_only=True)
     person_id_number = serializers.CharField(source="person.id_number_masked", read_only=True)
@@ -76,11 +75,7 @@ class MoveRequestSerializer(serializers.ModelSerializer):
             return services.county_name(move.area.path)
         return area_full_name(move.area)
 
-    def validate_id_number(self, value):
-        try:
-            number = normalise_id_number(value.strip())
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(error.messages) from error
+    def validate_id_number(self, number):
         try:
             existing = services.find_by_id_number(number, self.context["request"].user)
         except services.LookupLimitReached as error:

@@ -12,13 +12,14 @@ from rest_framework.response import Response
 
 from fangkong.core.api import ScopedViewSet
 from fangkong.core.crypto import mask_phone
+from fangkong.core.fields import IdNumberSerializerField, PhoneSerializerField
 from fangkong.core.roles import Action, Role
-from fangkong.core.validators import id_number_facts, normalise_id_number, normalise_phone
+from fangkong.core.validators import check_id_number_facts
 
 from .. import services
 from ..filters import IdNumberRevealFilterSet, PersonFilterSet
-from ..forms import area_full_name, areas_for_people, village_path
 from ..models import Household, IdNumberReveal, KeyPersonTag, Person
+from ..scoping import areas_for_people, village_path
 
 
 class ScopedAreaField(serializers.SlugRelatedField):
@@ -38,12 +39,13 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
 
 
 class PersonSerializer(serializers.ModelSerializer):
-    id_number = serializers.CharField(
+    id_number = IdNumberSerializerField(
+        masked=lambda person: person.id_number_masked,
         required=False,
         allow_blank=True,
-        max_length=30,
         help_text="Write the full number; read back masked (6110**********123X).",
     )
+    phone = PhoneSerializerField(required=False, allow_blank=True, max_length=20)
     area = ScopedAreaField(slug_field="code", help_text="Code of a grid or village.")
     household = ScopedPrimaryKeyField(
         lambda user: Household.objects.restrict(user, Action.VIEW), required=False, allow_null=True
@@ -98,56 +100,19 @@ class PersonSerializer(serializers.ModelSerializer):
     def get_birth_year(self, person) -> int | None:
         return person.birth_date.year if person.birth_date else None
 
-    def validate_id_number(self, value):
-        value = (value or "").strip()
-        if not value or (self.instance is not None and value.upper() == self.instance.id_number_masked):
-            return ""  # empty, or sent back masked as it was read: unchanged
-        try:
-            number = normalise_id_number(value)
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(error.messages) from error
+    def validate_id_number(self, number):
+        if not number:
+            return ""
         try:
             existing = services.find_by_id_number(number, self.context["request"].user)
         except services.LookupLimitReached as error:
             raise serializers.ValidationError(error.messages) from error
         if existing is not None and existing.person.pk != getattr(self.instance, "pk", None):
-            if existing.visible:
-                raise serializers.ValidationError(
-                    _("This ID number is already registered: person %(id)s, %(name)s in %(area)s.")
-                    % {
-                        "id": existing.person.pk,
-                        "name": existing.person.name,
-                        "area": area_full_name(existing.person.area),
-                    }
-                )
-            raise serializers.ValidationError(services.registered_elsewhere(existing.person))
+            raise serializers.ValidationError(services.id_number_taken(existing))
         return number
 
-    def validate_phone(self, value):
-        value = (value or "").strip()
-        if not value:
-            return ""
-        try:
-            return normalise_phone(value)
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(error.messages) from error
-
     def validate(self, data):
-        number = data.get("id_number")
-        if number:
-            sex, born = id_number_facts(number)
-            if data.get("sex") in (None, "", Person.Sex.UNKNOWN):
-                data["sex"] = sex
-            elif data["sex"] != sex:
-                raise serializers.ValidationError(
-                    {"sex": [_("The ID number says %(sex)s.") % {"sex": Person.Sex(sex).label}]}
-                )
-            if not data.get("birth_date"):
-                data["birth_date"] = born
-            elif data["birth_date"] != born:
-                raise serializers.ValidationError(
-                    {"birth_date": [_("The ID number says %(date)s.") % {"date": born.isoformat()}]}
-                )
+        check_id_number_facts(data.get("id_number"), data)
         area = data.get("area", getattr(self.instance, "area", None))
         household = data.get("household")
         if area and household and village_path(area.path) != village_path(household.area_path):
@@ -169,9 +134,7 @@ class PersonSerializer(serializers.ModelSerializer):
         try:
             return services.save_person(person, expected_version=expected if person.pk else None, tags=tags)
         except IntegrityError as error:
-            raise serializers.ValidationError(
-                {"id_number": [_("This ID number was registered a moment ago by someone else.")]}
-            ) from error
+            raise serializers.ValidationError({"id_number": [services.REGISTERED_MEANWHILE]}) from error
 
     def create(self, validated_data):
         return self.save_person(Person(), validated_data)
@@ -211,7 +174,7 @@ class PersonViewSet(ScopedViewSet):
         """GET says whether you may reveal this person's ID number; POST reveals it (logged)."""
         person = get_object_or_404(self.get_queryset(), pk=pk)  # out of scope: 404
         if not person.can_reveal(request.user):
-            raise exceptions.PermissionDenied(_("Your role may not see full ID numbers."))
+            raise exceptions.PermissionDenied(services.MAY_NOT_REVEAL)
         if request.method != "POST":
             return Response({"may_reveal": True})
         if not person.id_number_encrypted:

@@ -14,11 +14,14 @@ from rest_framework.response import Response
 
 from fangkong.areas.models import Area
 from fangkong.core.api import ScopedViewSet, django_errors
+from fangkong.core.fields import IdNumberSerializerField
+from fangkong.core.figures import percent
 from fangkong.core.roles import Action
+from fangkong.core.validators import not_in_future
 
 from .. import services
 from ..filters import ScreeningRoundFilterSet
-from ..models import Household, Person, ScreeningRound, ScreeningVisit, percent
+from ..models import Household, Person, ScreeningRound, ScreeningVisit
 from .arrivals import DivisionCodeField
 
 
@@ -127,22 +130,14 @@ class ScreeningRoundViewSet(ScopedViewSet):
 
 class ArrivalFoundSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
-    id_number = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    id_number = IdNumberSerializerField(required=False, allow_blank=True, default="")
     origin = DivisionCodeField()
     arrived_on = serializers.DateField(required=False, allow_null=True, default=None)
     fever = serializers.BooleanField(required=False, default=False)
 
-    def validate_id_number(self, value):
-        from fangkong.core.validators import normalise_id_number
-
-        try:
-            return normalise_id_number(value) if value.strip() else ""
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(error.messages) from error
-
     def validate(self, data):
         if not data["name"] and not data["id_number"]:
-            raise serializers.ValidationError({"name": [_("Give the name or the ID number of the person.")]})
+            raise serializers.ValidationError({"name": [services.NAME_OR_ID_NUMBER]})
         return data
 
 
@@ -190,11 +185,7 @@ class ScreeningVisitSerializer(serializers.ModelSerializer):
         validators = []
 
     def validate_visited_on(self, value):
-        from django.utils import timezone
-
-        if value > timezone.localdate():
-            raise serializers.ValidationError(_("The visit date cannot be in the future."))
-        return value
+        return not_in_future(value)
 
     def create(self, validated_data):
         user = self.context["request"].user

@@ -138,7 +138,7 @@ def test_a_future_arrival_date_is_refused_with_a_message(client, tree, people):
     response = register(client, people.village_officer, form_data(tree.grid, id_number(), arrived_on=tomorrow))
     assert response.status_code == 200
     assert errors_of(response)["arrived_on"] == [
-        f"The arrival date {tomorrow.isoformat()} is in the future: today is {TODAY.isoformat()}."
+        f"{tomorrow.isoformat()} is in the future: today is {TODAY.isoformat()}."
     ]
     assert not Arrival.objects.exists() and not Person.objects.exists()
 
@@ -211,7 +211,7 @@ def test_a_wrong_id_number_says_what_is_wrong(client, tree, people):
 def test_a_grid_worker_registers_in_their_own_grid_only(client, tree, people):
     assert register(client, people.grid_worker, form_data(tree.grid, id_number())).status_code == 302
     response = register(client, people.grid_worker, form_data(tree.grid2, id_number()))
-    assert errors_of(response)["area"] == ["No grid or village with this code in your area."]
+    assert errors_of(response)["area"] == ["No village or grid with this code in your area."]
     assert Arrival.objects.count() == 1
 
 

@@ -110,6 +110,19 @@ def test_a_wrong_check_character_is_refused_with_the_right_one(client, tree, peo
     assert not Person.objects.exists()
 
 
+def test_a_member_whose_typed_sex_contradicts_the_id_number_is_refused(client, tree, people):
+    household = make_household(tree.grid)
+    client.force_login(people.grid_worker)
+
+    response = client.post(
+        household.get_absolute_url(), {"name": "李四", "id_number": id_number(male=True), "sex": "female"}
+    )
+
+    assert response.status_code == 200
+    assert form_errors(response, "member_form")["sex"] == ["The ID number says male."]
+    assert not Person.objects.exists()
+
+
 def test_adding_someone_registered_in_scope_links_them_instead_of_a_duplicate(client, tree, people):
     number = id_number()
     existing = make_person(tree.grid, "王五", number=number)
@@ -328,12 +341,12 @@ def test_coverage_numbers_are_right(client, tree, people):
     response = client.get(reverse("people:coverage", args=[tree.village.code]))
 
     total = response.context["total"]
-    assert (total["households"], total["covered"], total["coverage"]) == (5, 3, 60.0)
+    assert (total["households"], total["covered"], total["coverage"]) == (5, 3, 60)
     assert (total["key_persons"], total["no_responsible"], total["no_doctor"]) == (1, 0, 1)
     by_area = {(row["area"].code, row["own"]): row for row in response.context["rows"]}
     assert by_area[(tree.village.code, True)]["households"] == 1
-    assert (by_area[(tree.grid.code, False)]["households"], by_area[(tree.grid.code, False)]["coverage"]) == (3, 66.7)
-    assert by_area[(tree.grid2.code, False)]["coverage"] == 0.0
+    assert (by_area[(tree.grid.code, False)]["households"], by_area[(tree.grid.code, False)]["coverage"]) == (3, 66)
+    assert by_area[(tree.grid2.code, False)]["coverage"] == 0
     assert {h.address for h in response.context["page"]} == {"一组 0 号", "二组 1 号"}
     assert [p.name for p in response.context["missing_persons"]] == ["张三"]
 

@@ -180,6 +180,14 @@ def test_an_id_number_registered_in_another_county_is_refused(tree, people, tmp_
     ]
 
 
+def test_an_arrival_whose_sex_contradicts_the_id_number_is_refused(tree, people, tmp_path):
+    row = arrival(number=id_number(male=True))
+    row[2] = "女"
+    result = ArrivalImporter(people.village_officer).commit(write(tmp_path, ARRIVAL_HEADER, row))
+    assert messages(result) == ["Row 2, 性别: The ID number says male."]
+    assert not Person.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("cells", "expected"),
     [

@@ -21,8 +21,9 @@ from fangkong.core.views import ObjectDetailView, ObjectEditView, ObjectListView
 
 from .. import services
 from ..filters import ArrivalFilterSet, DivisionFilterSet, NeedsObservationFilterSet, RiskAreaFilterSet
-from ..forms import ArrivalEditForm, ArrivalForm, RiskAreaForm, areas_for_arrivals, default_area
+from ..forms import ArrivalEditForm, ArrivalForm, RiskAreaForm, default_area
 from ..models import Arrival, KeyPersonTag, Person
+from ..scoping import area_full_name, areas_for_arrivals
 from ..tables import ArrivalTable, NeedsObservationTable, RiskAreaTable
 
 SEARCH_LIMIT = 20
@@ -54,7 +55,7 @@ class ArrivalView(ObjectDetailView):
         return super().get_context_data(
             title=str(self.object),
             tags=self.object.person.tags.all(),
-            area_label=services.area_label(self.object.area),
+            area_label=area_full_name(self.object.area),
             can_edit=self.user_can(Action.CHANGE, self.object),
             **kwargs,
         )

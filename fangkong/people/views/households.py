@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, path, reverse, reverse_lazy
+from django.urls import path, reverse, reverse_lazy
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 
 from fangkong.areas.models import Area
 from fangkong.core import scope
+from fangkong.core.figures import percent
 from fangkong.core.forms import add_errors
 from fangkong.core.roles import Action
 from fangkong.core.views import ObjectDetailView, ObjectEditView, ObjectListView
@@ -23,20 +24,11 @@ from .. import services
 from ..filters import HouseholdFilterSet
 from ..forms import AddMemberForm, AssignForm, HouseholdForm
 from ..models import Household, Person
-from ..tables import HouseholdTable, area_label
+from ..tables import HouseholdTable
 
 
 def may_assign(user):
     return scope.holds(user, services.ASSIGN_ROLES)
-
-
-def person_url_exists():
-    """Person pages are another topic's: link to them only once they exist."""
-    try:
-        reverse("people:person", kwargs={"pk": 1})
-    except NoReverseMatch:
-        return False
-    return True
 
 
 def key_persons():
@@ -121,9 +113,8 @@ class HouseholdView(ObjectDetailView):
         members = Person.objects.restrict(user).filter(household=household).order_by("birth_date", "pk")
         context = {
             "title": str(household),
-            "area_name": area_label(household.area),
+            "area_name": household.area.label(),
             "members": members,
-            "person_links": person_url_exists(),
             "can_edit": self.user_can(Action.CHANGE, household),
             "can_add_member": self.can_add_member(),
             "member_form": kwargs.pop("member_form", None) or AddMemberForm(),
@@ -396,15 +387,10 @@ class CoverageView(ObjectDetailView):
                 missing.select_related("area__parent", "responsible", "doctor").order_by("area_path", "pk")[:50]
             ),
             missing_count=missing.count(),
-            person_links=person_url_exists(),
             can_assign=may_assign(user),
             breadcrumbs=[(a, scope.can(user, Action.VIEW, Area, a.path)) for a in area.ancestors()],
             **kwargs,
         )
-
-
-def percent(part, whole):
-    return round(100 * part / whole, 1) if whole else None
 
 
 urlpatterns = [

@@ -28,9 +28,10 @@ from fangkong.core.views import (
 
 from .. import services
 from ..filters import IdNumberRevealFilterSet, KeyPersonTagFilterSet, PersonFilterSet
-from ..forms import KeyPersonTagForm, MoveDecisionForm, PersonForm, area_full_name
+from ..forms import KeyPersonTagForm, MoveDecisionForm, PersonForm
 from ..models import Household, IdNumberReveal, KeyPersonTag, MoveRequest, Person
-from ..tables import IdNumberRevealTable, KeyPersonTagTable, PersonTable, area_label
+from ..scoping import area_full_name
+from ..tables import IdNumberRevealTable, KeyPersonTagTable, PersonTable
 
 
 class PersonListView(ObjectListView):
@@ -128,7 +129,7 @@ class PersonEditView(ObjectEditView):
             return super().form_valid(form)
         except IntegrityError:
             # Another request registered the same ID number a moment ago (the unique hash caught it).
-            form.add_error("id_number", _("This ID number was registered a moment ago by someone else."))
+            form.add_error("id_number", services.REGISTERED_MEANWHILE)
         return self.form_invalid(form)
 
     def form_invalid(self, form):
@@ -153,7 +154,7 @@ class PersonEditView(ObjectEditView):
         messages.success(
             self.request,
             _("Move requested: the officers of the area where the person is registered decide on the move to %(to)s.")
-            % {"to": area_label(area)},
+            % {"to": area.label()},
         )
         return redirect("people:move-list")
 
@@ -191,7 +192,7 @@ class MoveListView(LoginRequiredMixin, TemplateView):
             messages.error(request, " ".join(error.messages))
             return redirect("people:move-list")
         text = _("%(name)s moved to %(area)s.") if accept else _("Move of %(name)s to %(area)s declined.")
-        messages.success(request, text % {"name": move.person.name, "area": area_label(move.to_area)})
+        messages.success(request, text % {"name": move.person.name, "area": move.to_area.label()})
         return redirect("people:move-list")
 
     def get_context_data(self, **kwargs):
