@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from . import signals  # noqa: F401  (login throttling)
+        from . import signals  # noqa: F401  (login throttling, the memberships cache)

@@ -1,8 +1,10 @@
+import uuid
 from functools import reduce
 from operator import or_
 
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.db import models
+from django.core.cache import cache
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -61,10 +63,27 @@ class User(ChangeLoggedMixin, AbstractUser):
         return reverse("accounts:user", args=[self.pk])
 
     def memberships_cached(self):
-        """(role, area path) pairs, read once per user object, i.e. once per request."""
+        """(role, area path) pairs, read once per user object (i.e. once per request) from the cache,
+        which keeps them between requests until any of them changes (``forget_memberships_of``)."""
         if not hasattr(self, "_memberships_cache"):
-            self._memberships_cache = list(self.memberships.values_list("role", "area__path"))
+            self._memberships_cache = self._shared_memberships() if self.pk else []
         return self._memberships_cache
+
+    def _shared_memberships(self):
+        data_key, version_key = _memberships_keys(self.pk)
+        found = cache.get_many([data_key, version_key])
+        version = found.get(version_key)
+        if version is not None and found.get(data_key, (None,))[0] == version:
+            return found[data_key][1]
+        if version is None:
+            version = uuid.uuid4().hex
+            if not cache.add(version_key, version, MEMBERSHIPS_CACHE_SECONDS):
+                version = cache.get(version_key)  # another request (or a change) set it meanwhile
+        # Read after the version: a change committed after this read replaces the version again.
+        memberships = list(self.memberships.values_list("role", "area__path"))
+        if version is not None:
+            cache.set(data_key, (version, memberships), MEMBERSHIPS_CACHE_SECONDS)
+        return memberships
 
     def forget_memberships(self):
         self.__dict__.pop("_memberships_cache", None)
@@ -72,6 +91,29 @@ class User(ChangeLoggedMixin, AbstractUser):
     def get_scope_path(self):
         paths = sorted(path for _role, path in self.memberships_cached())
         return paths[0] if paths else ""
+
+
+# How long memberships stay in the cache unread. Changes replace the version at once; the timeout
+# only bounds a change the signals cannot see (a raw UPDATE) and, with a per-process cache (no
+# REDIS_URL) under several web processes, a change made in another process.
+MEMBERSHIPS_CACHE_SECONDS = 300
+
+
+def _memberships_keys(user_id):
+    return f"memberships:{user_id}", f"memberships-version:{user_id}"
+
+
+def forget_memberships_of(user_id):
+    """Give the user's memberships a new version in the shared cache, so that the next request in any
+    process reads them from the database. Done now, for this transaction's own reads, and again on
+    commit: a request elsewhere may have read the old rows and cached them under the first new version."""
+    version_key = _memberships_keys(user_id)[1]
+
+    def replace_version():
+        cache.set(version_key, uuid.uuid4().hex, MEMBERSHIPS_CACHE_SECONDS)
+
+    replace_version()
+    transaction.on_commit(replace_version)
 
 
 class Membership(BaseModel):

@@ -1,7 +1,9 @@
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from . import throttle
+from .models import Membership, User, forget_memberships_of
 
 
 @receiver(user_login_failed)
@@ -12,3 +14,17 @@ def count_failure(sender, credentials, request=None, **kwargs):
 @receiver(user_logged_in)
 def reset_failures(sender, request, user, **kwargs):
     throttle.clear(user.get_username())
+
+
+@receiver(post_save, sender=Membership)
+@receiver(post_delete, sender=Membership)
+def membership_changed(sender, instance, **kwargs):
+    """Every process sees a granted or withdrawn role at its next request (see memberships_cached)."""
+    forget_memberships_of(instance.user_id)
+
+
+@receiver(post_save, sender=User)
+def account_changed(sender, instance, created, update_fields=None, **kwargs):
+    # A deactivated account loses its cached roles with the change, not only through is_active.
+    if not created and (update_fields is None or "is_active" in update_fields):
+        forget_memberships_of(instance.pk)

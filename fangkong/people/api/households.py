@@ -17,10 +17,24 @@ from ..forms import household_areas
 from ..models import Household, Person
 
 
+class HouseholdAreaField(serializers.SlugRelatedField):
+    """A village or grid by code, found among those where the user may file households: one query."""
+
+    def get_queryset(self):
+        action = Action.CHANGE if self.parent.instance is not None else Action.ADD
+        return household_areas(self.context["request"].user, action)
+
+    def to_internal_value(self, data):
+        try:
+            return self.get_queryset().get(code=str(data))
+        except Area.DoesNotExist:
+            raise serializers.ValidationError(
+                _("No village or grid with code %(code)s in your area.") % {"code": data}
+            ) from None
+
+
 class HouseholdSerializer(serializers.ModelSerializer):
-    area = serializers.SlugRelatedField(
-        slug_field="code", queryset=Area.objects.all(), help_text="Code of the grid or village"
-    )
+    area = HouseholdAreaField(slug_field="code", help_text="Code of the grid or village")
     responsible = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.all(), allow_null=True, required=False
     )
@@ -49,14 +63,6 @@ class HouseholdSerializer(serializers.ModelSerializer):
     def user(self):
         return self.context["request"].user
 
-    def validate_area(self, area):
-        action = Action.CHANGE if self.instance is not None else Action.ADD
-        if not household_areas(self.user, action).filter(pk=area.pk).exists():
-            raise serializers.ValidationError(
-                _("No village or grid with code %(code)s in your area.") % {"code": area.code}
-            )
-        return area
-
     def validate_responsible(self, responsible):
         if (
             responsible is not None
@@ -81,7 +87,9 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
     def create(self, validated_data):
         validated_data.pop("version", None)
-        return services.save_household(Household(**validated_data))
+        household = services.save_household(Household(**validated_data))
+        household._prefetched_objects_cache = {"members": Person.objects.none()}  # new: no members to read back
+        return household
 
     def update(self, instance, validated_data):
         expected = validated_data.pop("version", None)
