@@ -88,7 +88,10 @@ class HouseholdSerializer(serializers.ModelSerializer):
     def create(self, validated_data):
         validated_data.pop("version", None)
         household = services.save_household(Household(**validated_data))
-        household._prefetched_objects_cache = {"members": Person.objects.none()}  # new: no members to read back
+        # A new household has no members: filled in as prefetch_related would, nothing is read back.
+        members = Person.objects.none()
+        members._result_cache, members._prefetch_done = [], True
+        household._prefetched_objects_cache = {"members": members}
         return household
 
     def update(self, instance, validated_data):
