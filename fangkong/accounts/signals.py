@@ -2,8 +2,10 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from fangkong.areas.models import Area
+
 from . import throttle
-from .models import Membership, User, forget_memberships_of
+from .models import Membership, User, forget_area_lookups, forget_memberships_of
 
 
 @receiver(user_login_failed)
@@ -28,3 +30,9 @@ def account_changed(sender, instance, created, update_fields=None, **kwargs):
     # A deactivated account loses its cached roles with the change, not only through is_active.
     if not created and (update_fields is None or "is_active" in update_fields):
         forget_memberships_of(instance.pk)
+
+
+@receiver(post_save, sender=Area)
+@receiver(post_delete, sender=Area)
+def area_changed(sender, **kwargs):
+    forget_area_lookups()

@@ -18,18 +18,26 @@ from ..models import Household, Person
 
 
 class HouseholdAreaField(serializers.SlugRelatedField):
-    """A village or grid by code, found among those where the user may file households: one query."""
+    """A village or grid by code, among those where the user may file households. The look-up is kept
+    in the user's scope cache (User.cached_in_scope), so a create reads no area."""
+
+    def action(self):
+        return Action.CHANGE if self.parent.instance is not None else Action.ADD
 
     def get_queryset(self):
-        action = Action.CHANGE if self.parent.instance is not None else Action.ADD
-        return household_areas(self.context["request"].user, action)
+        return household_areas(self.context["request"].user, self.action())
 
     def to_internal_value(self, data):
+        code = str(data)
+        user = self.context["request"].user
         try:
-            return self.get_queryset().get(code=str(data))
+            if not code.isdigit():  # area codes are digits; anything else is no key for the cache
+                raise Area.DoesNotExist
+            name = f"household-area:{self.action()}:{code}"
+            return user.cached_in_scope(name, lambda: self.get_queryset().get(code=code))
         except Area.DoesNotExist:
             raise serializers.ValidationError(
-                _("No village or grid with code %(code)s in your area.") % {"code": data}
+                _("No village or grid with code %(code)s in your area.") % {"code": code}
             ) from None
 
 
