@@ -41,7 +41,9 @@ ENDPOINTS = {"minimal": "/bench/insert/", "core": "/api/households/"}
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=DEFAULT_URL, help="(default: %(default)s)")
-    parser.add_argument("--redis-url", default="", help="cache in Redis, as in production (default: locmem)")
+    parser.add_argument(
+        "--redis-url", default="", help="cache in Redis as in production, a database of its own: it is flushed"
+    )
     parser.add_argument("--port", type=int, default=8731)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default: 2)")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (default: 8)")
