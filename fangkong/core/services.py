@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from . import scope
 from .models import RestrictedQuerySet
 
+# Scope lookups that read the saved record itself, or the area it was saved with.
+LOCAL_LOOKUPS = frozenset({"path", "area_path", "area__path"})
+
 
 class OutOfScope(ValidationError):
     pass
@@ -44,7 +47,3 @@ def in_scope(user, action, obj):
         path = reduce(getattr, lookup.split("__"), obj) if lookup else None
         return scope.can(user, action, model, path)
     return model.objects.restrict(user, action).filter(pk=obj.pk).exists()
-
-
-# Lookups that read the saved record itself, or the area it was saved with.
-LOCAL_LOOKUPS = frozenset({"path", "area_path", "area__path"})

@@ -75,7 +75,9 @@ def test_a_membership_change_made_in_another_process_is_seen_here_at_once(tree, 
     assert next_request(people.grid_worker).memberships_cached() == [(Role.GRID_WORKER, tree.grid.path)]
 
     command = [sys.executable, "-c", FORGET_IN_ANOTHER_PROCESS, str(tmp_path), str(people.grid_worker.pk)]
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "fangkong.settings"}
+    # Its signal needs a database connection (on_commit asks for autocommit), not this test's rows.
+    other_database = f"sqlite:///{tmp_path / 'other.sqlite3'}"
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "fangkong.settings", "DATABASE_URL": other_database}
     subprocess.run(command, check=True, cwd=settings.BASE_DIR, env=environment)
 
     assert next_request(people.grid_worker).memberships_cached() == [(Role.GRID_WORKER, tree.grid2.path)]
