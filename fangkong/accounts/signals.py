@@ -27,8 +27,9 @@ def membership_changed(sender, instance, **kwargs):
 
 @receiver(post_save, sender=User)
 def account_changed(sender, instance, created, update_fields=None, **kwargs):
-    # A deactivated account loses its cached roles with the change, not only through is_active.
-    if not created and (update_fields is None or "is_active" in update_fields):
+    # A deactivated or demoted account loses its cached roles and look-ups with the change (a login's
+    # save of last_login alone keeps them).
+    if not created and (update_fields is None or {"is_active", "is_superuser"} & set(update_fields)):
         forget_memberships_of(instance.pk)
 
 

@@ -81,3 +81,14 @@ def test_a_membership_change_made_in_another_process_is_seen_here_at_once(tree, 
     subprocess.run(command, check=True, cwd=settings.BASE_DIR, env=environment)
 
     assert next_request(people.grid_worker).memberships_cached() == [(Role.GRID_WORKER, tree.grid2.path)]
+
+
+def test_look_ups_kept_for_a_user_are_dropped_when_they_are_made_or_unmade_administrator(people):
+    assert next_request(people.grid_worker).cached_in_scope("probe", lambda: "as grid worker") == "as grid worker"
+    assert next_request(people.grid_worker).cached_in_scope("probe", lambda: "again") == "as grid worker"
+
+    user = next_request(people.grid_worker)
+    user.is_superuser = True
+    user.save(update_fields=["is_superuser"])
+
+    assert next_request(people.grid_worker).cached_in_scope("probe", lambda: "as administrator") == "as administrator"
