@@ -1,5 +1,8 @@
+import uuid
+
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.db import models
+from django.core.cache import cache
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
@@ -71,10 +74,41 @@ class User(ChangeLoggedMixin, AbstractUser):
             Token.objects.filter(user=self).delete()
 
     def memberships_cached(self):
-        """(role, area path) pairs, read once per user object, i.e. once per request."""
+        """(role, area path) pairs, read once per user object (i.e. once per request) from the cache,
+        which keeps them between requests until any of them changes (``forget_memberships_of``)."""
         if not hasattr(self, "_memberships_cache"):
-            self._memberships_cache = list(self.memberships.values_list("role", "area__path"))
+            self._memberships_cache = self._shared_memberships() if self.pk else []
         return self._memberships_cache
+
+    def _shared_memberships(self):
+        data_key, version_key = _memberships_keys(self.pk)
+        found = cache.get_many([data_key, version_key])
+        version = found.get(version_key)
+        if version is not None and found.get(data_key, (None,))[0] == version:
+            self._memberships_version = version
+            return found[data_key][1]
+        version = _current_version(found, version_key)
+        # Read after the version: a change committed after this read replaces the version again.
+        memberships = list(self.memberships.values_list("role", "area__path"))
+        if version is not None:
+            cache.set(data_key, (version, memberships), SCOPE_CACHE_SECONDS)
+        self._memberships_version = version
+        return memberships
+
+    def cached_in_scope(self, name, compute):
+        """``compute()``, kept in the cache for this user until their memberships or any area change:
+        for a look-up that depends on nothing else, such as an area by code among those they may use."""
+        self.memberships_cached()
+        key = f"in-scope:{self.pk}:{name}"
+        found = cache.get_many([key, AREAS_VERSION_KEY])
+        versions = (getattr(self, "_memberships_version", None), _current_version(found, AREAS_VERSION_KEY))
+        if None in versions:
+            return compute()
+        if found.get(key, (None,))[0] == versions:
+            return found[key][1]
+        result = compute()
+        cache.set(key, (versions, result), SCOPE_CACHE_SECONDS)
+        return result
 
     def forget_memberships(self):
         self.__dict__.pop("_memberships_cache", None)
@@ -99,6 +133,51 @@ class MembershipQuerySet(RestrictedQuerySet):
         if action == Action.VIEW:
             return memberships
         return memberships.filter(role__in=[value for value, _label in grantable_roles(user)])
+
+
+# How long scope data (memberships, area look-ups) stays in the cache unread. A change replaces its
+# version at once; the timeout only bounds a change the signals cannot see (a raw UPDATE, a bulk
+# update of area names) and, with a per-process cache (no REDIS_URL) under several web processes, a
+# change made in another process.
+SCOPE_CACHE_SECONDS = 300
+AREAS_VERSION_KEY = "areas-version"
+
+
+def _memberships_keys(user_id):
+    return f"memberships:{user_id}", f"memberships-version:{user_id}"
+
+
+def _current_version(found, key):
+    """The version under ``key`` as read into ``found`` (a get_many), made when the cache has none;
+    None when the cache lost it meanwhile (then nothing is kept)."""
+    version = found.get(key)
+    if version is None:
+        version = uuid.uuid4().hex
+        if not cache.add(key, version, SCOPE_CACHE_SECONDS):
+            version = cache.get(key)  # another request, or a change, set it meanwhile
+    return version
+
+
+def _replace_version(key):
+    """A new version under ``key``, so that the next request in any process reads from the database.
+    Done now, for this transaction's own reads, and again on commit: a request elsewhere may have read
+    the old rows and kept them under the first new version."""
+
+    def replace():
+        cache.set(key, uuid.uuid4().hex, SCOPE_CACHE_SECONDS)
+
+    replace()
+    transaction.on_commit(replace)
+
+
+def forget_memberships_of(user_id):
+    """The user's memberships (and their area look-ups) changed: read them again everywhere."""
+    _replace_version(_memberships_keys(user_id)[1])
+
+
+def forget_area_lookups():
+    """An area changed (added, renamed, retired): every user's cached area look-ups are read again."""
+    _replace_version(AREAS_VERSION_KEY)
 
 
 class Membership(BaseModel):

@@ -52,14 +52,22 @@ class ScopedViewSet(viewsets.ModelViewSet):
             raise exceptions.PermissionDenied
         return obj
 
-    def _save_in_scope(self, serializer, action):
+    def _save_in_scope(self, serializer, action, path=None):
         try:
-            save_in_scope(self.request.user, action, serializer.save)
+            save_in_scope(self.request.user, action, serializer.save, self.queryset.model, path)
         except OutOfScope as error:
             raise exceptions.ValidationError(error.message_dict) from error
 
+    def new_record_path(self, serializer):
+        """Where a create files its record, when the validated data says so before the write: the
+        ``area`` of a record scoped by its own area. None: judged from the saved record only."""
+        area = serializer.validated_data.get("area")
+        if area is None or self.queryset.model.scope_lookup not in ("area_path", "area__path"):
+            return None
+        return area.path
+
     def perform_create(self, serializer):
-        self._save_in_scope(serializer, Action.ADD)
+        self._save_in_scope(serializer, Action.ADD, self.new_record_path(serializer))
 
     def perform_update(self, serializer):
         self._save_in_scope(serializer, Action.CHANGE)

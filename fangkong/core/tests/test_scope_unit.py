@@ -1,6 +1,9 @@
 """The scope machinery itself: paths, subtrees, memberships turned into querysets, saves kept in scope."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -281,3 +284,29 @@ def test_a_record_created_out_of_scope_is_rolled_back(tree, people):
         save_in_scope(people.village_officer, Action.ADD, grant)
     assert Membership.objects.count() == before
     assert save_in_scope(people.town_officer, Action.ADD, grant).area == tree.village2
+
+
+def test_a_create_whose_area_is_known_is_refused_before_anything_is_written(tree, people, django_assert_num_queries):
+    people.village_officer.memberships_cached()
+
+    def grant():
+        raise AssertionError("written although out of scope")
+
+    with django_assert_num_queries(0), pytest.raises(OutOfScope) as excinfo:
+        save_in_scope(people.village_officer, Action.ADD, grant, Membership, tree.village2.path)
+    assert "area" in excinfo.value.message_dict
+
+
+def test_a_record_scoped_by_its_own_area_is_judged_without_reading_it_back(tree, people):
+    people.town_officer.memberships_cached()
+    ContentType.objects.get_for_model(Membership)  # the change log's, read once per process
+    with CaptureQueriesContext(connection) as queries:
+        membership = save_in_scope(
+            people.town_officer,
+            Action.ADD,
+            lambda: Membership.objects.create(user=people.nobody, area=tree.village2, role=Role.GRID_WORKER),
+            Membership,
+            tree.village2.path,
+        )
+    assert membership.area == tree.village2
+    assert not [query for query in queries.captured_queries if query["sql"].startswith("SELECT")]

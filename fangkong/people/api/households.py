@@ -16,10 +16,30 @@ from ..models import Household, Person
 from ..scoping import NOT_IN_YOUR_AREAS, household_areas
 
 
+class HouseholdAreaField(serializers.SlugRelatedField):
+    """A village or grid by code, among those where the user may file households. The look-up is kept
+    in the user's scope cache (User.cached_in_scope), so a create reads no area."""
+
+    def action(self):
+        return Action.CHANGE if self.parent.instance is not None else Action.ADD
+
+    def get_queryset(self):
+        return household_areas(self.context["request"].user, self.action())
+
+    def to_internal_value(self, data):
+        code = str(data)
+        user = self.context["request"].user
+        try:
+            if not code.isdigit():  # area codes are digits; anything else is no key for the cache
+                raise Area.DoesNotExist
+            name = f"household-area:{self.action()}:{code}"
+            return user.cached_in_scope(name, lambda: self.get_queryset().get(code=code))
+        except Area.DoesNotExist:
+            raise serializers.ValidationError(NOT_IN_YOUR_AREAS) from None
+
+
 class HouseholdSerializer(serializers.ModelSerializer):
-    area = serializers.SlugRelatedField(
-        slug_field="code", queryset=Area.objects.all(), help_text="Code of the grid or village"
-    )
+    area = HouseholdAreaField(slug_field="code", help_text="Code of the grid or village")
     responsible = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.all(), allow_null=True, required=False
     )
@@ -49,12 +69,6 @@ class HouseholdSerializer(serializers.ModelSerializer):
     def user(self):
         return self.context["request"].user
 
-    def validate_area(self, area):
-        action = Action.CHANGE if self.instance is not None else Action.ADD
-        if not household_areas(self.user, action).filter(pk=area.pk).exists():
-            raise serializers.ValidationError(NOT_IN_YOUR_AREAS)
-        return area
-
     def validate_responsible(self, responsible):
         if (
             responsible is not None
@@ -70,7 +84,12 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
     def create(self, validated_data):
         validated_data.pop("version", None)
-        return services.save_household(Household(**validated_data))
+        household = services.save_household(Household(**validated_data))
+        # A new household has no members: filled in as prefetch_related would, nothing is read back.
+        members = Person.objects.none()
+        members._result_cache, members._prefetch_done = [], True
+        household._prefetched_objects_cache = {"members": members}
+        return household
 
     def update(self, instance, validated_data):
         expected = validated_data.pop("version", None)
