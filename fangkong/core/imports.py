@@ -329,6 +329,8 @@ class Importer(abc.ABC):
     filename = "import"  # downloads are named <filename>-template.xlsx
     preview_rows = 200
     batch_size = 500
+    # Set by a background job (fangkong.core.jobs): called with the rows read so far after every batch.
+    progress = None
 
     def __init__(self, user):
         self.user = user
@@ -479,6 +481,8 @@ class Importer(abc.ABC):
             self.write_rows(batch)
         for row in batch:
             result.add(row)
+        if self.progress is not None:
+            self.progress(result.total)
 
     def add_error(self, row, name, message):
         row.errors.append((self.labels.get(name), message))
