@@ -573,7 +573,10 @@ class StoredUpload:
         return cls(token, meta)
 
     def save_meta(self):
-        self.meta_path.write_text(json.dumps(self.meta, ensure_ascii=False))
+        # Written aside and renamed into place: a job reading it meanwhile sees the old or the new, never half.
+        aside = self.meta_path.with_suffix(".json.new")
+        aside.write_text(json.dumps(self.meta, ensure_ascii=False))
+        aside.replace(self.meta_path)
 
     def download_name(self, suffix):
         return f"{Path(self.meta['name']).stem}-{suffix}.xlsx"

@@ -275,9 +275,10 @@ class BulkImportView(ImportAccessMixin, TemplateView):
     def confirm(self, upload):
         """The import runs as a job; a second confirmation (double click, resent form) finds the same job."""
         if upload.claim():
-            job = self.start_job("import-commit", upload, bool(self.request.POST.get("all_or_nothing")))
-            upload.meta["job"] = job.pk
-            upload.save_meta()
+            with transaction.atomic():  # the job is handed to a worker on commit, once the upload names it
+                job = self.start_job("import-commit", upload, bool(self.request.POST.get("all_or_nothing")))
+                upload.meta["job"] = job.pk
+                upload.save_meta()
             return redirect(job)
         job = self.request.user.jobs.filter(pk=upload.meta.get("job")).first()
         return redirect(job or self.request.path)  # no job yet: the first confirmation is still starting it
@@ -287,7 +288,7 @@ class BulkImportView(ImportAccessMixin, TemplateView):
             title = _("Check of %(file)s") % {"file": upload.meta["name"]}
             next_url = f"{self.request.path}?preview={upload.token}"
         else:
-            title = _("Import of %(file)s") % {"file": upload.meta["name"]}
+            title = _("%(import)s: %(file)s") % {"import": self.title, "file": upload.meta["name"]}
             next_url = self.request.path
         params = {
             "importer": self.importer_class.dotted_name(),
@@ -296,7 +297,7 @@ class BulkImportView(ImportAccessMixin, TemplateView):
             "errors_url": self.errors_url(upload),
             "next": next_url,
         }
-        return jobs.start(kind, self.request.user, f"{self.title}: {title}" if self.title else title, params)
+        return jobs.start(kind, self.request.user, title, params)
 
     def errors_url(self, upload):
         return reverse(self.errors_url_name, kwargs={"token": upload.token})
