@@ -31,7 +31,10 @@ class JobDetailView(OwnJobMixin, DetailView):
     template_name = "core/job_detail.html"
 
     def get_object(self, queryset=None):
-        return jobs.live(super().get_object(queryset))
+        job = super().get_object(queryset)
+        if jobs.hand_on_if_stale(job):
+            job.refresh_from_db()
+        return jobs.live(job)
 
     def get_template_names(self):
         return ["core/job_progress.html"] if self.request.htmx else [self.template_name]

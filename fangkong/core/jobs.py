@@ -115,6 +115,15 @@ def live(job):
     return job
 
 
+def hand_on_if_stale(job):
+    """A job its user is looking at whose worker died is handed on now, not at the next sweep.
+    Returns whether it was (its row may have changed since)."""
+    if job.status == Status.RUNNING and is_stale(job):
+        submit(job.pk)
+        return True
+    return False
+
+
 def seconds_left(job, now=None):
     """The time left, estimated from the pace so far; None until there is a pace to go by."""
     if job.status != Status.RUNNING or not job.total or not job.done or job.started is None:

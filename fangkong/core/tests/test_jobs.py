@@ -141,6 +141,16 @@ def test_a_job_whose_worker_died_is_resumed_by_the_sweep(tree, people, monkeypat
     assert len(grid_names(tree.village2)) == ROWS and imported_rows() == ROWS
 
 
+def test_a_job_whose_worker_died_is_handed_on_when_its_page_is_looked_at(client, tree, people, monkeypatch):
+    monkeypatch.setattr(jobs, "submit", jobs.execute)
+    job = commit_job(people.town_officer, stored(people.town_officer))
+    died(job, attempts=1)
+    client.force_login(people.town_officer)
+    page = client.get(job.get_absolute_url())
+    assert page.context["object"].status == Job.Status.DONE
+    assert len(grid_names(tree.village2)) == ROWS
+
+
 def test_a_job_that_keeps_dying_fails_clearly(tree, people, settings, monkeypatch):
     monkeypatch.setattr(jobs, "submit", jobs.execute)
     job = commit_job(people.town_officer, stored(people.town_officer))
