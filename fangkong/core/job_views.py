@@ -32,7 +32,7 @@ class JobDetailView(OwnJobMixin, DetailView):
 
     def get_object(self, queryset=None):
         job = super().get_object(queryset)
-        if jobs.hand_on_if_stale(job):
+        if jobs.hand_on_if_lost(job):
             job.refresh_from_db()
         return jobs.live(job)
 

@@ -70,14 +70,13 @@ def kind(name, source, atomic=False):
     return register
 
 
-def start(kind_name, user, title, params=None, total=None):
+def start(kind_name, user, title, params=None):
     """Queue a job for the user; it is handed to a worker once the current transaction commits."""
     job = Job.objects.create(
         kind=kind_name,
         user=user,
         title=title[:200],
         params={"language": translation.get_language() or settings.LANGUAGE_CODE, **(params or {})},
-        total=total,
         request_id=current().request_id,
     )
     transaction.on_commit(lambda: submit(job.pk))
@@ -115,10 +114,21 @@ def live(job):
     return job
 
 
-def hand_on_if_stale(job):
-    """A job its user is looking at whose worker died is handed on now, not at the next sweep.
+def is_lost(job, now=None):
+    """Whether no worker has the job: running with a stale heartbeat (its worker died), or, with the
+    thread runner, queued for longer than that (its thread went with a restarted process; a Celery
+    broker keeps its queued jobs)."""
+    now = now or timezone.now()
+    if job.status == Status.RUNNING:
+        return is_stale(job, now)
+    limit = now - timedelta(seconds=settings.JOBS_STALE_SECONDS)
+    return job.status == Status.QUEUED and settings.JOBS_BACKEND == "thread" and job.created < limit
+
+
+def hand_on_if_lost(job):
+    """A job its user is looking at that no worker has is handed on now, not at the next sweep.
     Returns whether it was (its row may have changed since)."""
-    if job.status == Status.RUNNING and is_stale(job):
+    if is_lost(job):
         submit(job.pk)
         return True
     return False
@@ -253,7 +263,7 @@ def _finish(job, status, result=None, error=""):
         job.result = result
     if status == Status.DONE and job.total is not None:
         job.done = job.total
-    job.save(update_fields=["status", "finished", "error", "result", "done"])
+    job.save(update_fields=["status", "finished", "error", "result", "done", "total"])
     _notify_finished(job)
 
 
@@ -331,17 +341,16 @@ threads = ThreadRunner()
 
 
 def sweep(now=None):
-    """Queue again the jobs whose worker died (no heartbeat for JOBS_STALE_SECONDS), and the queued jobs
-    that no worker took as long (their thread went with a restarted process); ``claim`` fails those
-    that ran out of attempts. Returns the ids handed on."""
+    """Hand on the jobs no worker has (``is_lost``): ``claim`` runs them again from the start, or fails
+    those that ran out of attempts. Returns the ids handed on."""
     now = now or timezone.now()
     limit = now - timedelta(seconds=settings.JOBS_STALE_SECONDS)
     handed = []
     for job in Job.objects.filter(
         Q(status=Status.RUNNING, heartbeat__lt=limit) | Q(status=Status.QUEUED, created__lt=limit)
     ):
-        if job.status == Status.RUNNING and not is_stale(job, now):
-            continue  # its worker reports through the cache: alive
+        if not is_lost(job, now):
+            continue  # alive (its worker reports through the cache), or waiting in the broker's queue
         logger.warning("job %s (%s): no sign of life since %s, handed on", job.pk, job.kind, job.heartbeat)
         handed.append(job.pk)
         submit(job.pk)

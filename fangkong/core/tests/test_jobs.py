@@ -40,13 +40,17 @@ def grid_file(rows=ROWS):
 
 
 def stored(user, data=None):
-    return StoredUpload.create(user, SimpleUploadedFile("grids.xlsx", data or grid_file()), GridImporter)
+    """An upload as the import page keeps it once previewed: its rows counted."""
+    upload = StoredUpload.create(user, SimpleUploadedFile("grids.xlsx", data or grid_file()), GridImporter)
+    upload.meta["rows"] = ROWS
+    upload.save_meta()
+    return upload
 
 
 def commit_job(user, upload, **params):
     """A queued import job: in a test, nothing runs it until ``jobs.execute`` is called."""
     params = {"importer": GridImporter.dotted_name(), "token": upload.token, "all_or_nothing": False, **params}
-    return jobs.start("import-commit", user, "Import of grids.xlsx", params, total=ROWS)
+    return jobs.start("import-commit", user, "Import of grids.xlsx", params)
 
 
 def imported_rows():
@@ -149,6 +153,15 @@ def test_a_job_whose_worker_died_is_handed_on_when_its_page_is_looked_at(client,
     page = client.get(job.get_absolute_url())
     assert page.context["object"].status == Job.Status.DONE
     assert len(grid_names(tree.village2)) == ROWS
+
+
+def test_a_queued_job_lost_with_its_process_is_handed_on(tree, people, monkeypatch):
+    monkeypatch.setattr(jobs, "submit", jobs.execute)
+    job = commit_job(people.town_officer, stored(people.town_officer))
+    Job.objects.filter(pk=job.pk).update(created=timezone.now() - datetime.timedelta(minutes=10))
+    assert jobs.sweep() == [job.pk]
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and len(grid_names(tree.village2)) == ROWS
 
 
 def test_a_job_that_keeps_dying_fails_clearly(tree, people, settings, monkeypatch):
