@@ -595,14 +595,10 @@ class StoredUpload:
             return False
         return True
 
-    def release(self):
-        self.claim_path.unlink(missing_ok=True)
-
     def finish(self, result):
-        """Keep what the result page needs; the uploaded file (personal data, often) goes."""
+        """Keep the rows with errors for their download; the uploaded file (personal data, often) goes.
+        The counts are the import job's result."""
         self.save_errors(result)
-        self.meta["summary"] = result.summary()
-        self.save_meta()
         self.path.unlink(missing_ok=True)
 
     def delete(self):
