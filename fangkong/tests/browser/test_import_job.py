@@ -2,11 +2,13 @@
 
 import io
 import re
+import threading
 
 import pytest
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
+from fangkong.core import jobs
 from fangkong.people.models import Arrival
 from fangkong.people.tests.factories import id_number
 
@@ -29,8 +31,20 @@ def arrivals_file(tmp_path):
     return path
 
 
+@pytest.fixture
+def slow_worker(monkeypatch):
+    """The worker takes the job two seconds late, so the page is seen waiting before it is seen done."""
+
+    def submit_late(job_id):
+        threading.Timer(2, jobs.threads.submit, [job_id]).start()
+
+    monkeypatch.setattr(jobs, "submit", submit_late)
+
+
 @pytest.mark.parametrize("viewport", [PHONE], ids=["phone"], indirect=True)
-def test_grid_worker_imports_arrivals_and_watches_the_job(tab, people, tree, tmp_path, settings, screenshot):
+def test_grid_worker_imports_arrivals_and_watches_the_job(
+    tab, people, tree, tmp_path, settings, slow_worker, screenshot
+):
     settings.VAR_DIR = tmp_path
     log_in(tab, "grid_worker")
     tab.goto("/people/arrivals/import/")
@@ -42,6 +56,8 @@ def test_grid_worker_imports_arrivals_and_watches_the_job(tab, people, tree, tmp
         tab.locator("#confirm-import").click()
 
     expect(tab).to_have_url(re.compile(r"/jobs/\d+/$"))
+    expect(tab.locator("#job-status")).to_have_attribute("data-status", "queued")
+    expect(tab.locator(".progress")).to_be_visible()
     expect(tab.locator("#job-status")).to_have_attribute("data-status", "done")  # polled until the job ends
     expect(tab.locator("#import-done")).to_contain_text("导入完成：新增 2 条")
     expect(tab.locator("#inbox-count")).to_have_text("1")
