@@ -20,6 +20,9 @@ class JobSerializer(serializers.ModelSerializer):
         fields = ["id", "url", "page", "kind", "title", "status", "done", "total", "created", "started", "finished"]
         fields += ["attempts", "result", "error", "download"]
 
+    def to_representation(self, job):
+        return super().to_representation(jobs.live(job))  # the progress its worker last reported
+
     def get_page(self, job) -> str:
         return self.context["request"].build_absolute_uri(job.get_absolute_url())
 
@@ -30,7 +33,7 @@ class JobSerializer(serializers.ModelSerializer):
 
 
 def job_response(job, request, status_code=status.HTTP_200_OK):
-    data = JobSerializer(jobs.live(job), context={"request": request}).data
+    data = JobSerializer(job, context={"request": request}).data
     headers = {"Location": data["url"]} if status_code == status.HTTP_202_ACCEPTED else None
     return Response(data, status=status_code, headers=headers)
 

@@ -235,6 +235,8 @@ def test_the_job_page_shows_progress_and_time_left(client, tree, people):
     assert [t.name for t in page.templates][0] == "core/job_progress.html"
     assert 'aria-valuenow="33"' in html and "2 of 6 rows" in html and "About 2 min 0 s left" in html
     assert 'hx-trigger="every 1s"' in html
+    listed = client.get("/api/jobs/").json()["results"][0]
+    assert (listed["status"], listed["done"], listed["total"]) == ("running", 2, 6)
 
 
 def export_job(user, tmp_path):
