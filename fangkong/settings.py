@@ -177,7 +177,8 @@ CELERY_BEAT_SCHEDULE = {
 
 # Background jobs (fangkong.core.jobs): Celery workers with Redis, otherwise threads of this process.
 JOBS_BACKEND = os.environ.get("JOBS_BACKEND") or ("celery" if REDIS_URL else "thread")
-JOBS_THREADS = int(os.environ.get("JOBS_THREADS", "2"))
+# SQLite has one writer: there, one job at a time, so an export never waits on an import's transaction.
+JOBS_THREADS = int(os.environ.get("JOBS_THREADS", "1" if DATABASES["default"]["ENGINE"].endswith("sqlite3") else "2"))
 JOBS_DIR = VAR_DIR / "jobs"  # exports written by jobs, until they expire
 JOBS_KEEP_SECONDS = int(os.environ.get("JOBS_KEEP_SECONDS", str(24 * 3600)))  # downloads and stale uploads
 JOBS_STALE_SECONDS = int(os.environ.get("JOBS_STALE_SECONDS", "120"))  # no sign of life for this long: dead
