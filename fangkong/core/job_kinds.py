@@ -126,7 +126,7 @@ def list_view(job):
     match = resolve(job.params["path"])
     request = HttpRequest()
     request.method = "GET"
-    request.path = job.params["path"]
+    request.path = request.path_info = job.params["path"]
     request.GET = QueryDict(job.params["query"])
     request.user = job.user
     view = match.func.view_class(**match.func.view_initkwargs)

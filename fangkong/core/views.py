@@ -101,7 +101,7 @@ class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
             "list": self.title or self.model._meta.verbose_name_plural,
             "format": fmt.upper(),
         }
-        params = {"path": self.request.path, "query": query.urlencode(), "format": fmt}
+        params = {"path": self.request.path_info, "query": query.urlencode(), "format": fmt}
         return jobs.start("export", self.request.user, title, params)
 
     def get_filterset_kwargs(self, filterset_class):
