@@ -20,6 +20,7 @@ setup: $(STAMP)
 	$(PY) manage.py seed_demo
 
 run: setup
+	$(PY) manage.py clean_jobs  # jobs a stopped server left running, old downloads and uploads
 	@echo "Fangkong on http://$(HOST)/  (log in with a demo login above)"
 	HTTPS=false $(PY) manage.py runserver --noreload $(HOST)
 

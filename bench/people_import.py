@@ -7,11 +7,15 @@ villages' demo grids, then times on a fresh benchmark database:
   (b) the full import through ArrivalImporter: preview (checks every row, writes nothing), then
       commit (checks again and writes persons, arrivals, key-person tags and the change log),
       then the same file again (every row unchanged);
-  (c) PostgreSQL COPY of the same rows, as text, into a scratch table: the database's own floor.
+  (c) PostgreSQL COPY of the same rows, as text, into a scratch table: the database's own floor;
+  (d) with --as-job, the same file through the import page instead: the upload and the confirmation
+      are requests that start background jobs (the in-process thread runner), timed apart from the
+      jobs, which are timed from start to finish.
 
     .venv/bin/python bench/people_import.py                       # SQLite (var/bench/) and PostgreSQL
     .venv/bin/python bench/people_import.py --only sqlite --rows 10000
     OPENPYXL_LXML=False .venv/bin/python bench/people_import.py --only read   # (a) without lxml
+    .venv/bin/python bench/people_import.py --only sqlite --only postgres --as-job  # (d)
 
 SQLite runs in var/bench/people_import.sqlite3; PostgreSQL in fangkong_bench_import, created and
 dropped by the benchmark (trust auth on 127.0.0.1:5432, or --postgres-url).
@@ -58,6 +62,7 @@ def parse_args():
     parser.add_argument("--postgres-url", default=POSTGRES_URL)
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     parser.add_argument("--profile", action="store_true", help="print where the commit spends its time")
+    parser.add_argument("--as-job", action="store_true", help="import through the page, as background jobs")
     parser.add_argument("--child", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
     return parser.parse_args()
 
@@ -283,6 +288,57 @@ def run_import(url, path, rows):
     return results
 
 
+def wait_for(job, seconds=1800):
+    from fangkong.core.models import Job
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.status in Job.FINISHED:
+            assert job.status == Job.Status.DONE, job.error
+            return round((job.finished - job.started).total_seconds(), 2)
+        time.sleep(0.2)
+    raise TimeoutError(f"job {job.pk} still {job.status}")
+
+
+def run_import_as_job(url, path, rows):
+    """(d): upload, then confirm, through the import page; each request returns with a job started."""
+    import tree as tree_bench
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connections
+    from django.test import Client
+
+    from fangkong.people.models import Arrival
+
+    user = setup_database(url)
+    results = {"database": tree_bench.versions()["database"]}
+    client = Client(SERVER_NAME="localhost")
+    client.force_login(user)
+    page = "/people/arrivals/import/"
+    started = time.perf_counter()
+    response = client.post(page, {"file": SimpleUploadedFile(path.name, path.read_bytes())})
+    results["upload_request_s"] = round(time.perf_counter() - started, 3)
+    assert response.status_code == 302, response.status_code
+    preview = user.jobs.get(kind="import-preview")
+    cpu = time.process_time()  # the job's thread, nearly all of it: this one sleeps between looks
+    results["preview_job_s"] = wait_for(preview)
+    results["preview_job_cpu_s"] = round(time.process_time() - cpu, 2)
+    token = preview.params["token"]
+    started = time.perf_counter()
+    response = client.post(page, {"token": token})
+    results["confirm_request_s"] = round(time.perf_counter() - started, 3)
+    commit = user.jobs.get(kind="import-commit")
+    assert response["Location"] == commit.get_absolute_url()
+    cpu = time.process_time()
+    results["commit_job_s"] = wait_for(commit)
+    results["commit_job_cpu_s"] = round(time.process_time() - cpu, 2)
+    assert commit.result["summary"]["created"] == rows, commit.result["summary"]
+    results["arrivals"] = Arrival.objects.count()
+    results["rows_per_s_commit_job"] = round(rows / results["commit_job_s"])
+    connections.close_all()
+    return results
+
+
 def postgres_copy(url, path):
     """The same rows, read once, written as text with COPY into a scratch table (timed: the COPY)."""
     import psycopg
@@ -312,9 +368,10 @@ def postgres_copy(url, path):
     }
 
 
-def child(name, url, path, rows):
+def child(name, url, path, rows, as_job=False):
     """One database per process: Django's connection settings are fixed once it is set up."""
     os.environ["DATABASE_URL"] = url
+    os.environ["JOBS_BACKEND"] = "thread"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
     import django
 
@@ -323,6 +380,9 @@ def child(name, url, path, rows):
 
     report = {}
     try:
+        if as_job:
+            report[f"{name}_job"] = run_import_as_job(url, path, rows)
+            return report
         report[name] = run_import(url, path, rows)
         if name == "postgres":
             report["copy"] = postgres_copy(url, path)
@@ -345,7 +405,7 @@ def main():
         os.environ["BENCH_PROFILE"] = "1"
     if args.child:
         url = SQLITE_URL if args.child == "sqlite" else args.postgres_url
-        print(json.dumps(child(args.child, url, path, args.rows)))
+        print(json.dumps(child(args.child, url, path, args.rows, args.as_job)))
         return
     report = {"rows": args.rows, "file_mb": round(path.stat().st_size / 1e6, 1)}
     if "read" in only:
@@ -355,8 +415,13 @@ def main():
         if name in only:
             command = [sys.executable, __file__, "--child", name, "--rows", str(args.rows)]
             command += ["--postgres-url", args.postgres_url]
+            if args.as_job:
+                command.append("--as-job")
             output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
             report.update(json.loads(output.strip().splitlines()[-1]))
+            if args.as_job:
+                print(f"(d) import as jobs on {name}:", report[f"{name}_job"], flush=True)
+                continue
             print(f"(b) import on {name}:", report[name], flush=True)
             if "copy" in report and name == "postgres":
                 print("(c) PostgreSQL COPY:", report["copy"], flush=True)

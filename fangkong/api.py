@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from fangkong.accounts.api import MembershipViewSet, UserViewSet, me
 from fangkong.areas.api import AreaViewSet
+from fangkong.core import job_api
 from fangkong.core.changelog_api import ChangeLogViewSet
 from fangkong.people.api import arrivals as people_arrivals
 from fangkong.people.api import households as people_households
@@ -16,6 +17,7 @@ router.register("areas", AreaViewSet, basename="area")
 router.register("users", UserViewSet, basename="user")
 router.register("memberships", MembershipViewSet, basename="membership")
 router.register("changelog", ChangeLogViewSet, basename="changelog")
+job_api.register(router)
 
 for topic in (people_persons, people_households, people_arrivals, people_screening, people_imports, people_moves):
     topic.register(router)

@@ -24,3 +24,14 @@ def tree(db):
 @pytest.fixture
 def people(tree):
     return make_people(tree)
+
+
+@pytest.fixture
+def run_jobs(monkeypatch):
+    """Background jobs run at once, inside the test's transaction, instead of on a worker after the commit."""
+    from django.db import transaction
+
+    from fangkong.core import jobs
+
+    monkeypatch.setattr(transaction, "on_commit", lambda function, using=None, robust=False: function())
+    monkeypatch.setattr(jobs, "submit", jobs.execute)

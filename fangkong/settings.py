@@ -201,6 +201,26 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# A job's task is acknowledged when it ends, so the broker hands the job of a killed worker to another one.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE = {
+    "sweep-jobs": {"task": "fangkong.core.tasks.sweep_jobs", "schedule": 300.0},
+}
+
+# Background jobs (fangkong.core.jobs): Celery workers with Redis, otherwise threads of this process.
+JOBS_BACKEND = os.environ.get("JOBS_BACKEND") or ("celery" if REDIS_URL else "thread")
+# SQLite has one writer: there, one job at a time, so an export never waits on an import's transaction.
+JOBS_THREADS = int(os.environ.get("JOBS_THREADS", "1" if DATABASES["default"]["ENGINE"].endswith("sqlite3") else "2"))
+JOBS_DIR = VAR_DIR / "jobs"  # exports written by jobs, until they expire
+JOBS_KEEP_SECONDS = int(os.environ.get("JOBS_KEEP_SECONDS", str(24 * 3600)))  # downloads and stale uploads
+JOBS_STALE_SECONDS = int(os.environ.get("JOBS_STALE_SECONDS", "120"))  # no sign of life for this long: dead
+JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "3"))
+JOBS_SWEEP_SECONDS = int(os.environ.get("JOBS_SWEEP_SECONDS", "300"))
+# Below these, work stays in the request: a list of fewer rows exports at once, a smaller file previews at once.
+EXPORT_BACKGROUND_ROWS = int(os.environ.get("EXPORT_BACKGROUND_ROWS", "5000"))
+IMPORT_BACKGROUND_BYTES = int(os.environ.get("IMPORT_BACKGROUND_BYTES", str(512 * 1024)))
 
 REST_FRAMEWORK = {
     # Token first: DRF answers 401 (not 403) with WWW-Authenticate only when the first class names a scheme.

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from fangkong.accounts.views import LoginView
 from fangkong.core.changelog_views import ChangeLogEntryView, ChangeLogListView
 from fangkong.core.health import HealthView
+from fangkong.core.job_views import InboxView, JobCancelView, JobDetailView, JobDownloadView, JobListView
 
 from . import views
 
@@ -19,6 +20,11 @@ urlpatterns = [
     path("people/", include("fangkong.people.urls")),
     path("changelog/", ChangeLogListView.as_view(), name="changelog"),
     path("changelog/<int:pk>/", ChangeLogEntryView.as_view(), name="changelog-entry"),
+    path("jobs/", JobListView.as_view(), name="jobs"),
+    path("jobs/<int:pk>/", JobDetailView.as_view(), name="job"),
+    path("jobs/<int:pk>/cancel/", JobCancelView.as_view(), name="job-stop"),
+    path("jobs/<int:pk>/download/", JobDownloadView.as_view(), name="job-download"),
+    path("inbox/", InboxView.as_view(), name="inbox"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # A page for people: without a session it sends them to the login page rather than answering 401. Its

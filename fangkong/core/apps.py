@@ -8,4 +8,5 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import changelog  # noqa: F401  (connects the change-log signals)
+        # The change-log signals connect, the import and export jobs register.
+        from . import changelog, job_kinds  # noqa: F401

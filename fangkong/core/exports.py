@@ -180,13 +180,28 @@ class _Echo:
         return value
 
 
-def export_response(queryset, table_class, basename, fmt):
+def export_filename(basename, fmt):
+    return f"{basename}-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"
+
+
+def reporting(rows, progress):
+    """The rows, telling ``progress`` how many went by after each chunk (a background export)."""
+    done = 0
+    for done, values in enumerate(rows, start=1):
+        yield values
+        if done % CHUNK == 0:
+            progress(done)
+    progress(done)
+
+
+def export_response(queryset, table_class, basename, fmt, progress=None):
     """The filtered rows as a download that streams from the first row: nothing is built whole,
     in memory or on disk, so a million rows start at once and keep memory flat."""
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    filename = f"{basename}-{stamp}.{fmt}"
+    filename = export_filename(basename, fmt)
     headers = [header for _name, header in export_columns(table_class)]
     rows = iter_rows(queryset, table_class)
+    if progress is not None:
+        rows = reporting(rows, progress)
     if fmt == "csv":
         writer = csv.writer(_Echo())
 

@@ -618,6 +618,8 @@ class Importer(abc.ABC):
     filename = "import"  # downloads are named <filename>-template.xlsx
     preview_rows = 200
     batch_size = 500
+    # Set by a background job (fangkong.core.jobs): called with the rows read so far after every batch.
+    progress = None
 
     def __init__(self, user):
         self.user = user
@@ -768,6 +770,8 @@ class Importer(abc.ABC):
             self.write_rows(batch)
         for row in batch:
             result.add(row)
+        if self.progress is not None:
+            self.progress(result.total)
 
     def add_error(self, row, name, message):
         row.errors.append((self.labels.get(name), message))
@@ -858,7 +862,10 @@ class StoredUpload:
         return cls(token, meta)
 
     def save_meta(self):
-        self.meta_path.write_text(json.dumps(self.meta, ensure_ascii=False))
+        # Written aside and renamed into place: a job reading it meanwhile sees the old or the new, never half.
+        aside = self.meta_path.with_suffix(".json.new")
+        aside.write_text(json.dumps(self.meta, ensure_ascii=False))
+        aside.replace(self.meta_path)
 
     def download_name(self, suffix):
         return f"{Path(self.meta['name']).stem}-{suffix}.xlsx"
@@ -877,14 +884,10 @@ class StoredUpload:
             return False
         return True
 
-    def release(self):
-        self.claim_path.unlink(missing_ok=True)
-
     def finish(self, result):
-        """Keep what the result page needs; the uploaded file (personal data, often) goes."""
+        """Keep the rows with errors for their download; the uploaded file (personal data, often) goes.
+        The counts are the import job's result."""
         self.save_errors(result)
-        self.meta["summary"] = result.summary()
-        self.save_meta()
         self.path.unlink(missing_ok=True)
 
     def delete(self):

@@ -197,3 +197,77 @@ class ChangeLogEntry(models.Model):
             for name in sorted(set(before) | set(after))
             if before.get(name) != after.get(name)
         ]
+
+
+class Job(models.Model):
+    """Long work done in the background (an import, an export) for one user, with its progress.
+
+    ``fangkong.core.jobs`` runs it; a job is its user's own: anyone else gets 404.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+        CANCELLED = "cancelled", _("cancelled")
+
+    FINISHED = (Status.DONE, Status.FAILED, Status.CANCELLED)
+
+    kind = models.CharField(_("kind"), max_length=32)
+    title = models.CharField(_("title"), max_length=200)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="jobs"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    done = models.PositiveIntegerField(_("rows done"), default=0)
+    total = models.PositiveIntegerField(_("rows in all"), null=True, blank=True)
+    created = models.DateTimeField(_("created at"), auto_now_add=True)
+    started = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished = models.DateTimeField(_("finished at"), null=True, blank=True)
+    heartbeat = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["user", "created"]), models.Index(fields=["status", "heartbeat"])]
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("job", args=[self.pk])
+
+    @property
+    def is_finished(self):
+        return self.status in self.FINISHED
+
+
+class Notification(models.Model):
+    """A notice in a user's in-app inbox: a job finished, a fever was reported... ``kind`` tells which."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=32)
+    title = models.CharField(_("title"), max_length=200)
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    read = models.BooleanField(_("read"), default=False)
+    created = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["user", "read", "created"])]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self):
+        return self.title

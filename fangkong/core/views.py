@@ -6,6 +6,7 @@ user's scope is simply not found: 404.
 
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,10 +22,11 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.data import TableData
 
-from . import scope
+from . import jobs, scope
 from .exports import FORMATS, export_response
 from .forms import ImportForm, add_errors
 from .imports import ImportFileError, StoredUpload
+from .job_kinds import preview_from
 from .pagination import LookAheadPaginator, PageOutOfReach
 from .roles import Action
 from .services import ConcurrentEdit, OutOfScope, save_in_scope
@@ -84,8 +86,10 @@ class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
             raise PermissionDenied
         fmt = request.GET.get("export")
         if fmt in FORMATS:
-            filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
-            rows = filterset.qs if filterset.is_valid() else self.get_queryset().none()
+            rows = self.export_queryset()
+            limit = settings.EXPORT_BACKGROUND_ROWS
+            if rows[: limit + 1].count() > limit:
+                return redirect(self.start_export(fmt))
             return export_response(rows, self.table_class, self.model._meta.model_name, fmt)
         try:
             return super().get(request, *args, **kwargs)
@@ -112,6 +116,21 @@ class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
             for label, url in ((_("Register"), self.add_url), (_("Import from Excel"), self.import_url))
             if url
         ]
+
+    def export_queryset(self):
+        filterset = self.filterset_class(self.request.GET, queryset=self.get_queryset(), request=self.request)
+        return filterset.qs if filterset.is_valid() else self.get_queryset().none()
+
+    def start_export(self, fmt):
+        """A long list is written to a file by a job (its page offers the download when ready)."""
+        query = self.request.GET.copy()
+        query.pop("export", None)
+        title = _("Export of %(list)s (%(format)s)") % {
+            "list": self.title or self.model._meta.verbose_name_plural,
+            "format": fmt.upper(),
+        }
+        params = {"path": self.request.path_info, "query": query.urlencode(), "format": fmt}
+        return jobs.start("export", self.request.user, title, params)
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -222,11 +241,12 @@ class ImportAccessMixin(LoginRequiredMixin):
 
 
 class BulkImportView(ImportAccessMixin, TemplateView):
-    """Upload a spreadsheet, preview its rows, confirm; then the counts and the rows with errors.
+    """Upload a spreadsheet, preview its rows, confirm; the import then runs as a job, whose page shows
+    its progress, then the counts and the rows with errors.
 
     Declared per use with an Importer and the names of its template and error-workbook URLs. The
     confirmation sends only the upload's token: what is imported is the file that was previewed,
-    and only by the user who uploaded it.
+    and only by the user who uploaded it. A file above IMPORT_BACKGROUND_BYTES is previewed by a job too.
     """
 
     template_name = "core/import.html"
@@ -236,8 +256,8 @@ class BulkImportView(ImportAccessMixin, TemplateView):
     back_url = "/"
 
     def get(self, request, *args, **kwargs):
-        if "done" in request.GET:
-            return self.render_done(self.find_upload(request.GET["done"]))
+        if "preview" in request.GET:
+            return self.render_preview(request.GET["preview"])
         return self.render(form=self.make_form())
 
     def post(self, request, *args, **kwargs):
@@ -260,8 +280,11 @@ class BulkImportView(ImportAccessMixin, TemplateView):
         if not form.is_valid():
             return self.render(form=form)
         upload = None
+        all_or_nothing = form.cleaned_data["all_or_nothing"]
         try:
             upload = StoredUpload.create(self.request.user, form.cleaned_data["file"], self.importer_class)
+            if form.cleaned_data["file"].size > settings.IMPORT_BACKGROUND_BYTES:
+                return redirect(self.start_job("import-preview", upload, all_or_nothing))
             result = self.importer_class(self.request.user).preview(upload.path)
         except ImportFileError as error:
             if upload:
@@ -269,32 +292,51 @@ class BulkImportView(ImportAccessMixin, TemplateView):
             form.add_error("file", str(error))
             return self.render(form=form)
         upload.save_errors(result)
+        upload.meta["rows"] = result.total
+        upload.save_meta()
         return self.render(
-            result=result,
+            result=result, upload=upload, all_or_nothing=all_or_nothing, errors_url=self.errors_url(upload)
+        )
+
+    def render_preview(self, token):
+        """The preview a background job made of a large file."""
+        upload = self.find_upload(token)
+        job = self.request.user.jobs.filter(kind="import-preview", params__token=upload.token).first()
+        if job is None or job.status != job.Status.DONE:
+            raise Http404
+        return self.render(
+            result=preview_from(job.result["preview"]),
             upload=upload,
-            all_or_nothing=form.cleaned_data["all_or_nothing"],
+            all_or_nothing=job.params["all_or_nothing"],
             errors_url=self.errors_url(upload),
         )
 
     def confirm(self, upload):
+        """The import runs as a job; a second confirmation (double click, resent form) finds the same job."""
         if upload.claim():
-            all_or_nothing = bool(self.request.POST.get("all_or_nothing"))
-            try:
-                result = self.importer_class(self.request.user).commit(upload.path, all_or_nothing=all_or_nothing)
-            except Exception:
-                upload.release()  # nothing was written: the user may confirm again
-                raise
-            upload.finish(result)
-        # Redirect, so reloading the result page does not send the confirmation again.
-        return redirect(f"{self.request.path}?done={upload.token}")
+            with transaction.atomic():  # the job is handed to a worker on commit, once the upload names it
+                job = self.start_job("import-commit", upload, bool(self.request.POST.get("all_or_nothing")))
+                upload.meta["job"] = job.pk
+                upload.save_meta()
+            return redirect(job)
+        job = self.request.user.jobs.filter(pk=upload.meta.get("job")).first()
+        return redirect(job or self.request.path)  # no job yet: the first confirmation is still starting it
 
-    def render_done(self, upload):
-        summary = upload.meta.get("summary")  # None while another request is still importing it
-        return self.render(
-            done=True,
-            summary=summary,
-            errors_url=self.errors_url(upload) if summary and summary["errors"] else None,
-        )
+    def start_job(self, kind, upload, all_or_nothing):
+        if kind == "import-preview":
+            title = _("Check of %(file)s") % {"file": upload.meta["name"]}
+            next_url = f"{self.request.path}?preview={upload.token}"
+        else:
+            title = _("%(import)s: %(file)s") % {"import": self.title, "file": upload.meta["name"]}
+            next_url = self.request.path
+        params = {
+            "importer": self.importer_class.dotted_name(),
+            "token": upload.token,
+            "all_or_nothing": all_or_nothing,
+            "errors_url": self.errors_url(upload),
+            "next": next_url,
+        }
+        return jobs.start(kind, self.request.user, title, params)
 
     def errors_url(self, upload):
         return reverse(self.errors_url_name, kwargs={"token": upload.token})

@@ -2,7 +2,8 @@
 
 core.exports reads cells through ``cell_reader`` (worked out once per column) instead of
 ``BoundRow.get_cell_value`` (worked out for every cell); this checks the two agree on every list view
-of the product, on records with choices, relations, masked numbers, tags, booleans and dates.
+of the product, on records with choices, relations, masked numbers, tags, booleans and dates; and that
+a long list exported by a background job is the same file as a short one streamed at once.
 """
 
 import datetime
@@ -13,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from fangkong.areas.models import Division, RiskArea
 from fangkong.core.exports import export_columns, iter_rows, plain
+from fangkong.core.models import Job
 from fangkong.core.views import ObjectListView
 from fangkong.people import services
 from fangkong.people.models import Arrival, KeyPersonTag, ScreeningRound
@@ -72,3 +74,20 @@ def test_export_cells_match_the_table(register, people, url_name, view_class):
     table = table_class(queryset.order_by("pk"))
     expected = [[plain(row.get_cell_value(name)) for name in names] for row in table.rows]
     assert list(iter_rows(queryset, table_class)) == expected
+
+
+@pytest.mark.parametrize(("url_name", "view_class"), list_views(), ids=[name for name, _view in list_views()])
+def test_a_long_export_is_the_same_file_from_a_job(
+    client, register, people, settings, tmp_path, run_jobs, url_name, view_class
+):
+    settings.JOBS_DIR = tmp_path
+    client.force_login(people.city_commander)
+    url = reverse(url_name)
+    at_once = b"".join(client.get(url, {"export": "csv"}).streaming_content)
+    settings.EXPORT_BACKGROUND_ROWS = 0
+    started = client.get(url, {"export": "csv"})
+    job = Job.objects.get(user=people.city_commander, kind="export")
+    assert started["Location"] == job.get_absolute_url() and job.status == Job.Status.DONE, job.error
+    download = client.get(reverse("job-download", args=[job.pk]))
+    assert b"".join(download.streaming_content) == at_once
+    assert download["Content-Disposition"].startswith(f'attachment; filename="{view_class.model._meta.model_name}-')

@@ -36,6 +36,11 @@ def var_dir(settings, tmp_path):
     return tmp_path
 
 
+@pytest.fixture(autouse=True)
+def jobs_at_once(run_jobs):
+    """The confirmed import runs as a job: here at once, inside the request."""
+
+
 def xlsx_bytes(*rows):
     workbook = Workbook()
     for row in rows:
@@ -135,11 +140,12 @@ def test_upload_preview_confirm_creates_the_grids(client, tree, people, var_dir)
 
     token = previewed.context["upload"].token
     confirmed = confirm(client, token)
-    assert confirmed.status_code == 302 and confirmed["Location"] == f"{IMPORT_URL}?done={token}"
+    job = people.village_officer.jobs.get()
+    assert confirmed.status_code == 302 and confirmed["Location"] == job.get_absolute_url()
     assert grid_names(tree.village) == {"第一网格", "第二网格", "第三网格", "第四网格"}
 
     done = client.get(confirmed["Location"])
-    assert done.context["summary"] == {
+    assert done.context["object"].result["summary"] == {
         "total": 3,
         "valid": 3,
         "errors": 0,
@@ -166,9 +172,9 @@ def test_confirming_twice_imports_once(client, tree, people):
     confirm(client, token)
     logged = ChangeLogEntry.objects.count()
     again = confirm(client, token)
-    assert again["Location"] == f"{IMPORT_URL}?done={token}"
+    assert again["Location"] == people.village_officer.jobs.get().get_absolute_url()
     assert ChangeLogEntry.objects.count() == logged
-    assert client.get(again["Location"]).context["summary"]["created"] == 1
+    assert client.get(again["Location"]).context["object"].result["summary"]["created"] == 1
 
 
 def test_rows_with_errors_can_be_downloaded_and_the_rest_imported(client, tree, people):
@@ -178,7 +184,8 @@ def test_rows_with_errors_can_be_downloaded_and_the_rest_imported(client, tree, 
     assert errors_url in previewed.content.decode()
 
     done = client.get(confirm(client, previewed.context["upload"].token)["Location"])
-    assert done.context["summary"]["created"] == 1 and done.context["summary"]["errors"] == 1
+    summary = done.context["object"].result["summary"]
+    assert summary["created"] == 1 and summary["errors"] == 1 and errors_url in done.content.decode()
     download = client.get(errors_url)
     assert download.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
@@ -193,7 +200,8 @@ def test_all_or_nothing_from_the_page_imports_nothing(client, tree, people):
     previewed = upload(client, ["611022106200", "第三网格"], ["611022106201", "东沟网格"], all_or_nothing=True)
     assert previewed.context["all_or_nothing"] is True
     done = client.get(confirm(client, previewed.context["upload"].token, all_or_nothing=True)["Location"])
-    assert done.context["summary"]["committed"] is False
+    assert done.context["object"].result["summary"]["committed"] is False
+    assert "Nothing was imported: 1 row has an error" in done.content.decode()
     assert grid_names(tree.village) == {"第一网格", "第二网格"}
 
 
@@ -206,7 +214,7 @@ def test_outsider_cannot_download_someone_elses_error_workbook(client, tree, peo
         client.force_login(someone_else)
         assert client.get(errors_url).status_code == 404
         assert confirm(client, token).status_code == 404
-        assert client.get(f"{IMPORT_URL}?done={token}").status_code == 404
+        assert client.get(f"{IMPORT_URL}?preview={token}").status_code == 404
 
 
 @pytest.mark.parametrize("token", ["../../secret_key", "0" * 31, "A" * 32])

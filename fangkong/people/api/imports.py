@@ -1,13 +1,16 @@
-"""POST /api/imports/: a spreadsheet of arrivals or residents, checked and imported in one request."""
+"""POST /api/imports/: a spreadsheet of arrivals or residents, checked at once (dry run) or imported by a job."""
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, parsers, permissions, serializers, viewsets
+from rest_framework import exceptions, parsers, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 
-from fangkong.core import scope
+from fangkong.core import jobs, scope
 from fangkong.core.imports import ImportFileError, StoredUpload
+from fangkong.core.job_api import job_response
+from fangkong.core.job_kinds import row_data
 
 from ..imports import IMPORTERS
 
@@ -22,17 +25,11 @@ class ImportRequestSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField(required=False, default=False)
 
 
-def row_data(row):
-    errors = {}
-    for column, message in row.errors:
-        key = column or "row"
-        errors[key] = f"{errors[key]}; {message}" if key in errors else message
-    return {"row": row.number, "status": "error" if row.errors else (row.outcome or "ok"), "errors": errors}
-
-
 class ImportViewSet(viewsets.GenericViewSet):
     """GET lists the kinds and their columns; POST (multipart: file, kind, all_or_nothing, dry_run) imports.
 
+    An import answers 202 with its job (/api/jobs/ID/): poll it until "done"; its result holds the
+    counts and the rows with errors. A dry run checks the file at once (a large file: by a job too).
     Every row's area must be in the caller's scope; a row that is not is an error naming the area column.
     """
 
@@ -64,23 +61,35 @@ class ImportViewSet(viewsets.GenericViewSet):
         if data["kind"] not in self.allowed_kinds():
             raise exceptions.PermissionDenied(_("Your role may not import %(kind)s.") % {"kind": data["kind"]})
         importer_class = IMPORTERS[data["kind"]]
-        upload = None
         try:
             upload = StoredUpload.create(request.user, data["file"], importer_class)
-            importer = importer_class(request.user)
-            if data["dry_run"]:
-                result = importer.preview(upload.path)
-            else:
-                result = importer.commit(upload.path, all_or_nothing=data["all_or_nothing"])
+        except ImportFileError as error:
+            raise exceptions.ValidationError({"file": [str(error)]}) from error
+        if not data["dry_run"]:
+            return self.start_import(upload, importer_class, data)
+        if data["file"].size > settings.IMPORT_BACKGROUND_BYTES:
+            return self.start_import(upload, importer_class, data, kind="import-preview")
+        try:
+            result = importer_class(request.user).preview(upload.path)
         except ImportFileError as error:
             raise exceptions.ValidationError({"file": [str(error)]}) from error
         finally:
-            if upload is not None:
-                upload.delete()
+            upload.delete()
         shown = [row for row in result.rows if row.errors or row.index <= OK_ROWS_SHOWN]
         return Response(
             {**result.summary(), "dry_run": data["dry_run"], "rows": [row_data(row) for row in shown]},
         )
+
+
+    def start_import(self, upload, importer_class, data, kind="import-commit"):
+        """202 and the job: its URL tells the progress, then the counts and the rows with errors."""
+        params = {"importer": importer_class.dotted_name(), "token": upload.token, "keep_errors": False}
+        params["all_or_nothing"] = data["all_or_nothing"]
+        title = _("Import of %(file)s") % {"file": upload.meta["name"]}
+        if kind == "import-preview":
+            title = _("Check of %(file)s") % {"file": upload.meta["name"]}
+        job = jobs.start(kind, self.request.user, title, params)
+        return job_response(job, self.request, status.HTTP_202_ACCEPTED)
 
 
 def register(router):

@@ -409,7 +409,7 @@ def test_a_grid_worker_cannot_import_into_another_grid(tree, people, tmp_path):
 # --- pages and API -------------------------------------------------------------------------------
 
 
-def test_the_import_page_previews_and_imports_arrivals(client, tree, people, tmp_path):
+def test_the_import_page_previews_and_imports_arrivals(client, tree, people, tmp_path, run_jobs):
     url = reverse("people:arrival-import")
     client.force_login(people.village_officer)
     data = xlsx_bytes(ARRIVAL_HEADER, arrival("李四"), arrival("王五", date="2099-01-01"))
@@ -417,8 +417,13 @@ def test_the_import_page_previews_and_imports_arrivals(client, tree, people, tmp
     assert previewed.status_code == 200 and previewed.context["result"].errors == 1
     assert not Arrival.objects.exists()
     token = previewed.context["upload"].token
-    assert client.post(url, {"token": token}).status_code == 302
+    confirmed = client.post(url, {"token": token})
+    job = people.village_officer.jobs.get()
+    assert confirmed.status_code == 302 and confirmed["Location"] == job.get_absolute_url()
     assert Arrival.objects.count() == 1
+    assert client.post(url, {"token": token})["Location"] == job.get_absolute_url()  # a double click imports once
+    page = client.get(job.get_absolute_url())
+    assert page.context["object"].result["summary"]["created"] == 1 and 'id="download-errors"' in page.content.decode()
     errors = client.get(reverse("people:arrival-import-errors", kwargs={"token": token}))
     sheet = load_workbook(io.BytesIO(b"".join(errors.streaming_content))).active
     assert sheet.max_row == 2
@@ -446,20 +451,27 @@ def test_an_old_excel_xls_file_imports_like_xlsx(tree, people):
     assert Person.objects.get(name="王五").tag_codes() == {KeyPersonTag.FEVER}
 
 
-def test_the_api_takes_an_xls_file(client, tree, people):
+def api_job(client, response):
+    """The job a 202 answer points to, as the API shows it once it has run."""
+    assert response.status_code == 202, response.content
+    return client.get(response["Location"]).json()
+
+
+def test_the_api_takes_an_xls_file(client, tree, people, run_jobs):
     client.force_login(people.village_officer)
-    response = api_import(client, "arrivals", OLD_EXCEL.read_bytes(), name="返乡人员.xls")
-    assert response.status_code == 200 and response.json()["created"] == 2, response.json()
+    job = api_job(client, api_import(client, "arrivals", OLD_EXCEL.read_bytes(), name="返乡人员.xls"))
+    assert job["status"] == "done" and job["result"]["summary"]["created"] == 2, job
 
 
-def test_the_api_imports_and_reports_every_row(client, tree, people):
+def test_the_api_imports_by_a_job_and_reports_the_rows_with_errors(client, tree, people, run_jobs):
     client.force_login(people.village_officer)
     data = xlsx_bytes(ARRIVAL_HEADER, arrival("李四"), arrival("王五", origin="火星市"))
     dry = api_import(client, "arrivals", data, dry_run="true")
     assert dry.status_code == 200 and not Arrival.objects.exists()
-    response = api_import(client, "arrivals", data)
-    assert response.status_code == 200
-    body = response.json()
+    assert dry.json()["rows"][0] == {"row": 2, "status": "ok", "errors": {}}
+    job = api_job(client, api_import(client, "arrivals", data))
+    assert job["status"] == "done" and job["kind"] == "import-commit"
+    body = job["result"]["summary"]
     assert {key: body[key] for key in ("total", "valid", "errors", "created", "updated", "unchanged")} == {
         "total": 2,
         "valid": 1,
@@ -468,8 +480,8 @@ def test_the_api_imports_and_reports_every_row(client, tree, people):
         "updated": 0,
         "unchanged": 0,
     }
-    assert body["rows"][0] == {"row": 2, "status": "created", "errors": {}}
-    assert body["rows"][1]["status"] == "error" and body["rows"][1]["errors"]["来源地"].startswith("火星市")
+    errors = job["result"]["errors"]
+    assert len(errors) == 1 and errors[0]["row"] == 3 and errors[0]["errors"]["来源地"].startswith("火星市")
 
 
 def test_the_api_refuses_a_file_that_is_not_a_spreadsheet(client, tree, people):
@@ -478,11 +490,12 @@ def test_the_api_refuses_a_file_that_is_not_a_spreadsheet(client, tree, people):
     assert response.status_code == 400 and "not a spreadsheet" in response.json()["file"][0]
 
 
-def test_the_api_checks_the_role_for_the_kind(client, tree, people):
+def test_the_api_checks_the_role_for_the_kind(client, tree, people, run_jobs):
     client.force_login(people.doctor)
     assert api_import(client, "arrivals", xlsx_bytes(ARRIVAL_HEADER, arrival())).status_code == 403
     data = xlsx_bytes(PERSON_HEADER, ["竹林关村一组 1 号", "张三", "", "", "", GRID])
-    assert api_import(client, "persons", data, all_or_nothing="true").json()["created"] == 1
+    job = api_job(client, api_import(client, "persons", data, all_or_nothing="true"))
+    assert job["result"]["summary"]["created"] == 1
 
 
 def test_the_lists_link_to_their_imports(client, tree, people):
