@@ -8,6 +8,8 @@ from fangkong.core.changelog_views import ChangeLogEntryView, ChangeLogListView
 
 from . import views
 
+handler404 = views.page_not_found
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", ThrottledLoginView.as_view(), name="login"),

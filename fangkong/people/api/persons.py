@@ -2,12 +2,12 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404  # an id that is not a number is 404 too
 from rest_framework.response import Response
 
 from fangkong.core.api import ScopedViewSet
