@@ -32,6 +32,8 @@ class AutoSchema(SpectacularAutoSchema):
         }
         if "requestBody" in operation or "query" in parameters:
             errors["400"] = ("Invalid input, by field.", "FieldErrors")
+        if "requestBody" in operation:
+            errors["415"] = ("The body is not JSON, a form or multipart.", "Error")
         if "path" in parameters:
             errors["404"] = ("No such record, or it is outside the user's areas.", "Error")
         elif self._is_list_view() and self._get_paginator():
