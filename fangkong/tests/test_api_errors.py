@@ -35,7 +35,7 @@ def test_an_api_url_that_matches_no_endpoint_answers_json_404(api):
 
 def test_the_schema_declares_the_errors_each_operation_answers():
     paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
-    assert sorted(paths["/api/people/{id}/"]["patch"]["responses"]) == ["200", "400", "401", "403", "404", "415"]
+    assert sorted(paths["/api/people/{id}/"]["patch"]["responses"]) == ["200", "400", "401", "403", "404", "409", "415"]
     assert sorted(paths["/api/me/"]["get"]["responses"]) == ["200", "401", "403"]
     assert sorted(paths["/api/people/"]["get"]["responses"]) == ["200", "400", "401", "403", "404"]
 
