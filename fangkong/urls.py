@@ -11,6 +11,8 @@ from fangkong.core.job_views import InboxView, JobCancelView, JobDetailView, Job
 
 from . import views
 
+handler404 = views.page_not_found
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", LoginView.as_view(), name="login"),

@@ -1,5 +1,8 @@
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.views import defaults
+from rest_framework.exceptions import NotFound
 
 from fangkong.core import scope
 
@@ -11,3 +14,10 @@ def home(request):
     if len(roots) == 1:
         return redirect(roots[0])
     return render(request, "home.html", {"roots": roots, "title": ""})
+
+
+def page_not_found(request, exception):
+    """An API URL that matches no endpoint (``/api/people/1.5/``) answers like the API does: JSON, not a page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+    return defaults.page_not_found(request, exception)

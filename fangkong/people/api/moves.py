@@ -3,11 +3,11 @@ the officers of the person's current area accept or decline, and on acceptance t
 their history (services.decide_move)."""
 
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404  # an id that is not a number is 404 too
 from rest_framework.response import Response
 
 from fangkong.core.api import ScopedViewSet
@@ -123,6 +123,7 @@ class MoveRequestViewSet(ScopedViewSet):
             queryset = queryset.filter(pk__in=MoveRequest.objects.restrict(self.request.user, Action.VIEW).values("pk"))
         return queryset
 
+    @extend_schema(responses={201: MoveRequestSerializer, 200: MoveRequestSerializer})
     def create(self, request, *args, **kwargs):
         """Ask for a person by ID number; asking again while your request is pending returns it (200)."""
         serializer = self.get_serializer(data=request.data)
@@ -135,6 +136,12 @@ class MoveRequestViewSet(ScopedViewSet):
         )
 
     @extend_schema(
+        methods=["GET"],
+        request=None,
+        responses=inline_serializer("MayDecide", {"may_decide": serializers.BooleanField()}),
+    )
+    @extend_schema(
+        methods=["POST"],
         request=inline_serializer("MoveDecision", {"accept": serializers.BooleanField()}),
         responses={200: MoveRequestSerializer},
     )

@@ -2,18 +2,19 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404  # an id that is not a number is 404 too
 from rest_framework.response import Response
 
 from fangkong.core.api import ScopedViewSet
 from fangkong.core.crypto import mask_phone
 from fangkong.core.fields import IdNumberSerializerField, PhoneSerializerField
 from fangkong.core.roles import Action, Role
+from fangkong.core.schema import FIELD_ERRORS
 from fangkong.core.validators import check_id_number_facts
 
 from .. import services
@@ -143,6 +144,13 @@ class PersonSerializer(serializers.ModelSerializer):
         return self.save_person(instance, validated_data)
 
 
+_STALE_VERSION = OpenApiResponse(FIELD_ERRORS, description="The version sent is stale: read the person again.")
+
+
+@extend_schema_view(
+    update=extend_schema(responses={200: PersonSerializer, 409: _STALE_VERSION}),
+    partial_update=extend_schema(responses={200: PersonSerializer, 409: _STALE_VERSION}),
+)
 class PersonViewSet(ScopedViewSet):
     """People in your area. ID numbers are masked (POST .../reveal/ shows one, logged); phones are
     masked in lists. Filters: q (name, pinyin, initials, last 4 or all of the ID number, phone),

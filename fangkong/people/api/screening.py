@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -116,6 +116,7 @@ class ScreeningRoundViewSet(ScopedViewSet):
     def get_serializer_class(self):
         return ScreeningRoundDetailSerializer if self.action == "retrieve" else ScreeningRoundSerializer
 
+    @extend_schema(responses={201: ScreeningRoundSerializer, 200: ScreeningRoundSerializer})
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -207,6 +208,7 @@ class ScreeningVisitViewSet(ScopedViewSet):
     filterset_fields = ["round", "household"]
     http_method_names = ["get", "post", "head", "options"]
 
+    @extend_schema(responses={201: ScreeningVisitSerializer, 200: ScreeningVisitSerializer})
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -1,0 +1,64 @@
+"""The API's errors, as the schema declares them: JSON bodies, 4xx for bad requests, never a server error."""
+
+import pytest
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
+
+
+@pytest.fixture
+def api(people):
+    client = APIClient()
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.force_authenticate(people.city_commander)
+    return client
+
+
+def test_an_unknown_method_is_405_not_a_server_error(api):
+    response = api.generic("TRACE", "/api/areas/")
+    assert response.status_code == 405
+    assert response.json() == {"detail": 'Method "TRACE" not allowed.'}
+
+
+@pytest.mark.parametrize("url", ["/api/people/true/reveal/", "/api/move-requests/x/decide/"])
+def test_an_action_on_an_id_that_is_not_a_number_is_404(api, url):
+    response = api.post(url, {}, format="json")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_an_api_url_that_matches_no_endpoint_answers_json_404(api):
+    response = api.get("/api/nowhere/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_the_schema_declares_the_errors_each_operation_answers():
+    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+    assert sorted(paths["/api/people/{id}/"]["patch"]["responses"]) == ["200", "400", "401", "403", "404", "409", "415"]
+    assert sorted(paths["/api/me/"]["get"]["responses"]) == ["200", "401", "403"]
+    assert sorted(paths["/api/people/"]["get"]["responses"]) == ["200", "400", "401", "403", "404"]
+
+
+def test_the_schema_says_a_relation_over_a_nullable_key_can_be_null():
+    schemas = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+    assert schemas["Area"]["properties"]["parent"]["nullable"] is True
+    assert schemas["Arrival"]["properties"]["risk_area"]["nullable"] is True
+    assert "nullable" not in schemas["Arrival"]["properties"]["origin"]
+
+
+def test_a_nul_character_in_a_field_is_refused_and_named(api):
+    response = api.post("/api/risk-areas/", {"division": "42\x0001", "valid_from": "2020-01-23"}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"division": ["Null characters are not allowed."]}
+
+
+def test_a_nul_character_in_a_query_parameter_is_refused_and_named(api):
+    response = api.get("/api/move-requests/", {"status": "pending\x00"})
+    assert response.status_code == 400
+    assert response.json() == {"status": ["Null characters are not allowed."]}
+
+
+def test_a_nul_character_in_a_record_code_finds_nothing(api, tree):
+    # PostgreSQL cannot even compare such a text: the lookup failed in the database.
+    assert api.get("/api/areas/6110%00/").status_code == 404
