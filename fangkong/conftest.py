@@ -16,6 +16,18 @@ def test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts from an empty cache. A rolled-back test's ids come again in the next one, and the
+    cache outlives the rollback: a job's progress or cancel request, or a user's cached memberships,
+    would otherwise be read as those of the next test's job or user with the same id."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def tree(db):
     return make_tree()

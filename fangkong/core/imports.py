@@ -835,6 +835,9 @@ class StoredUpload:
 
     @classmethod
     def create(cls, user, uploaded, importer_class):
+        """Keep the uploaded file, or raise ImportFileError. A workbook built to exhaust its reader is
+        refused here, in the request that sends it (the web form and the API both store their upload
+        here), not later by the job that would read it."""
         extension = Path(uploaded.name).suffix.lower().lstrip(".")
         if extension not in EXTENSIONS:
             raise not_a_spreadsheet()
@@ -845,6 +848,12 @@ class StoredUpload:
         with upload.path.open("wb") as file:
             for chunk in uploaded.chunks():
                 file.write(chunk)
+        if extension != "csv":
+            try:
+                check_workbook(upload.path)
+            except ImportFileError:
+                upload.path.unlink()
+                raise
         upload.save_meta()
         return upload
 

@@ -15,6 +15,7 @@ from django.utils import translation
 
 from fangkong.core import imports
 from fangkong.core.imports import ImportFileError, read_rows
+from fangkong.core.models import Job
 from fangkong.people.imports import ArrivalImporter
 from fangkong.people.tests.test_imports import OLD_EXCEL
 
@@ -243,6 +244,7 @@ def test_a_csv_with_too_many_rows_is_refused(upload, settings):
 @pytest.fixture
 def var_dir(settings, tmp_path):
     settings.VAR_DIR = tmp_path
+    return tmp_path
 
 
 def test_the_import_page_shows_the_refusal_as_a_form_error(client, tree, people, var_dir):
@@ -269,6 +271,21 @@ def test_the_api_answers_400_with_the_refusal(client, tree, people, var_dir, kin
     client.force_login(people.grid_worker)
     response = client.post("/api/imports/", {"file": SimpleUploadedFile(name, data), "kind": kind})
     assert response.status_code == 400 and message in response.json()["file"][0]
+
+
+def test_a_hostile_file_large_enough_for_a_job_is_refused_in_the_request_without_one(
+    client, tree, people, var_dir, settings
+):
+    """The file is checked where it is stored, so neither the page nor the API hands it to a job."""
+    settings.IMPORT_BACKGROUND_BYTES = 100
+    client.force_login(people.grid_worker)
+    page = client.post(reverse("people:arrival-import"), {"file": SimpleUploadedFile("a.xlsx", CORNER)})
+    assert SIZE_MESSAGE in page.context["form"].errors["file"][0]
+    data = {"file": SimpleUploadedFile("a.xls", corner_xls()), "kind": "arrivals", "dry_run": "true"}
+    answer = client.post("/api/imports/", data)
+    assert answer.status_code == 400 and "too large or too damaged" in answer.json()["file"][0]
+    assert not Job.objects.exists()
+    assert not list((var_dir / "imports").iterdir())  # nothing of either file is kept
 
 
 def test_an_importer_refuses_before_reading_a_row(tree, people, upload):

@@ -30,6 +30,7 @@ class ImportViewSet(viewsets.GenericViewSet):
 
     An import answers 202 with its job (/api/jobs/ID/): poll it until "done"; its result holds the
     counts and the rows with errors. A dry run checks the file at once (a large file: by a job too).
+    A file that is no spreadsheet, or a workbook built to exhaust its reader, answers 400 at once, without a job.
     Every row's area must be in the caller's scope; a row that is not is an error naming the area column.
     """
 
@@ -79,7 +80,6 @@ class ImportViewSet(viewsets.GenericViewSet):
         return Response(
             {**result.summary(), "dry_run": data["dry_run"], "rows": [row_data(row) for row in shown]},
         )
-
 
     def start_import(self, upload, importer_class, data, kind="import-commit"):
         """202 and the job: its URL tells the progress, then the counts and the rows with errors."""

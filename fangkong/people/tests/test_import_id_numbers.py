@@ -20,7 +20,7 @@ LOST = (
     "are lost. Format the column as text and type the ID numbers again"
 )
 # A spreadsheet keeps 6.11022198801153e+17 of it; read back as an integer that is 611022198801152768,
-# a different person's valid ID number.
+# a different person's valid ID number. Its 17th digit is even: a woman's.
 REAL = "611022198801152709"
 
 
@@ -79,7 +79,8 @@ def test_only_numbers_past_15_digits_are_refused_as_rounded(tree, people, tmp_pa
 
 
 def test_the_id_number_as_text_imports_next_to_the_rounded_one(tree, people, tmp_path):
-    path = saved_as_numbers(tmp_path, ARRIVAL_HEADER, arrival("李四", number=REAL), arrival("王五", number=float(REAL)))
+    rows = [arrival("李四", number=REAL, sex="女"), arrival("王五", number=float(REAL), sex="女")]
+    path = saved_as_numbers(tmp_path, ARRIVAL_HEADER, *rows)
     result = ArrivalImporter(people.village_officer).commit(path)
     assert (result.created, messages(result)) == (1, [LOST.replace("Row 2", "Row 3")])
     assert Person.objects.get().id_number == REAL

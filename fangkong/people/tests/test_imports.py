@@ -74,8 +74,8 @@ def write(tmp_path, *rows, name="arrivals.xlsx", merge=None):
     return path
 
 
-def arrival(name="李四", number=None, origin="湖北省武汉市江汉区", date="2020-01-25", grid=GRID, **extra):
-    row = [name, number or id_number(), "男", "13812345678", origin, date, "火车", "G123", "否", grid]
+def arrival(name="李四", number=None, origin="湖北省武汉市江汉区", date="2020-01-25", grid=GRID, sex="男", **extra):
+    row = [name, number or id_number(), sex, "13812345678", origin, date, "火车", "G123", "否", grid]
     return row
 
 
