@@ -1,7 +1,7 @@
 import time
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 
 STARTED = "session_started"
 SEEN = "session_seen"
@@ -28,7 +28,9 @@ class SessionLimitsMiddleware:
             if idle > settings.SESSION_IDLE_SECONDS or age > settings.SESSION_COOKIE_AGE:
                 logout(request)  # the view then sees an anonymous user: the login page, or 401 from the API
         response = self.get_response(request)
-        if request.user.is_authenticated:  # also just logged in by this request
+        # A login session, also one just begun by this request. Not request.user: an API request
+        # authenticated by its token has a user too, and must not be given a session.
+        if SESSION_KEY in session:
             session.setdefault(STARTED, now)
             if now - session.get(SEEN, 0) >= SEEN_RESOLUTION:
                 session[SEEN] = now

@@ -69,7 +69,15 @@ class User(ChangeLoggedMixin, AbstractUser):
         revokes the account's API token: whoever knew the old password may have issued one."""
         # Django's own mark of a new password (set_password); a hash upgrade at login clears it first.
         password_changed = self._password is not None
+        created = self._state.adding
+        if created:
+            # A new account has no roles (unless its creator says which it is being created for),
+            # whatever the cache keeps under its id: SQLite gives out again the id of an account whose
+            # creation was rolled back, roles read meanwhile and all.
+            self.__dict__.setdefault("_memberships_cache", [])
         super().save(*args, **kwargs)
+        if created:
+            forget_memberships_of(self.pk)
         if password_changed:
             Token.objects.filter(user=self).delete()
 

@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.utils.functional import SimpleLazyObject
 
 from . import jobs, scope
 from .models import ChangeLogEntry
@@ -11,9 +12,18 @@ def navigation(request):
     if not user.is_authenticated:
         return {}
     return {
-        "inbox_unread": jobs.unread_count(user),
+        "inbox_unread": inbox_unread(request),
         "perms_nav": {
             "users": scope.can(user, Action.VIEW, get_user_model()),
             "changelog": scope.can(user, Action.VIEW, ChangeLogEntry),
-        }
+        },
     }
+
+
+def inbox_unread(request):
+    """The inbox badge's count, read when a template shows it and then kept for the request: a table
+    rendered with the request (django-tables2) runs the context processors again, and an htmx
+    partial usually shows no badge."""
+    if not hasattr(request, "_inbox_unread"):
+        request._inbox_unread = SimpleLazyObject(lambda: jobs.unread_count(request.user))
+    return request._inbox_unread

@@ -414,7 +414,7 @@ def save_person(person, expected_version=None, tags=None):
 ASSIGN_ROLES = MANAGERS
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def save_household(household, expected_version=None):
     """Save a household, bumping ``version`` in the database; with ``expected_version`` the save is
     refused (ConcurrentEdit) if someone else saved it since the form or API client read it."""

@@ -5,8 +5,11 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
+from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from fangkong.core.roles import Role
 from fangkong.core.testing import PASSWORD, make_user
@@ -310,3 +313,11 @@ def test_an_api_session_ends_too(client, tree, people):
     assert client.get("/api/me/").status_code == 200
     age_session(client, idle_minutes=31)
     assert client.get("/api/me/").status_code in (401, 403)
+
+
+def test_an_api_request_by_token_starts_no_session(tree, people):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=people.village_officer).key}")
+    response = client.get("/api/me/")
+    assert response.status_code == 200
+    assert "sessionid" not in response.cookies and not Session.objects.exists()

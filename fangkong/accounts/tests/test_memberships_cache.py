@@ -4,8 +4,11 @@ import os
 import subprocess
 import sys
 
+from django.db import transaction
+
 from fangkong.accounts.models import Membership, User
 from fangkong.core import scope
+from fangkong.core.models import ChangeLogEntry
 from fangkong.core.roles import Role
 
 
@@ -37,6 +40,20 @@ def test_a_withdrawn_role_is_seen_at_the_next_request(tree, people):
     Membership.objects.get(user=people.village_officer).delete()
 
     assert next_request(people.village_officer).memberships_cached() == []
+
+
+def test_an_account_created_under_the_id_of_a_rolled_back_one_has_none_of_its_roles(tree):
+    with transaction.atomic():
+        rolled_back = User.objects.create_user("rolled_back", id=1000)
+        Membership.objects.create(user=rolled_back, area=tree.city, role=Role.COMMANDER)
+        assert next_request(rolled_back).memberships_cached()  # now kept in the cache
+        transaction.set_rollback(True)
+
+    # SQLite gives the id out again by itself; PostgreSQL's sequence does not, so it is given here.
+    user = User.objects.create_user("new", id=1000)
+
+    assert user.memberships_cached() == [] and next_request(user).memberships_cached() == []
+    assert ChangeLogEntry.objects.get(content_type__model="user", object_id="1000").area_path == ""
 
 
 def test_deactivating_an_account_drops_its_cached_roles(tree, people):
