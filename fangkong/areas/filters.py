@@ -7,6 +7,8 @@ from fangkong.core.filters import AreaFilter, BaseFilterSet
 
 from .models import Area, Division, RiskArea
 
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
 
 class AreaFilterSet(BaseFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q", help_text=_("Name, code, pinyin or initials"))
@@ -81,9 +83,7 @@ class DivisionFilterSet(BaseFilterSet):
 
 class RiskAreaFilterSet(BaseFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q", help_text=_("Name, initials or code"))
-    in_force_on = django_filters.DateFilter(
-        label=_("In force on"), method="filter_in_force", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    in_force_on = django_filters.DateFilter(label=_("In force on"), method="filter_in_force", widget=DATE_INPUT)
     level = django_filters.ChoiceFilter(label=_("Risk level"), choices=RiskArea.Level.choices)
 
     class Meta:

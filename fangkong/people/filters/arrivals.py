@@ -14,7 +14,6 @@ from ..models import Arrival, KeyPersonTag, Person
 from .persons import ExactIdLookupMixin
 
 YES_NO = [("true", _("yes")), ("false", _("no"))]
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 
 class ArrivalFilterSet(ExactIdLookupMixin, BaseFilterSet):

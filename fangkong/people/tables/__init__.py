@@ -2,7 +2,7 @@
 
 from .arrivals import ArrivalTable, NeedsObservationTable
 from .households import HouseholdTable
-from .persons import STATUS_BADGES, STATUS_LABELS, IdNumberRevealTable, PersonTable, person_url
+from .persons import IdNumberRevealTable, PersonTable
 from .screening import ScreeningRoundTable
 from .tags import KeyPersonTagTable
 
@@ -13,8 +13,5 @@ __all__ = [
     "KeyPersonTagTable",
     "NeedsObservationTable",
     "PersonTable",
-    "STATUS_BADGES",
-    "STATUS_LABELS",
     "ScreeningRoundTable",
-    "person_url",
 ]
