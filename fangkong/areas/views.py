@@ -22,6 +22,8 @@ from .forms import GridForm, RiskAreaForm
 from .models import Area, Division, RiskArea
 from .tables import AreaTable, ChildAreaTable, RiskAreaTable
 
+SEARCH_LIMIT = 20  # divisions suggested per search
+
 
 class AreaListView(ObjectListView):
     model = Area
@@ -143,9 +145,6 @@ class GridRetireView(ScopedViewMixin, DetailView):
             _("Grid %(name)s retired. Its code %(code)s will not be reused.") % {"name": grid, "code": grid.code},
         )
         return redirect(reverse("areas:area", args=[grid.parent.code]))
-
-
-SEARCH_LIMIT = 20
 
 
 class DivisionSearchView(LoginRequiredMixin, View):
