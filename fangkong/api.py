@@ -2,7 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from fangkong.accounts.api import MembershipViewSet, UserViewSet, me
-from fangkong.areas.api import AreaViewSet
+from fangkong.areas.api import AreaViewSet, DivisionViewSet, RiskAreaViewSet
 from fangkong.core import job_api
 from fangkong.core.changelog_api import ChangeLogViewSet
 from fangkong.people.api import arrivals as people_arrivals
@@ -14,6 +14,8 @@ from fangkong.people.api import screening as people_screening
 
 router = DefaultRouter()
 router.register("areas", AreaViewSet, basename="area")
+router.register("divisions", DivisionViewSet, basename="division")
+router.register("risk-areas", RiskAreaViewSet, basename="riskarea")
 router.register("users", UserViewSet, basename="user")
 router.register("memberships", MembershipViewSet, basename="membership")
 router.register("changelog", ChangeLogViewSet, basename="changelog")

@@ -2,11 +2,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from fangkong.core.api import ScopedViewSet
+from fangkong.core.api import ScopedViewSet, django_errors
 
 from . import services
-from .filters import AreaFilterSet
-from .models import Area
+from .filters import AreaFilterSet, DivisionFilterSet, RiskAreaFilterSet
+from .models import Area, Division, RiskArea
 
 
 class AreaSerializer(serializers.ModelSerializer):
@@ -63,3 +63,78 @@ class AreaViewSet(ScopedViewSet):
     filterset_class = AreaFilterSet
     lookup_field = "code"
     http_method_names = ["get", "post", "patch", "head", "options"]
+
+
+class DivisionCodeField(serializers.SlugRelatedField):
+    """A division by its code; only the given levels are accepted."""
+
+    def __init__(self, levels=(Division.Level.COUNTY,), **kwargs):
+        self.levels = tuple(levels)
+        super().__init__(slug_field="code", queryset=Division.objects.all(), **kwargs)
+
+    def to_internal_value(self, data):
+        try:
+            return Division.by_code(str(data).strip(), self.levels)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
+
+
+class DivisionSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Division
+        fields = ["code", "name", "full_name", "level", "parent"]
+
+
+class DivisionViewSet(ScopedViewSet):
+    """The national division list to county, by code. Filters: q (name, initials, code prefix), level."""
+
+    queryset = Division.objects.select_related("parent")
+    serializer_class = DivisionSerializer
+    filterset_class = DivisionFilterSet
+    lookup_field = "code"
+    http_method_names = ["get", "head", "options"]
+
+
+class RiskAreaSerializer(serializers.ModelSerializer):
+    division = DivisionCodeField(levels=Division.Level.values, help_text="Province, prefecture or county code.")
+    division_name = serializers.CharField(source="division.full_name", read_only=True)
+
+    class Meta:
+        model = RiskArea
+        fields = ["id", "division", "division_name", "level", "valid_from", "valid_until", "note"]
+
+    def validate(self, data):
+        instance = RiskArea(**{**self._current(), **data})
+        try:
+            instance.clean()
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(django_errors(error)) from error
+        return data
+
+    def create(self, validated_data):
+        """Saved through the service, so arrivals registered before it was declared are flagged too."""
+        risk_area = RiskArea(**validated_data)
+        services.save_risk_area(risk_area)
+        return risk_area
+
+    def update(self, instance, validated_data):
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        services.save_risk_area(instance)
+        return instance
+
+    def _current(self):
+        if self.instance is None:
+            return {}
+        return {field: getattr(self.instance, field) for field in ("division", "level", "valid_from", "valid_until")}
+
+
+class RiskAreaViewSet(ScopedViewSet):
+    """Risk areas with their validity dates; everyone reads, commanders write. Filters: q, in_force_on, level."""
+
+    queryset = RiskArea.objects.select_related("division")
+    serializer_class = RiskAreaSerializer
+    filterset_class = RiskAreaFilterSet
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]

@@ -1,11 +1,14 @@
-"""Writes to the area tree: the division import and grid upkeep, each in one transaction."""
+"""Writes to the area tree: the division import, grid upkeep and risk areas, each in one transaction."""
 
 import csv
 import io
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -13,7 +16,7 @@ from django.utils.translation import ngettext
 from fangkong.core import changelog, imports
 from fangkong.core.models import ChangeLogEntry, snapshot
 
-from .models import Area, short_name_for
+from .models import Area, Division, RiskArea, short_name_for
 
 DIVISION_COLUMNS = ("code", "name", "level", "parent_code")
 CODE_LENGTHS = {Area.Level.CITY: 4, Area.Level.COUNTY: 6, Area.Level.TOWN: 9, Area.Level.VILLAGE: 12}
@@ -214,3 +217,63 @@ def retire_grid(grid):
     grid.retired_on = timezone.localdate()
     grid.save()
     return grid
+
+
+def risk_area_for(division, on_date):
+    """The risk area in force on the date that the division lies in (itself, its prefecture or province)."""
+    return (
+        RiskArea.objects.filter(division__code__in=Division.enclosing_codes(division.code), valid_from__lte=on_date)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on_date))
+        .order_by("-level", "valid_from")
+        .first()
+    )
+
+
+class RiskAreas:
+    """Every risk area in memory, with the rule of ``risk_area_for``: for checking many arrivals at once."""
+
+    def __init__(self):
+        self.by_code = defaultdict(list)
+        for risk in RiskArea.objects.select_related("division"):
+            self.by_code[risk.division.code].append(risk)
+
+    def find(self, division, on_date):
+        candidates = [
+            risk
+            for code in Division.enclosing_codes(division.code)
+            for risk in self.by_code.get(code, ())
+            if risk.valid_from <= on_date and (risk.valid_until is None or risk.valid_until >= on_date)
+        ]
+        candidates.sort(key=lambda risk: (-risk.level, risk.valid_from))
+        return candidates[0] if candidates else None
+
+
+# Sent inside the transaction that saved a risk area, with the codes of the divisions it covered
+# before and after the save; each receiver re-checks its own records and returns how many changed.
+# The register (fangkong.people) re-checks its arrivals here: the area tree knows nothing of them.
+risk_area_changed = Signal()
+
+
+@transaction.atomic
+def save_risk_area(risk_area):
+    """Save a risk area, then have the records it concerns re-checked (``risk_area_changed``).
+    Returns how many records changed."""
+    previous = RiskArea.objects.filter(pk=risk_area.pk).select_related("division").first() if risk_area.pk else None
+    risk_area.save()
+    divisions = {risk_area.division.code} | ({previous.division.code} if previous else set())
+    responses = risk_area_changed.send(sender=RiskArea, risk_area=risk_area, division_codes=divisions)
+    return sum(changed for _receiver, changed in responses)
+
+
+@transaction.atomic
+def end_risk_area(risk_area, on_date=None):
+    """A risk area is no longer one from today (or the given date) on: arrivals after it are not flagged."""
+    on_date = on_date or timezone.localdate()
+    if risk_area.valid_from > on_date:
+        raise ValidationError(
+            _("This risk area only starts on %(date)s: change its dates instead.") % {"date": risk_area.valid_from}
+        )
+    if risk_area.valid_until is None or risk_area.valid_until > on_date:
+        risk_area.valid_until = on_date
+        save_risk_area(risk_area)
+    return risk_area

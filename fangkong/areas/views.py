@@ -1,11 +1,14 @@
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
+from django.views import View
 from django.views.generic import DetailView
 from django_tables2 import RequestConfig
 
@@ -14,10 +17,12 @@ from fangkong.core.roles import Action
 from fangkong.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedViewMixin
 
 from . import services
-from .filters import AreaFilterSet
-from .forms import GridForm
-from .models import Area
-from .tables import AreaTable, ChildAreaTable
+from .filters import AreaFilterSet, DivisionFilterSet, RiskAreaFilterSet
+from .forms import GridForm, RiskAreaForm
+from .models import Area, Division, RiskArea
+from .tables import AreaTable, ChildAreaTable, RiskAreaTable
+
+SEARCH_LIMIT = 20  # divisions suggested per search
 
 
 class AreaListView(ObjectListView):
@@ -140,3 +145,95 @@ class GridRetireView(ScopedViewMixin, DetailView):
             _("Grid %(name)s retired. Its code %(code)s will not be reused.") % {"name": grid, "code": grid.code},
         )
         return redirect(reverse("areas:area", args=[grid.parent.code]))
+
+
+class DivisionSearchView(LoginRequiredMixin, View):
+    """Up to 20 divisions matching ?q= (name, full name, initials or code prefix) as JSON; counties
+    unless ?level= names other levels (comma separated)."""
+
+    def get(self, request):
+        if not scope.can(request.user, Action.VIEW, Division):
+            raise PermissionDenied
+        levels = [level for level in request.GET.get("level", "county").split(",") if level in Division.Level.values]
+        divisions = Division.objects.restrict(request.user).filter(level__in=levels or [Division.Level.COUNTY])
+        query = request.GET.get("q", "").strip()
+        search = DivisionFilterSet({"q": query}, queryset=divisions)
+        if not search.is_valid():  # e.g. a search too long to be anything's name
+            return JsonResponse({"errors": search.errors}, status=400, json_dumps_params={"ensure_ascii": False})
+        results = search.qs if query else divisions.none()
+        return JsonResponse(
+            {
+                "results": [
+                    {"code": d.code, "name": d.name, "full_name": d.full_name, "level": d.level}
+                    for d in results.order_by("code")[:SEARCH_LIMIT]
+                ]
+            },
+            json_dumps_params={"ensure_ascii": False},
+        )
+
+
+class RiskAreaListView(ObjectListView):
+    model = RiskArea
+    table_class = RiskAreaTable
+    filterset_class = RiskAreaFilterSet
+    title = gettext_lazy("Risk areas")
+    add_url = reverse_lazy("people:riskarea-add")
+    empty_text = gettext_lazy("No risk areas are declared.")
+    template_name = "areas/riskarea_list.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("division")
+
+
+class RiskAreaEditView(ObjectEditView):
+    """Commanders add and change risk areas; everyone reads them."""
+
+    model = RiskArea
+    form_class = RiskAreaForm
+    template_name = "areas/riskarea_form.html"
+    success_url = reverse_lazy("people:riskarea-list")
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("division")
+
+    def save(self, form):
+        changed = services.save_risk_area(form.save(commit=False))
+        if changed:
+            messages.info(
+                self.request,
+                ngettext(
+                    "%(count)d arrival already registered was checked again against this risk area.",
+                    "%(count)d arrivals already registered were checked again against this risk area.",
+                    changed,
+                )
+                % {"count": changed},
+            )
+        return form.instance
+
+    def get_context_data(self, **kwargs):
+        title = _("Edit risk area %(name)s") % {"name": self.object} if self.object.pk else _("New risk area")
+        return super().get_context_data(title=title, cancel_url=reverse("people:riskarea-list"), **kwargs)
+
+
+class RiskAreaEndView(ScopedViewMixin, DetailView):
+    """End a risk area today: arrivals after today are not flagged for it."""
+
+    model = RiskArea
+    action = Action.CHANGE
+    template_name = "areas/riskarea_end.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("division")
+
+    def post(self, request, *args, **kwargs):
+        risk_area = self.get_object()
+        try:
+            services.end_risk_area(risk_area)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is a risk area until %(date)s.") % {"name": risk_area, "date": risk_area.valid_until},
+            )
+        return redirect("people:riskarea-list")

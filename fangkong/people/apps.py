@@ -6,3 +6,7 @@ class PeopleConfig(AppConfig):
     name = "fangkong.people"
     label = "people"
     verbose_name = _("People")
+
+    def ready(self):
+        # Connects the receiver that re-checks arrivals when a risk area changes (areas.services).
+        from .services import arrivals  # noqa: F401

@@ -13,8 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from fangkong.core import imports
-from fangkong.core.imports import ImportFileError, read_rows
+from fangkong.core.imports import ImportFileError, read_rows, reading
 from fangkong.core.models import Job
 from fangkong.people.imports import ArrivalImporter
 from fangkong.people.tests.test_imports import OLD_EXCEL
@@ -127,7 +126,7 @@ def calamine_must_not_read(monkeypatch):
         def from_filelike(file):
             raise AssertionError("calamine was given a file the checks should have refused")
 
-    monkeypatch.setattr(imports, "CalamineWorkbook", Refused)
+    monkeypatch.setattr(reading, "CalamineWorkbook", Refused)
 
 
 @pytest.fixture

@@ -1,33 +1,18 @@
-"""Arrivals endpoints: /api/arrivals/, /api/divisions/ (the national list, read-only), /api/risk-areas/."""
+"""Arrivals endpoint: /api/arrivals/."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from fangkong.areas.models import Division, RiskArea
-from fangkong.core.api import ScopedViewSet, django_errors
+from fangkong.areas.api import DivisionCodeField
+from fangkong.core.api import ScopedViewSet
 from fangkong.core.crypto import mask_phone
 from fangkong.core.fields import IdNumberSerializerField, PhoneSerializerField
 from fangkong.core.validators import check_id_number_facts, not_in_future
 
 from .. import services
-from ..filters import ArrivalFilterSet, DivisionFilterSet, RiskAreaFilterSet
+from ..filters import ArrivalFilterSet
 from ..models import ARRIVAL_FIELDS, Arrival, Person
 from ..scoping import areas_for_arrivals
-
-
-class DivisionCodeField(serializers.SlugRelatedField):
-    """A division by its code; only the given levels are accepted."""
-
-    def __init__(self, levels=(Division.Level.COUNTY,), **kwargs):
-        self.levels = tuple(levels)
-        super().__init__(slug_field="code", queryset=Division.objects.all(), **kwargs)
-
-    def to_internal_value(self, data):
-        try:
-            return Division.by_code(str(data).strip(), self.levels)
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(error.messages) from None
 
 
 class ArrivalAreaField(serializers.SlugRelatedField):
@@ -156,69 +141,6 @@ class ArrivalViewSet(ScopedViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
 
-class DivisionSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
-
-    class Meta:
-        model = Division
-        fields = ["code", "name", "full_name", "level", "parent"]
-
-
-class DivisionViewSet(ScopedViewSet):
-    """The national division list to county, by code. Filters: q (name, initials, code prefix), level."""
-
-    queryset = Division.objects.select_related("parent")
-    serializer_class = DivisionSerializer
-    filterset_class = DivisionFilterSet
-    lookup_field = "code"
-    http_method_names = ["get", "head", "options"]
-
-
-class RiskAreaSerializer(serializers.ModelSerializer):
-    division = DivisionCodeField(levels=Division.Level.values, help_text="Province, prefecture or county code.")
-    division_name = serializers.CharField(source="division.full_name", read_only=True)
-
-    class Meta:
-        model = RiskArea
-        fields = ["id", "division", "division_name", "level", "valid_from", "valid_until", "note"]
-
-    def validate(self, data):
-        instance = RiskArea(**{**self._current(), **data})
-        try:
-            instance.clean()
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(django_errors(error)) from error
-        return data
-
-    def create(self, validated_data):
-        """Saved through the service, so arrivals registered before it was declared are flagged too."""
-        risk_area = RiskArea(**validated_data)
-        services.save_risk_area(risk_area)
-        return risk_area
-
-    def update(self, instance, validated_data):
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
-        services.save_risk_area(instance)
-        return instance
-
-    def _current(self):
-        if self.instance is None:
-            return {}
-        return {field: getattr(self.instance, field) for field in ("division", "level", "valid_from", "valid_until")}
-
-
-class RiskAreaViewSet(ScopedViewSet):
-    """Risk areas with their validity dates; everyone reads, commanders write. Filters: q, in_force_on, level."""
-
-    queryset = RiskArea.objects.select_related("division")
-    serializer_class = RiskAreaSerializer
-    filterset_class = RiskAreaFilterSet
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
-
-
 def register(router):
     """Add this topic's viewsets to the API router."""
     router.register("arrivals", ArrivalViewSet, basename="arrival")
-    router.register("divisions", DivisionViewSet, basename="division")
-    router.register("risk-areas", RiskAreaViewSet, basename="riskarea")

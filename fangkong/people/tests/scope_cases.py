@@ -72,10 +72,11 @@ def _move_request(tree, people):
 
 def _reveal_in_grid(tree, people):
     from fangkong.people import services
+    from fangkong.people.models import IdNumberReveal
     from fangkong.people.tests.factories import id_number, make_person
 
     services.reveal_id_number(make_person(tree.grid, number=id_number()), people.village_officer)
-    return {"pk": services.IdNumberReveal.objects.latest("id").pk}
+    return {"pk": IdNumberReveal.objects.latest("id").pk}
 
 
 def _builtin_tag(tree, people):

@@ -365,9 +365,9 @@ def test_a_grid_worker_may_name_village_cadres_but_not_outsiders(tree, people):
 
 
 def test_with_many_people_the_responsible_filter_is_typed(client, tree, people, monkeypatch):
-    from fangkong.people import filters
+    from fangkong.people.filters import households as household_filters
 
-    monkeypatch.setattr(filters, "RESPONSIBLE_SELECT_LIMIT", 2)
+    monkeypatch.setattr(household_filters, "RESPONSIBLE_SELECT_LIMIT", 2)
     make_household(tree.grid, "一组 1 号", responsible=people.grid_worker)
     make_household(tree.grid2, "二组 1 号")
     client.force_login(people.village_officer)
@@ -378,9 +378,9 @@ def test_with_many_people_the_responsible_filter_is_typed(client, tree, people, 
 
 
 def test_a_typed_responsible_id_too_large_for_the_database_is_a_filter_error(client, tree, people, monkeypatch):
-    from fangkong.people import filters
+    from fangkong.people.filters import households as household_filters
 
-    monkeypatch.setattr(filters, "RESPONSIBLE_SELECT_LIMIT", 2)
+    monkeypatch.setattr(household_filters, "RESPONSIBLE_SELECT_LIMIT", 2)
     make_household(tree.grid, "一组 1 号", responsible=people.grid_worker)
     client.force_login(people.village_officer)
     response = client.get(reverse("people:household-list"), {"responsible": "9" * 25}, HTTP_ACCEPT_LANGUAGE="en")

@@ -8,8 +8,8 @@ from django.utils import timezone, translation
 
 from fangkong.accounts.models import User
 from fangkong.areas.models import Division, RiskArea
+from fangkong.areas.services import risk_area_for
 from fangkong.core.models import ChangeLogEntry
-from fangkong.people.services import risk_area_for
 
 TODAY = timezone.localdate()
 
@@ -156,7 +156,7 @@ def test_a_new_risk_area_flags_the_people_who_arrived_from_it_before(client, tre
 def test_shortening_a_risk_area_unlinks_later_arrivals_but_keeps_the_flag(api, tree, people):
     risk_area = wuhan()
     arrival = arrival_from(tree.grid, "420102", datetime.date(2020, 2, 10))
-    from fangkong.people import services
+    from fangkong.areas import services
 
     services.save_risk_area(risk_area)
     arrival.refresh_from_db()

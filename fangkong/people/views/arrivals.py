@@ -1,32 +1,24 @@
-"""Arrivals (返乡/来商人员), the people who still need observation, risk areas and the division search."""
+"""Arrivals (返乡/来商人员) and the people who still need observation."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Max
-from django.http import Http404, JsonResponse
-from django.shortcuts import redirect
+from django.http import Http404
 from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
-from django.views import View
-from django.views.generic import DetailView
+from django.utils.translation import gettext_lazy
 
-from fangkong.areas.models import Area, Division, RiskArea
-from fangkong.core import scope
+from fangkong.areas.models import Area
 from fangkong.core.roles import Action
-from fangkong.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedViewMixin
+from fangkong.core.views import ObjectDetailView, ObjectEditView, ObjectListView
 
 from .. import services
-from ..filters import ArrivalFilterSet, DivisionFilterSet, NeedsObservationFilterSet, RiskAreaFilterSet
-from ..forms import ArrivalEditForm, ArrivalForm, RiskAreaForm, default_area
+from ..filters import ArrivalFilterSet, NeedsObservationFilterSet
+from ..forms import ArrivalEditForm, ArrivalForm, default_area
 from ..models import Arrival, KeyPersonTag, Person
 from ..scoping import area_full_name, areas_for_arrivals
-from ..tables import ArrivalTable, NeedsObservationTable, RiskAreaTable
-
-SEARCH_LIMIT = 20
+from ..tables import ArrivalTable, NeedsObservationTable
 
 
 class ArrivalListView(ObjectListView):
@@ -159,31 +151,6 @@ class NeedsObservationView(ObjectListView):
         return context
 
 
-class DivisionSearchView(LoginRequiredMixin, View):
-    """Up to 20 divisions matching ?q= (name, full name, initials or code prefix) as JSON; counties
-    unless ?level= names other levels (comma separated)."""
-
-    def get(self, request):
-        if not scope.can(request.user, Action.VIEW, Division):
-            raise PermissionDenied
-        levels = [level for level in request.GET.get("level", "county").split(",") if level in Division.Level.values]
-        divisions = Division.objects.restrict(request.user).filter(level__in=levels or [Division.Level.COUNTY])
-        query = request.GET.get("q", "").strip()
-        search = DivisionFilterSet({"q": query}, queryset=divisions)
-        if not search.is_valid():  # e.g. a search too long to be anything's name
-            return JsonResponse({"errors": search.errors}, status=400, json_dumps_params={"ensure_ascii": False})
-        results = search.qs if query else divisions.none()
-        return JsonResponse(
-            {
-                "results": [
-                    {"code": d.code, "name": d.name, "full_name": d.full_name, "level": d.level}
-                    for d in results.order_by("code")[:SEARCH_LIMIT]
-                ]
-            },
-            json_dumps_params={"ensure_ascii": False},
-        )
-
-
 class ArrivalEditView(ObjectEditView):
     """Correct an arrival; a changed origin or date is checked against the risk areas again."""
 
@@ -217,73 +184,6 @@ class ArrivalEditView(ObjectEditView):
         )
 
 
-class RiskAreaListView(ObjectListView):
-    model = RiskArea
-    table_class = RiskAreaTable
-    filterset_class = RiskAreaFilterSet
-    title = gettext_lazy("Risk areas")
-    add_url = reverse_lazy("people:riskarea-add")
-    empty_text = gettext_lazy("No risk areas are declared.")
-    template_name = "people/riskarea_list.html"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("division")
-
-
-class RiskAreaEditView(ObjectEditView):
-    """Commanders add and change risk areas; everyone reads them."""
-
-    model = RiskArea
-    form_class = RiskAreaForm
-    template_name = "people/riskarea_form.html"
-    success_url = reverse_lazy("people:riskarea-list")
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("division")
-
-    def save(self, form):
-        changed = services.save_risk_area(form.save(commit=False))
-        if changed:
-            messages.info(
-                self.request,
-                ngettext(
-                    "%(count)d arrival already registered was checked again against this risk area.",
-                    "%(count)d arrivals already registered were checked again against this risk area.",
-                    changed,
-                )
-                % {"count": changed},
-            )
-        return form.instance
-
-    def get_context_data(self, **kwargs):
-        title = _("Edit risk area %(name)s") % {"name": self.object} if self.object.pk else _("New risk area")
-        return super().get_context_data(title=title, cancel_url=reverse("people:riskarea-list"), **kwargs)
-
-
-class RiskAreaEndView(ScopedViewMixin, DetailView):
-    """End a risk area today: arrivals after today are not flagged for it."""
-
-    model = RiskArea
-    action = Action.CHANGE
-    template_name = "people/riskarea_end.html"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("division")
-
-    def post(self, request, *args, **kwargs):
-        risk_area = self.get_object()
-        try:
-            services.end_risk_area(risk_area)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(
-                request,
-                _("%(name)s is a risk area until %(date)s.") % {"name": risk_area, "date": risk_area.valid_until},
-            )
-        return redirect("people:riskarea-list")
-
-
 urlpatterns = [
     path("arrivals/", ArrivalListView.as_view(), name="arrival-list"),
     path("arrivals/add/", ArrivalCreateView.as_view(), name="arrival-add"),
@@ -291,9 +191,4 @@ urlpatterns = [
     path("arrivals/<int:pk>/edit/", ArrivalEditView.as_view(), name="arrival-edit"),
     path("needs-observation/", NeedsObservationView.as_view(), name="needs-observation"),
     path("needs-observation/<str:code>/", NeedsObservationView.as_view(), name="area-needs-observation"),
-    path("divisions/search/", DivisionSearchView.as_view(), name="division-search"),
-    path("risk-areas/", RiskAreaListView.as_view(), name="riskarea-list"),
-    path("risk-areas/add/", RiskAreaEditView.as_view(), name="riskarea-add"),
-    path("risk-areas/<int:pk>/edit/", RiskAreaEditView.as_view(), name="riskarea-edit"),
-    path("risk-areas/<int:pk>/end/", RiskAreaEndView.as_view(), name="riskarea-end"),
 ]

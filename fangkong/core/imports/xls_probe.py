@@ -1,4 +1,4 @@
-"""Run by fangkong.core.imports in a child process: read an .xls workbook's first worksheet with
+"""Run by fangkong.core.imports.safety in a child process: read an .xls workbook's first worksheet with
 calamine under a memory limit, and print how far it reaches as JSON.
 
 A hostile .xls can make calamine allocate more memory than there is, which aborts the process; here

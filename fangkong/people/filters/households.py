@@ -1,0 +1,60 @@
+"""Households."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core.filters import AreaFilter, BaseFilterSet
+
+from ..models import Household
+
+NOBODY = "none"
+# Past this many people the responsible filter is typed (user name) rather than a select.
+RESPONSIBLE_SELECT_LIMIT = 300
+
+
+class HouseholdFilterSet(BaseFilterSet):
+    q = django_filters.CharFilter(label=_("Address"), method="filter_q", help_text=_("Part of the address"))
+    within = AreaFilter(label=_("Area"))
+    # The API's name for the same filter: an area code, its whole subtree.
+    area = AreaFilter(label=_("Area (code, subtree)"))
+    responsible = django_filters.ChoiceFilter(
+        label=_("Responsible person"), method="filter_responsible", empty_label=_("Anyone")
+    )
+
+    class Meta:
+        model = Household
+        fields = ["q", "within", "area", "responsible"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from ..services import responsible_candidates
+
+        user = getattr(self.request, "user", None)
+        limit = RESPONSIBLE_SELECT_LIMIT
+        candidates = list(responsible_candidates(user).only("pk", "username", "full_name")[: limit + 1]) if user else []
+        if len(candidates) > limit:
+            # Too many people for a select on a phone: typed instead, as a user name, id or "none".
+            typed = django_filters.CharFilter(
+                field_name="responsible",
+                label=_("Responsible person"),
+                method="filter_responsible",
+                help_text=_('User name, or "none" for households without one'),
+            )
+            typed.model, typed.parent = self.queryset.model, self
+            self.filters["responsible"] = typed
+            return
+        self.filters["responsible"].extra["choices"] = [
+            (NOBODY, _("Nobody yet (missing)")),
+            *((str(candidate.pk), str(candidate)) for candidate in candidates),
+        ]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(address__contains=value.strip())
+
+    def filter_responsible(self, queryset, name, value):
+        value = value.strip()
+        if value == NOBODY:
+            return queryset.filter(responsible__isnull=True)
+        if value.isdigit():
+            return queryset.filter(responsible_id=value)
+        return queryset.filter(responsible__username=value)
