@@ -10,7 +10,7 @@ from fangkong.core.crypto import mask_phone
 from fangkong.core.tables import BaseTable
 
 from ..models import Arrival, Person
-from .persons import person_url
+from .persons import PersonColumns, person_url
 
 
 class ArrivalTable(BaseTable):
@@ -54,14 +54,10 @@ class ArrivalTable(BaseTable):
         return format_html('<span class="badge text-bg-danger">{}</span>', _("risk area")) if record.risk else ""
 
 
-class NeedsObservationTable(BaseTable):
+class NeedsObservationTable(PersonColumns):
     """Flagged people still waiting for an observation episode, the longest waiting first."""
 
     name = tables.Column(verbose_name=pgettext_lazy("person", "Name"), linkify=person_url)
-    id_number = tables.Column(verbose_name=_("ID number"), accessor="id_number_masked", orderable=False)
-    phone = tables.Column(verbose_name=_("Phone"))
-    area = tables.Column(verbose_name=_("Area"), order_by="area_path")
-    tags = tables.Column(verbose_name=_("Key-person categories"), accessor="pk", orderable=False)
     last_arrived_on = tables.DateColumn(verbose_name=_("Arrival date"), format="Y-m-d")
     days = tables.Column(verbose_name=_("Days since arrival"), accessor="last_arrived_on", order_by="last_arrived_on")
 
@@ -69,15 +65,6 @@ class NeedsObservationTable(BaseTable):
         model = Person
         fields = ()
         sequence = ("name", "id_number", "phone", "area", "tags", "last_arrived_on", "days")
-
-    def render_phone(self, value):
-        return mask_phone(value)
-
-    def render_area(self, value):
-        return value.label()
-
-    def render_tags(self, record):
-        return "、".join(str(tag) for tag in record.tags.all())
 
     def render_days(self, value):
         return (timezone.localdate() - value).days

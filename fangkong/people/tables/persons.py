@@ -15,8 +15,27 @@ STATUS_BADGES = {"red": "text-bg-danger", "yellow": "text-bg-warning", "green": 
 STATUS_LABELS = {"red": _("red"), "yellow": _("yellow"), "green": _("green")}
 
 
-class PersonTable(BaseTable):
-    """Lists and exports show ID numbers and phones masked; the full number is only revealed, and logged."""
+class PersonColumns(BaseTable):
+    """The columns every list of persons shows: ID numbers and phones masked (the full number is only
+    revealed, and logged), the area and the key-person categories."""
+
+    id_number = tables.Column(verbose_name=_("ID number"), accessor="id_number_masked", orderable=False)
+    phone = tables.Column(verbose_name=_("Phone"))
+    area = tables.Column(verbose_name=_("Area"), order_by="area_path")
+    tags = tables.Column(verbose_name=_("Key-person categories"), accessor="pk", orderable=False)
+
+    def render_phone(self, value):
+        return mask_phone(value)
+
+    def render_area(self, value):
+        return value.label()
+
+    def render_tags(self, record):
+        return "、".join(str(tag) for tag in record.tags.all())
+
+
+class PersonTable(PersonColumns):
+    """The register's list and export of persons."""
 
     name = tables.Column(
         verbose_name=pgettext_lazy("person", "Name"), linkify=("people:person", {"pk": tables.A("pk")})
@@ -25,10 +44,6 @@ class PersonTable(BaseTable):
     # The year, not the age: an age seen to change on a given day tells the birthday, and the birth
     # date is 8 of the masked ID digits (docs/privacy.md). The whole date is on the person's page.
     born = tables.Column(verbose_name=_("Year of birth"), accessor="birth_date", orderable=False)
-    id_number = tables.Column(verbose_name=_("ID number"), accessor="id_number_masked", orderable=False)
-    phone = tables.Column(verbose_name=_("Phone"))
-    area = tables.Column(verbose_name=_("Area"), order_by="area_path")
-    tags = tables.Column(verbose_name=_("Key-person categories"), accessor="pk", orderable=False)
     status = tables.Column(verbose_name=_("Status"), accessor="pk", orderable=False)
 
     class Meta(BaseTable.Meta):
@@ -40,15 +55,6 @@ class PersonTable(BaseTable):
 
     def value_born(self, value):
         return value.year
-
-    def render_phone(self, value):
-        return mask_phone(value)
-
-    def render_area(self, value):
-        return value.label()
-
-    def render_tags(self, record):
-        return "、".join(str(tag) for tag in record.tags.all())
 
     def value_status(self, record):
         return str(STATUS_LABELS[record.status_colour])
