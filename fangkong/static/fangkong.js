@@ -14,7 +14,12 @@
     });
   });
   // Progress bars carry their width as data: style attributes are refused by the policy, the CSSOM is not.
-  document.querySelectorAll("[data-percent]").forEach(function (bar) {
-    bar.style.width = bar.dataset.percent + "%";
-  });
+  // htmx swaps a job's progress in every second: its new bars are sized as they arrive.
+  function sizeBars(root) {
+    root.querySelectorAll("[data-percent]").forEach(function (bar) {
+      bar.style.width = bar.dataset.percent + "%";
+    });
+  }
+  sizeBars(document);
+  document.body.addEventListener("htmx:load", function (event) { sizeBars(event.target); });
 })();

@@ -1,6 +1,7 @@
 """Background jobs: progress, cancel, a worker that dies, stale heartbeats, ownership, the inbox."""
 
 import datetime
+import re
 
 import pytest
 from django.core.cache import cache
@@ -233,7 +234,9 @@ def test_the_job_page_shows_progress_and_time_left(client, tree, people):
     page = client.get(job.get_absolute_url(), headers={"HX-Request": "true"})
     html = page.content.decode()
     assert [t.name for t in page.templates][0] == "core/job_progress.html"
-    assert 'aria-valuenow="33"' in html and "2 of 6 rows" in html and "About 2 min 0 s left" in html
+    assert 'aria-valuenow="33"' in html and "2 of 6 rows" in html
+    # Two rows a minute, four to go; a busy machine may take a second or two to render the page.
+    assert re.search(r"About 2 min [0-9] s left", html)
     assert 'hx-trigger="every 1s"' in html
     listed = client.get("/api/jobs/").json()["results"][0]
     assert (listed["status"], listed["done"], listed["total"]) == ("running", 2, 6)
