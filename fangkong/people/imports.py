@@ -217,6 +217,7 @@ class RegisterImporter(Importer):
         self.visible = {}  # area path -> whether the user may see people there
         self.changeable = {}  # area path -> whether the user may change people there
         self.area_names = {}
+        self.looked_up = None  # hashes of the numbers the user looked up today, read once a run
 
     # --- reading, a chunk at a time ------------------------------------------------------------
 
@@ -334,8 +335,26 @@ class RegisterImporter(Importer):
             self.persons[digest] = Person.objects.filter(id_number_hash=digest).first()
         person = self.persons[digest]
         if person is not None and not self.may_see(person):
-            errors["id_number"] = services.REGISTERED_ELSEWHERE % {"county": self.county_name(person.area_path)}
+            try:
+                self.log_lookup(digest, person)
+            except services.LookupLimitReached as error:
+                errors["id_number"] = error.messages[0]
+            else:
+                errors["id_number"] = services.REGISTERED_ELSEWHERE % {"county": self.county_name(person.area_path)}
         return number, person
+
+    def log_lookup(self, digest, person):
+        """A number registered outside the user's scope is an exact look-up (``services.log_id_lookup``).
+
+        Saying so for every row would tell which of a person's few dozen candidate numbers is right.
+        A number already looked up today (by this file's preview, say) is not counted again: it tells
+        nothing new.
+        """
+        if self.looked_up is None:
+            self.looked_up = set(services.lookups_today(self.user).values_list("number_hash", flat=True))
+        if digest not in self.looked_up:
+            services.log_id_lookup(self.user, digest, person)
+            self.looked_up.add(digest)
 
     def hash_of(self, number):
         """The look-up hash of a normalised ID number; a row needs it several times."""
