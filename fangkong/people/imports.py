@@ -335,26 +335,28 @@ class RegisterImporter(Importer):
             self.persons[digest] = Person.objects.filter(id_number_hash=digest).first()
         person = self.persons[digest]
         if person is not None and not self.may_see(person):
-            try:
-                self.log_lookup(digest, person)
-            except services.LookupLimitReached as error:
-                errors["id_number"] = error.messages[0]
-            else:
-                errors["id_number"] = services.REGISTERED_ELSEWHERE % {"county": self.county_name(person.area_path)}
+            message = services.REGISTERED_ELSEWHERE % {"county": self.county_name(person.area_path)}
+            self.tell_registered(errors, "id_number", message, digest, person)
         return number, person
 
-    def log_lookup(self, digest, person):
-        """A number registered outside the user's scope is an exact look-up (``services.log_id_lookup``).
+    def tell_registered(self, errors, column, message, digest, person):
+        """Give the row a message that says its ID number is registered: an exact look-up.
 
-        Saying so for every row would tell which of a person's few dozen candidate numbers is right.
-        A number already looked up today (by this file's preview, say) is not counted again: it tells
-        nothing new.
+        Such a message for every row would tell which of a person's few dozen candidate numbers is
+        right, so it is logged and limited like the search box's (``services.log_id_lookup``); past
+        the limit the row gets the limit's message instead. A number already looked up today (by
+        this file's preview, say) is not counted again: it tells nothing new.
         """
         if self.looked_up is None:
             self.looked_up = set(services.lookups_today(self.user).values_list("number_hash", flat=True))
         if digest not in self.looked_up:
-            services.log_id_lookup(self.user, digest, person)
+            try:
+                services.log_id_lookup(self.user, digest, person)
+            except services.LookupLimitReached as error:
+                errors["id_number"] = error.messages[0]
+                return
             self.looked_up.add(digest)
+        errors[column] = message
 
     def hash_of(self, number):
         """The look-up hash of a normalised ID number; a row needs it several times."""
@@ -480,7 +482,8 @@ class ArrivalImporter(RegisterImporter):
         cleaned["id_number"], cleaned["person"] = self.clean_id_number(values["id_number"], errors)
         person = cleaned["person"]
         if person is not None and "id_number" not in errors and person.name != cleaned["name"]:
-            errors["name"] = services.registered_to(person, cleaned["name"])
+            message = services.registered_to(person, cleaned["name"])
+            self.tell_registered(errors, "name", message, self.hash_of(cleaned["id_number"]), person)
         self.check_id_number_facts(cleaned, errors, birth_date=False)
         for name, parse in (
             ("origin", lambda value: self.divisions.resolve(value, "origin")),
@@ -635,7 +638,8 @@ class PersonImporter(RegisterImporter):
         cleaned["id_number"], cleaned["person"] = self.clean_id_number(values.get("id_number"), errors, False)
         person = cleaned["person"]
         if person is not None and "id_number" not in errors and not self.may_change(person):
-            errors["id_number"] = self.view_only_error(person)
+            message = self.view_only_error(person)
+            self.tell_registered(errors, "id_number", message, self.hash_of(cleaned["id_number"]), person)
         cleaned["address"] = as_text(values["address"])
         if len(cleaned["address"]) > 200:
             errors["address"] = _("at most %(limit)d characters") % {"limit": 200}
