@@ -14,7 +14,10 @@
     });
   });
   // Progress bars carry their width as data: style attributes are refused by the policy, the CSSOM is not.
-  document.querySelectorAll("[data-percent]").forEach(function (bar) {
-    bar.style.width = bar.dataset.percent + "%";
+  // htmx.onLoad runs for the page and again for each part htmx swaps in (a job's progress, polled).
+  htmx.onLoad(function (root) {
+    root.querySelectorAll("[data-percent]").forEach(function (bar) {
+      bar.style.width = bar.dataset.percent + "%";
+    });
   });
 })();
