@@ -3,7 +3,7 @@ import math
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -45,9 +45,11 @@ class ProfileView(LoginRequiredMixin, TemplateView):
 
 class IssueTokenView(ProfileView):
     """Issues a token and shows it on the page that answers the POST: the key is never stored in the
-    messages cookie or the session, and it cannot be shown again."""
+    messages cookie or the session, and it cannot be shown again. A GET (the address opened again
+    after the login that followed an expired session's POST) shows the profile."""
 
-    http_method_names = ["post"]
+    def get(self, request):
+        return redirect("accounts:profile")
 
     def post(self, request):
         token = services.issue_token(request.user)

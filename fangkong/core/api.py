@@ -3,6 +3,7 @@
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import ProhibitNullCharactersValidator
+from django.http import Http404
 from rest_framework import exceptions, permissions, status, viewsets
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -128,8 +129,11 @@ def django_errors(error):
 def exception_handler(error, context):
     """DRF's handler (settings.REST_FRAMEWORK), also answering for the services' refusals, whichever
     endpoint calls them: a stale version is 409 naming the version field, any other Django
-    ValidationError 400 naming its fields."""
-    if isinstance(error, ConcurrentEdit):
+    ValidationError 400 naming its fields. A 404 says "not found" in the user's language: the text
+    of get_object_or_404 is English and names the model."""
+    if isinstance(error, Http404):
+        error = exceptions.NotFound()
+    elif isinstance(error, ConcurrentEdit):
         error = Conflict({error.field: error.messages})
     elif isinstance(error, DjangoValidationError):
         error = exceptions.ValidationError(django_errors(error))

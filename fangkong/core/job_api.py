@@ -34,7 +34,7 @@ class JobSerializer(serializers.ModelSerializer):
 
 def job_response(job, request, status_code=status.HTTP_200_OK):
     data = JobSerializer(job, context={"request": request}).data
-    headers = {"Location": data["url"]} if status_code == status.HTTP_202_ACCEPTED else None
+    headers = {"Location": str(data["url"])} if status_code == status.HTTP_202_ACCEPTED else None
     return Response(data, status=status_code, headers=headers)
 
 

@@ -74,6 +74,14 @@ def test_the_profile_page_shows_a_new_token_once(client, tree, people):
     assert key not in client.get("/accounts/profile/").content.decode()
 
 
+def test_the_token_address_opened_by_get_leads_to_the_profile(client, tree, people):
+    # After a login that followed an expired session's POST, the browser opens the address by GET.
+    client.force_login(people.grid_worker)
+    response = client.get("/accounts/profile/token/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/profile/"
+    assert not Token.objects.filter(user=people.grid_worker).exists()
+
+
 def test_a_password_change_revokes_the_token(client, tree, people):
     key = issue_token("grid_worker")
     client.force_login(people.grid_worker)

@@ -1,6 +1,8 @@
 """core.api.exception_handler: the services' refusals in DRF's shape, for every endpoint."""
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils import translation
 
 from fangkong.core.api import exception_handler
 from fangkong.core.services import ConcurrentEdit, OutOfScope
@@ -32,3 +34,11 @@ def test_out_of_scope_names_the_area_field():
 
 def test_other_errors_are_left_to_drf():
     assert exception_handler(KeyError("boom"), {}) is None
+
+
+def test_a_record_not_found_is_told_in_the_users_language_without_the_model_name():
+    # get_object_or_404's text is English and names the model ("No Person matches the given query.").
+    with translation.override("zh-hans"):
+        response = exception_handler(Http404("No Person matches the given query."), {})
+        assert response.status_code == 404
+        assert response.data == {"detail": "未找到。"}

@@ -69,7 +69,8 @@ class ArrivalImporter(RegisterImporter):
         cleaned["id_number"], cleaned["person"] = self.clean_id_number(values["id_number"], errors)
         person = cleaned["person"]
         if person is not None and "id_number" not in errors and person.name != cleaned["name"]:
-            errors["name"] = services.registered_to(person, cleaned["name"])
+            message = services.registered_to(person, cleaned["name"])
+            self.tell_registered(errors, "name", message, self.hash_of(cleaned["id_number"]), person)
         self.check_id_number_facts(cleaned, errors, birth_date=False)
         for name, parse in (
             ("origin", lambda value: self.divisions.resolve(value, "origin")),

@@ -42,7 +42,8 @@ class PersonImporter(RegisterImporter):
         cleaned["id_number"], cleaned["person"] = self.clean_id_number(values.get("id_number"), errors, False)
         person = cleaned["person"]
         if person is not None and "id_number" not in errors and not self.may_change(person):
-            errors["id_number"] = self.view_only_error(person)
+            message = self.view_only_error(person)
+            self.tell_registered(errors, "id_number", message, self.hash_of(cleaned["id_number"]), person)
         cleaned["address"] = as_text(values["address"])
         if len(cleaned["address"]) > 200:
             errors["address"] = _("at most %(limit)d characters") % {"limit": 200}

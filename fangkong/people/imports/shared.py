@@ -208,6 +208,7 @@ class RegisterImporter(Importer):
         self.visible = {}  # area path -> whether the user may see people there
         self.changeable = {}  # area path -> whether the user may change people there
         self.area_names = {}
+        self.looked_up = None  # hashes of the numbers the user looked up today, read once a run
 
     # --- reading, a chunk at a time ------------------------------------------------------------
 
@@ -325,8 +326,28 @@ class RegisterImporter(Importer):
             self.persons[digest] = Person.objects.filter(id_number_hash=digest).first()
         person = self.persons[digest]
         if person is not None and not self.may_see(person):
-            errors["id_number"] = services.REGISTERED_ELSEWHERE % {"county": self.county_name(person.area_path)}
+            message = services.REGISTERED_ELSEWHERE % {"county": self.county_name(person.area_path)}
+            self.tell_registered(errors, "id_number", message, digest, person)
         return number, person
+
+    def tell_registered(self, errors, column, message, digest, person):
+        """Give the row a message that says its ID number is registered: an exact look-up.
+
+        Such a message for every row would tell which of a person's few dozen candidate numbers is
+        right, so it is logged and limited like the search box's (``services.log_id_lookup``); past
+        the limit the row gets the limit's message instead. A number already looked up today (by
+        this file's preview, say) is not counted again: it tells nothing new.
+        """
+        if self.looked_up is None:
+            self.looked_up = set(services.lookups_today(self.user).values_list("number_hash", flat=True))
+        if digest not in self.looked_up:
+            try:
+                services.log_id_lookup(self.user, digest, person)
+            except services.LookupLimitReached as error:
+                errors["id_number"] = error.messages[0]
+                return
+            self.looked_up.add(digest)
+        errors[column] = message
 
     def hash_of(self, number):
         """The look-up hash of a normalised ID number; a row needs it several times."""

@@ -65,12 +65,7 @@ def log_id_lookup(user, digest, person):
         return
     if person.can_reveal(user) if person is not None else may_reveal_somewhere(user):
         return
-    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    earlier = list(
-        IdNumberReveal.objects.filter(kind=IdNumberReveal.Kind.LOOKUP, user=user, time__gte=today).values_list(
-            "number_hash", flat=True
-        )
-    )
+    earlier = list(lookups_today(user).values_list("number_hash", flat=True))
     own = registered_by(user, {*earlier, digest})
     limit = settings.ID_LOOKUP_DAILY_LIMIT
     if digest not in own and sum(1 for earlier_digest in earlier if earlier_digest not in own) >= limit:
@@ -99,6 +94,12 @@ def log_id_lookup(user, digest, person):
         request_id=current().request_id,
         area_path=area_path,
     )
+
+
+def lookups_today(user):
+    """The user's exact look-ups since midnight, the ones the daily limit counts."""
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return IdNumberReveal.objects.filter(kind=IdNumberReveal.Kind.LOOKUP, user=user, time__gte=today)
 
 
 def registered_by(user, digests):

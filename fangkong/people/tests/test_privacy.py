@@ -8,11 +8,13 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from fangkong.areas.models import Division
 from fangkong.core import crypto
 from fangkong.people import services
+from fangkong.people.imports import ArrivalImporter, PersonImporter
 from fangkong.people.models import Arrival, IdNumberReveal, Person
 from fangkong.people.tests.factories import id_number, make_household, make_person
 
@@ -166,6 +168,37 @@ def test_a_grid_worker_registering_door_to_door_finds_whom_they_registered(en, t
     make_person(tree.grid, name="赵六", number=(other := id_number()))
     assert "赵六" in en.get("/people/", {"q": other}).content.decode()
     assert "You have looked up 1 full ID number today" in en.get("/people/", {"q": id_number()}).content.decode()
+
+
+def test_an_import_preview_counts_numbers_registered_elsewhere_as_look_ups(tree, people, limit, tmp_path):
+    elsewhere = [make_person(tree.other_village, f"李{n}", id_number()).id_number for n in range(3)]
+    rows = [["姓名", "身份证号", "网格代码", "居住地址"]]
+    rows += [["王五", number, tree.grid.code, "一组"] for number in [*elsewhere, id_number()]]
+    path = tmp_path / "residents.csv"
+    path.write_text("\n".join(",".join(row) for row in rows), encoding="utf-8")
+    for run in ("preview", "commit"):  # the commit does not count the preview's numbers again
+        with translation.override("en"):
+            result = getattr(PersonImporter(people.grid_worker), run)(path)
+        errors = {row.number: " ".join(message for _column, message in row.errors) for row in result.error_rows}
+        assert sorted(errors) == [2, 3, 4]
+        assert "registered in another area" in errors[2] and "registered in another area" in errors[3]
+        assert "You have looked up 2 full ID numbers today" in errors[4]
+    assert sorted(lookups(people.grid_worker).values_list("person__name", flat=True)) == ["李0", "李1"]
+
+
+def test_an_arrival_import_naming_someone_else_counts_as_a_look_up(tree, people, limit, tmp_path):
+    # The message that the number is registered to another name tells which candidate is right.
+    numbers = [make_person(tree.grid, f"李{n}", id_number()).id_number for n in range(3)]
+    rows = [["姓名", "身份证号", "来源地", "返回日期", "网格代码"]]
+    rows += [["王五", number, "420103", "2020-01-25", tree.grid.code] for number in numbers]
+    path = tmp_path / "arrivals.csv"
+    path.write_text("\n".join(",".join(row) for row in rows), encoding="utf-8")
+    with translation.override("en"):
+        result = ArrivalImporter(people.grid_worker).preview(path)
+    errors = [" ".join(message for _column, message in row.errors) for row in result.error_rows]
+    assert "registered to 李0, not 王五" in errors[0] and "registered to 李1, not 王五" in errors[1]
+    assert "You have looked up 2 full ID numbers today" in errors[2] and "李2" not in errors[2]
+    assert lookups(people.grid_worker).count() == 2
 
 
 # Arrival corrections tell no guess ---------------------------------------------------------------
