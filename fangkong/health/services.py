@@ -74,6 +74,7 @@ def last_check(episode):
 def release(episode, expected_version=None, today=None):
     """End the observation on or after its planned end, unless the last check was a fever."""
     today = today or timezone.localdate()
+    bump_version(episode, expected_version, STALE_EPISODE)  # first: a refusal below rolls it back
     if episode.ended_on:
         raise ValidationError(_("This observation has ended already."))
     if today < episode.planned_end_on:
@@ -84,7 +85,6 @@ def release(episode, expected_version=None, today=None):
     last = last_check(episode)
     if last is not None and last.is_fever:
         raise ValidationError(_("The last check was a fever: this observation cannot be released."))
-    bump_version(episode, expected_version, STALE_EPISODE)
     episode.ended_on, episode.outcome = today, Episode.Outcome.RELEASED
     episode.save()
     person = episode.person
@@ -95,13 +95,13 @@ def release(episode, expected_version=None, today=None):
 @transaction.atomic
 def move_end(episode, planned_end_on, reason, expected_version=None):
     """Extend or shorten an open observation, saying why (the change log keeps the reason)."""
+    bump_version(episode, expected_version, STALE_EPISODE)  # first: a refusal below rolls it back
     if episode.ended_on:
         raise ValidationError(_("This observation has ended already."))
     if not reason.strip():
         raise ValidationError({"end_change_reason": _("Say why the end is moved.")})
     if planned_end_on <= episode.start_on:
         raise ValidationError({"planned_end_on": _("The end must come after the start.")})
-    bump_version(episode, expected_version, STALE_EPISODE)
     episode.planned_end_on, episode.end_change_reason = planned_end_on, reason.strip()
     episode.save()
     return episode
