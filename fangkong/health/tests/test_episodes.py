@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fangkong.areas.models import Division
 from fangkong.core.models import ChangeLogEntry
@@ -37,7 +37,10 @@ def test_the_first_edition_is_in_force_from_2020(db):
     assert protocol.name == "2020 国家卫健委 第一版"
     assert protocol.fever_threshold == Decimal("37.3")
     assert protocol.days_for(Reason.CLOSE_CONTACT) == 14 and protocol.backfill_days == 2
-    assert "嗅(味)觉减退" in dict(protocol.symptom_choices()).values()
+    with translation.override("zh-hans"):
+        assert dict(protocol.symptom_choices())["loss_of_smell_or_taste"] == "嗅(味)觉减退"
+    with translation.override("en"):
+        assert dict(protocol.symptom_choices())["loss_of_smell_or_taste"] == "loss of smell or taste"
     assert Protocol.in_force(datetime.date(2019, 12, 31)) is None
 
 
