@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -23,7 +23,20 @@ from .worklist import worklist
 BATCH_LIMIT = 500
 
 
+@extend_schema_field({"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "example": "06:00"})
+class LocalTimeField(serializers.TimeField):
+    """A local time of day as HH:MM."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
 class ProtocolSerializer(serializers.ModelSerializer):
+    morning_from = LocalTimeField()
+    morning_until = LocalTimeField()
+    evening_from = LocalTimeField()
+    evening_until = LocalTimeField()
+
     class Meta:
         model = Protocol
         fields = [
@@ -69,6 +82,7 @@ class EpisodeSerializer(serializers.ModelSerializer):
     status = serializers.SerializerMethodField()
     day = serializers.SerializerMethodField(help_text="第N天: the start is day 1.")
     total_days = serializers.IntegerField(read_only=True)
+    outcome = serializers.CharField(read_only=True, help_text="released, transferred or cancelled; empty while open.")
 
     class Meta:
         model = Episode
@@ -252,7 +266,7 @@ class CheckViewSet(ScopedViewSet):
     @extend_schema(
         methods=["POST"], request=CheckSerializer(many=True), responses={200: CheckBatchResultSerializer(many=True)}
     )
-    @action(detail=False, methods=["get", "post"])
+    @action(detail=False, methods=["get", "post"], pagination_class=None)
     def batch(self, request):
         """POST: several checks at once (a phone syncing later): one result per check, in order, each
         with its status. GET: how many checks one batch may hold, if you may add checks (403 if not)."""
