@@ -199,3 +199,12 @@ def test_the_episode_page_shows_the_day_and_the_release_date(client, tree, peopl
     page = client.get(episode.get_absolute_url()).content.decode()
     assert "Day 4 of 14" in page
     assert episode.planned_end_on.isoformat() in page
+
+
+def test_the_person_page_links_to_opening_an_observation_for_officers_only(client, tree, people):
+    person = make_person(tree.grid, number=id_number())
+    url = reverse("health:episode-add", args=[person.pk])
+    client.force_login(people.village_officer)
+    assert url in client.get(reverse("people:person", args=[person.pk])).content.decode()
+    client.force_login(people.doctor)
+    assert url not in client.get(reverse("people:person", args=[person.pk])).content.decode()
