@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -146,6 +147,19 @@ class EpisodeQuerySet(RestrictedQuerySet):
     def open(self):
         return self.filter(ended_on__isnull=True)
 
+    def with_check_counts(self):
+        """``checks_done``: the episode's checks; ``windows_done``: the distinct (day, window) pairs
+        they cover (for the missed ones, see ``Episode.windows_missed``). Two subqueries, no N+1."""
+        checks = Check.objects.filter(episode=models.OuterRef("pk")).order_by().values("episode")
+        pair = Concat(Cast("taken_on", models.CharField()), "window")
+        return self.annotate(
+            checks_done=Coalesce(models.Subquery(checks.annotate(n=models.Count("pk")).values("n")), 0),
+            windows_done=Coalesce(
+                models.Subquery(checks.exclude(window="").annotate(n=models.Count(pair, distinct=True)).values("n")),
+                0,
+            ),
+        )
+
 
 class Episode(AreaRecord):
     """One observation (医学观察) of a person, from its start to its release, under one protocol edition."""
@@ -217,6 +231,22 @@ class Episode(AreaRecord):
         if self.planned_end_on < today:
             return self.Status.OVERDUE
         return self.Status.DUE if self.planned_end_on == today else self.Status.ACTIVE
+
+    def windows_due(self, now=None):
+        """How many check windows have closed since the start (up to the end, once ended)."""
+        now = timezone.localtime(now or timezone.now())
+        last = min(self.ended_on or now.date(), now.date())
+        if last < self.start_on:
+            return 0
+        due = (last - self.start_on).days * Protocol.CHECKS_PER_DAY
+        for until in (self.protocol.morning_until, self.protocol.evening_until):
+            if last < now.date() or now.time() >= until:
+                due += 1
+        return due
+
+    def windows_missed(self, now=None):
+        """Closed windows without a check; needs ``with_check_counts``."""
+        return max(0, self.windows_due(now) - self.windows_done)
 
     @property
     def status_label(self):

@@ -38,16 +38,23 @@ class EpisodeTable(BaseTable):
     start_on = tables.DateColumn(verbose_name=_("Start"), format="Y-m-d")
     planned_end_on = tables.DateColumn(verbose_name=_("Planned end"), format="Y-m-d")
     status = tables.Column(verbose_name=_("Status"))
+    checks = tables.Column(verbose_name=_("Checks"), accessor="checks_done", orderable=False)
 
     class Meta(BaseTable.Meta):
         model = Episode
-        fields = ("person", "area", "kind", "reason", "start_on", "planned_end_on", "status")
+        fields = ("person", "area", "kind", "reason", "start_on", "planned_end_on", "status", "checks")
 
     def render_area(self, value):
         return value.label()
 
     def render_status(self, value):
         return Episode.Status(value).label
+
+    def render_checks(self, value, record):
+        missed = record.windows_missed()
+        if not missed:
+            return str(value)
+        return _("%(done)d (%(missed)d missed)") % {"done": value, "missed": missed}
 
 
 class CheckTable(BaseTable):

@@ -61,7 +61,13 @@ class EpisodeListView(ObjectListView):
     empty_text = gettext_lazy("Nobody is under observation here.")
 
     def get_queryset(self):
-        return super().get_queryset().with_status().select_related("person", "area__parent")
+        return (
+            super()
+            .get_queryset()
+            .with_status()
+            .with_check_counts()
+            .select_related("person", "area__parent", "protocol")
+        )
 
 
 class EpisodeView(ObjectDetailView):

@@ -208,3 +208,19 @@ def test_the_person_page_links_to_opening_an_observation_for_officers_only(clien
     assert url in client.get(reverse("people:person", args=[person.pk])).content.decode()
     client.force_login(people.doctor)
     assert url not in client.get(reverse("people:person", args=[person.pk])).content.decode()
+
+
+def test_the_episode_list_counts_checks_done_and_missed(client, tree, people):
+    episode = make_episode(area=tree.grid, days_ago=2)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    make_check(episode, taken_at=timezone.make_aware(datetime.datetime.combine(yesterday, datetime.time(8))))
+    make_check(
+        episode, key="again", taken_at=timezone.make_aware(datetime.datetime.combine(yesterday, datetime.time(9)))
+    )
+    counted = Episode.objects.with_check_counts().get()
+    assert (counted.checks_done, counted.windows_done) == (2, 1)
+    late_tonight = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(23)))
+    assert counted.windows_missed(late_tonight) == 5  # three days of two windows, one of them checked
+    client.force_login(people.village_officer)
+    page = client.get(reverse("health:episode-list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"2 ({counted.windows_missed()} missed)" in page
