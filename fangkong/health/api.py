@@ -300,7 +300,7 @@ class WorkItemSerializer(serializers.Serializer):
     person = serializers.IntegerField(source="person_id")
     name = serializers.CharField(source="person.name")
     area = serializers.CharField(source="area.code")
-    address = serializers.CharField(source="person.address")
+    address = serializers.CharField(help_text="The person's address, or their household's.")
     day = serializers.IntegerField()
     total_days = serializers.IntegerField()
     needs = serializers.ListField(child=serializers.ChoiceField(choices=Check.Window.choices))

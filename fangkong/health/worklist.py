@@ -11,7 +11,7 @@ from .models import Check, Episode
 def worklist(user, now=None):
     """The open episodes in the user's scope whose person still needs a check in a window that has
     opened today (and was not taken in it), ordered by area and address. Each episode carries
-    ``needs``: the windows still to check, ``day``: its 第N天."""
+    ``needs``: the windows still to check, ``day``: its 第N天, ``address``: the person's or their household's."""
     now = timezone.localtime(now or timezone.now())
     today = now.date()
     done_in = {
@@ -39,5 +39,7 @@ def worklist(user, now=None):
         ]
         if episode.needs:
             episode.day = episode.day_number(today)
+            person = episode.person
+            episode.address = person.address or (person.household.address if person.household else "")
             rows.append(episode)
     return rows

@@ -212,3 +212,15 @@ def test_the_worklist_api_says_what_is_needed(api, tree, people):
         assert rows == []
     else:
         assert rows[0]["episode"] == episode.pk and rows[0]["day"] == 3 and rows[0]["needs"]
+
+
+def test_the_today_page_offers_a_check_per_person_still_to_check(client, tree, people, monkeypatch):
+    episode = make_episode(area=tree.grid)
+    evening = at_local(20)
+    monkeypatch.setattr(timezone, "now", lambda: evening)
+    client.force_login(people.grid_worker)
+    page = client.get(reverse("health:today"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert reverse("health:check-add", args=[episode.pk]) in page
+    assert "morning check" in page and "evening check" in page
+    client.force_login(people.outsider)
+    assert reverse("health:check-add", args=[episode.pk]) not in client.get(reverse("health:today")).content.decode()
