@@ -77,7 +77,7 @@ class CheckForm(StyledForm):
     taken_at = forms.DateTimeField(
         label=_("Taken at"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("Leave empty for now; a missed check may be entered later, within the back-fill window."),
     )
     source = forms.ChoiceField(label=_("Source"), choices=Check.Source.choices, initial=Check.Source.WORKER)

@@ -200,7 +200,13 @@ class CheckAddView(ScopedViewMixin, FormView):
         return {**super().get_form_kwargs(), "protocol": self.episode.protocol}
 
     def get_initial(self):
-        return {"key": uuid.uuid4().hex, "source": Check.Source.DOCTOR if self.is_doctor() else Check.Source.WORKER}
+        # The time is filled in now, so that a form sent twice (a double tap, a resend) is the same
+        # check under the same key, saved once.
+        return {
+            "key": uuid.uuid4().hex,
+            "taken_at": timezone.localtime().replace(second=0, microsecond=0),
+            "source": Check.Source.DOCTOR if self.is_doctor() else Check.Source.WORKER,
+        }
 
     def is_doctor(self):
         return scope.has_role(self.request.user, {Role.DOCTOR}, self.episode.area_path)

@@ -166,6 +166,19 @@ def test_the_check_form_records_a_check_with_no_symptoms_by_default(client, tree
     assert (check.person, check.episode, check.recorded_by) == (episode.person, episode, people.grid_worker)
 
 
+def test_a_check_form_sent_twice_saves_one_check(client, tree, people):
+    episode = make_episode(area=tree.grid)
+    client.force_login(people.doctor)
+    url = reverse("health:check-add", args=[episode.pk])
+    form = client.get(url).context["form"]
+    data = {**{name: form[name].value() for name in ("key", "source")}, "temperature": "36.9"}
+    data["taken_at"] = form["taken_at"].value().strftime("%Y-%m-%dT%H:%M")
+    assert data["source"] == "doctor"
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302
+    assert Check.objects.count() == 1
+
+
 def test_the_check_form_is_403_for_a_role_that_may_not_check(client, tree, people):
     from fangkong.core.roles import Role
     from fangkong.core.testing import make_user
