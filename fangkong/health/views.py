@@ -152,8 +152,7 @@ class EpisodeMoveEndView(ObjectEditView):
 
     def save(self, form):
         data = form.cleaned_data
-        episode = Episode.objects.get(pk=self.object.pk)
-        return services.move_end(episode, data["planned_end_on"], data["end_change_reason"], data["version"])
+        return services.move_end(form.instance, data["planned_end_on"], data["end_change_reason"], data["version"])
 
     def get_success_url(self):
         return self.object.get_absolute_url()
