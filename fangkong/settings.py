@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "fangkong.areas",
     "fangkong.accounts",
     "fangkong.people",
+    "fangkong.health",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/", include("fangkong.accounts.urls")),
     path("areas/", include("fangkong.areas.urls")),
     path("people/", include("fangkong.people.urls")),
+    path("health/", include("fangkong.health.urls")),
     path("changelog/", ChangeLogListView.as_view(), name="changelog"),
     path("changelog/<int:pk>/", ChangeLogEntryView.as_view(), name="changelog-entry"),
     path("jobs/", JobListView.as_view(), name="jobs"),

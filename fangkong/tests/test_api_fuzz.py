@@ -26,6 +26,8 @@ from schemathesis.specs.openapi.checks import (
 from fangkong.accounts.services import issue_token
 from fangkong.areas.models import Division, RiskArea
 from fangkong.core.testing import make_people
+from fangkong.health.models import Protocol
+from fangkong.health.tests.factories import make_check, make_episode
 from fangkong.people import services
 from fangkong.people.models import Arrival, KeyPersonTag, ScreeningRound, ScreeningVisit
 from fangkong.people.tests.factories import id_number, make_household, make_person
@@ -89,16 +91,23 @@ def build_register(tree, people):
     visit.save()
     # The neighbouring county asks for someone of the grid: both users see the request.
     move = services.request_move(make_person(tree.grid, number=id_number()), tree.other_grid, people.outsider)
+    episode = make_episode(make_person(tree.grid, name="赵敏", number=id_number()), days_ago=14)
+    check = make_check(episode)
     return {
         "/api/areas/{code}/": tree.grid.code,
         "/api/arrivals/{id}/": arrival.pk,
+        "/api/checks/{id}/": check.pk,
         "/api/divisions/{code}/": "420102",
+        "/api/episodes/{id}/": episode.pk,
+        "/api/episodes/{id}/move-end/": episode.pk,
+        "/api/episodes/{id}/release/": episode.pk,
         "/api/households/{id}/": household.pk,
         "/api/memberships/{id}/": people.grid_worker.memberships.get().pk,
         "/api/move-requests/{id}/": move.pk,
         "/api/move-requests/{id}/decide/": move.pk,
         "/api/people/{id}/": person.pk,
         "/api/people/{id}/reveal/": person.pk,
+        "/api/protocols/{id}/": Protocol.objects.get().pk,
         "/api/risk-areas/{id}/": risk_area.pk,
         "/api/screening-rounds/{id}/": screening_round.pk,
         "/api/screening-visits/{id}/": visit.pk,

@@ -10,9 +10,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from fangkong.accounts.tests.scope_cases import CASES as ACCOUNT_CASES
 from fangkong.areas.tests.scope_cases import CASES as AREA_CASES
 from fangkong.core.tests.scope_cases import CASES as CORE_CASES
+from fangkong.health.tests.scope_cases import CASES as HEALTH_CASES
 from fangkong.people.tests.scope_cases import CASES as PEOPLE_CASES
 
-CASES = [*AREA_CASES, *ACCOUNT_CASES, *CORE_CASES, *PEOPLE_CASES]
+CASES = [*AREA_CASES, *ACCOUNT_CASES, *CORE_CASES, *PEOPLE_CASES, *HEALTH_CASES]
 USERS = [
     "city_commander",
     "county_officer",

@@ -60,11 +60,16 @@ class NeedsObservationTable(PersonColumns):
     name = tables.Column(verbose_name=pgettext_lazy("person", "Name"), linkify=person_url)
     last_arrived_on = tables.DateColumn(verbose_name=_("Arrival date"), format="Y-m-d")
     days = tables.Column(verbose_name=_("Days since arrival"), accessor="last_arrived_on", order_by="last_arrived_on")
+    # Opens the observation (health) in one step, pre-filled from the person's categories and arrival.
+    observe = tables.TemplateColumn(
+        template_name="health/observe_button.html", verbose_name="", orderable=False, accessor="pk"
+    )
+    not_exported = ("observe",)
 
     class Meta(BaseTable.Meta):
         model = Person
         fields = ()
-        sequence = ("name", "id_number", "phone", "area", "tags", "last_arrived_on", "days")
+        sequence = ("name", "id_number", "phone", "area", "tags", "last_arrived_on", "days", "observe")
 
     def render_days(self, value):
         return (timezone.localdate() - value).days

@@ -103,13 +103,15 @@ def tree(transactional_db):
 
 
 def reload_reference_data():
-    """The national divisions and built-in key-person categories are loaded by migrations, and every
-    transactional test (each browser test) ends by emptying all tables: load them again."""
+    """The national divisions, built-in key-person categories and first observation protocol are loaded
+    by migrations, and every transactional test (each browser test) ends by emptying all tables: load
+    them again."""
     from django.apps import apps
 
     for module in (
         "fangkong.areas.migrations.0003_load_national_divisions",
         "fangkong.people.migrations.0002_builtin_tags",
+        "fangkong.health.migrations.0002_first_protocol",
     ):
         importlib.import_module(module).load(apps, None)
 

@@ -1,0 +1,328 @@
+"""Observation endpoints: /api/protocols/, /api/episodes/, /api/checks/ (+ batch/) and /api/worklist/."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
+from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from fangkong.core import scope
+from fangkong.core.api import ScopedPermission, ScopedViewSet, django_errors
+from fangkong.core.roles import Action
+from fangkong.core.schema import FIELD_ERRORS
+from fangkong.people.models import Person
+
+from . import services
+from .filters import CheckFilterSet, EpisodeFilterSet
+from .models import Check, Episode, Protocol, Reason
+from .worklist import worklist
+
+# A phone syncing after a day offline sends a few dozen checks; more in one request is refused.
+BATCH_LIMIT = 500
+
+
+@extend_schema_field({"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "example": "06:00"})
+class LocalTimeField(serializers.TimeField):
+    """A local time of day as HH:MM."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class ProtocolSerializer(serializers.ModelSerializer):
+    morning_from = LocalTimeField()
+    morning_until = LocalTimeField()
+    evening_from = LocalTimeField()
+    evening_until = LocalTimeField()
+
+    class Meta:
+        model = Protocol
+        fields = [
+            "id",
+            "name",
+            "effective_from",
+            "days_risk_area_arrival",
+            "days_close_contact",
+            "days_fever_excluded",
+            "days_other",
+            "morning_from",
+            "morning_until",
+            "evening_from",
+            "evening_until",
+            "fever_threshold",
+            "symptoms",
+            "backfill_days",
+        ]
+
+
+class ProtocolViewSet(ScopedViewSet):
+    """Editions of the observation protocol, the newest first (read only here; commanders edit them on the web)."""
+
+    queryset = Protocol.objects.order_by("-effective_from")
+    serializer_class = ProtocolSerializer
+    http_method_names = ["get", "head", "options"]
+    pagination_class = None
+    filter_backends = []
+
+
+class ScopedPersonField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return Person.objects.restrict(self.context["request"].user, Action.VIEW)
+
+
+class EpisodeSerializer(serializers.ModelSerializer):
+    person = ScopedPersonField()
+    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    reason = serializers.ChoiceField(
+        choices=Reason.choices, required=False, help_text="Default: from the person's key-person categories."
+    )
+    start_on = serializers.DateField(required=False, help_text="Default: the person's last arrival date.")
+    status = serializers.SerializerMethodField()
+    day = serializers.SerializerMethodField(help_text="第N天: the start is day 1.")
+    total_days = serializers.IntegerField(read_only=True)
+    outcome = serializers.CharField(read_only=True, help_text="released, transferred or cancelled; empty while open.")
+
+    class Meta:
+        model = Episode
+        fields = [
+            "id",
+            "person",
+            "area",
+            "kind",
+            "reason",
+            "start_on",
+            "planned_end_on",
+            "protocol",
+            "ended_on",
+            "outcome",
+            "status",
+            "day",
+            "total_days",
+            "end_change_reason",
+            "version",
+        ]
+        read_only_fields = ["planned_end_on", "protocol", "ended_on", "outcome", "end_change_reason", "version"]
+
+    def get_status(self, episode) -> str:
+        return episode.current_status()
+
+    def get_day(self, episode) -> int:
+        return episode.day_number()
+
+    def create(self, validated_data):
+        person = validated_data["person"]
+        validated_data.setdefault("reason", services.suggested_reason(person))
+        validated_data.setdefault("start_on", services.suggested_start(person))
+        return services.open_episode(Episode(**validated_data), self.context["request"].user)
+
+
+class VersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="The version you read: a stale one is refused (409).",
+    )
+
+
+class MoveEndSerializer(VersionSerializer):
+    planned_end_on = serializers.DateField()
+    reason = serializers.CharField(max_length=200)
+
+
+_CONFLICT = OpenApiResponse(FIELD_ERRORS, description="The version sent is stale: read the episode again.")
+
+
+class EpisodeViewSet(ScopedViewSet):
+    """Observation episodes. Filters: area (code, subtree), status (active, due, overdue, released,
+    transferred, cancelled), kind. POST opens one (the protocol in force sets the planned end)."""
+
+    queryset = Episode.objects.select_related("area", "protocol").order_by("pk")
+    serializer_class = EpisodeSerializer
+    filterset_class = EpisodeFilterSet
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        return super().get_queryset().with_status()  # today's status, for the status filter
+
+    def changeable(self):
+        """The episode, if the user may change it: a GET of an action says whether they may (403 if not)."""
+        episode = self.get_object()
+        if not Episode.objects.restrict(self.request.user, Action.CHANGE).filter(pk=episode.pk).exists():
+            raise exceptions.PermissionDenied
+        return episode
+
+    @extend_schema(methods=["GET"], responses={200: EpisodeSerializer})
+    @extend_schema(methods=["POST"], request=VersionSerializer, responses={200: EpisodeSerializer, 409: _CONFLICT})
+    @action(detail=True, methods=["get", "post"])
+    def release(self, request, pk=None):
+        """GET: the episode, if you may release it. POST: release on or after the planned end; refused
+        (400) before it or when the last check was a fever."""
+        episode = self.changeable()
+        if request.method == "POST":
+            body = VersionSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            services.release(episode, body.validated_data.get("version"))
+        return Response(self.get_serializer(episode).data)
+
+    @extend_schema(methods=["GET"], responses={200: EpisodeSerializer})
+    @extend_schema(methods=["POST"], request=MoveEndSerializer, responses={200: EpisodeSerializer, 409: _CONFLICT})
+    @action(detail=True, methods=["get", "post"], url_path="move-end")
+    def move_end(self, request, pk=None):
+        """GET: the episode, if you may change it. POST: extend or shorten an open observation, with a
+        reason (kept in the change log)."""
+        episode = self.changeable()
+        if request.method == "POST":
+            body = MoveEndSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            data = body.validated_data
+            services.move_end(episode, data["planned_end_on"], data["reason"], data.get("version"))
+        return Response(self.get_serializer(episode).data)
+
+
+class CheckSerializer(serializers.ModelSerializer):
+    key = serializers.CharField(
+        max_length=64, help_text="The client's idempotency key: sending a check again with it saves nothing new."
+    )
+    person = ScopedPersonField()
+    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    symptoms = serializers.ListField(
+        child=serializers.CharField(max_length=40),
+        max_length=20,
+        required=False,
+        default=list,
+        help_text="Symptom codes of the protocol (see /api/protocols/).",
+    )
+
+    class Meta:
+        model = Check
+        fields = [
+            "id",
+            "key",
+            "person",
+            "episode",
+            "area",
+            "taken_at",
+            "window",
+            "temperature",
+            "symptoms",
+            "source",
+            "is_fever",
+        ]
+        read_only_fields = ["episode", "window", "is_fever"]
+        extra_kwargs = {"key": {"validators": []}}  # a key seen before is answered by record_check, not refused
+
+    def validate_person(self, person):
+        if not scope.can(self.context["request"].user, Action.ADD, Check, person.area_path):
+            raise serializers.ValidationError(_("You may not record checks of this person."))
+        return person
+
+
+_KEY_REUSED = OpenApiResponse(FIELD_ERRORS, description="The key names a check with other content: nothing saved.")
+
+
+class CheckBatchResultSerializer(serializers.Serializer):
+    key = serializers.CharField(allow_null=True)
+    status = serializers.IntegerField(help_text="201 saved, 200 saved before, 409 key reused, 400 invalid.")
+    check = CheckSerializer(required=False)
+    errors = serializers.DictField(required=False, help_text="Messages by field, for a check not saved.")
+
+
+class CheckViewSet(ScopedViewSet):
+    """Temperature and symptom checks. Filters: person (id), area (code, subtree), date, fever.
+    POST is idempotent by ``key``: the same check again answers 200 with the saved one; the same key
+    with other content 409, never overwritten."""
+
+    queryset = Check.objects.select_related("area").order_by("pk")
+    serializer_class = CheckSerializer
+    filterset_class = CheckFilterSet
+    http_method_names = ["get", "post", "head", "options"]
+
+    def save_one(self, data):
+        """(HTTP status, body) for one check, saved at most once."""
+        serializer = self.get_serializer(data=data)
+        if not serializer.is_valid():
+            return status.HTTP_400_BAD_REQUEST, serializer.errors
+        try:
+            with transaction.atomic():
+                check, created = services.record_check(Check(**serializer.validated_data), self.request.user)
+        except services.KeyReused as error:
+            return status.HTTP_409_CONFLICT, {error.field: error.messages}
+        except DjangoValidationError as error:
+            return status.HTTP_400_BAD_REQUEST, django_errors(error)
+        return (status.HTTP_201_CREATED if created else status.HTTP_200_OK), self.get_serializer(check).data
+
+    @extend_schema(responses={201: CheckSerializer, 200: CheckSerializer, 409: _KEY_REUSED})
+    def create(self, request, *args, **kwargs):
+        code, body = self.save_one(request.data)
+        return Response(body, status=code)
+
+    @extend_schema(
+        methods=["GET"],
+        responses=inline_serializer("CheckBatchLimit", {"limit": serializers.IntegerField()}),
+    )
+    @extend_schema(
+        methods=["POST"], request=CheckSerializer(many=True), responses={200: CheckBatchResultSerializer(many=True)}
+    )
+    @action(detail=False, methods=["get", "post"], pagination_class=None)
+    def batch(self, request):
+        """POST: several checks at once (a phone syncing later): one result per check, in order, each
+        with its status. GET: how many checks one batch may hold, if you may add checks (403 if not)."""
+        if request.method != "POST":
+            if not scope.can(request.user, Action.ADD, Check):
+                raise exceptions.PermissionDenied
+            return Response({"limit": BATCH_LIMIT})
+        items = request.data
+        if not isinstance(items, list):
+            return Response({"non_field_errors": [_("Send a list of checks.")]}, status=status.HTTP_400_BAD_REQUEST)
+        if len(items) > BATCH_LIMIT:
+            return Response(
+                {"non_field_errors": [_("Send at most %(count)d checks at once.") % {"count": BATCH_LIMIT}]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        results = []
+        for item in items:
+            if isinstance(item, dict):
+                code, body = self.save_one(item)
+            else:
+                code, body = status.HTTP_400_BAD_REQUEST, {"non_field_errors": [_("A check is an object.")]}
+            key = item.get("key") if isinstance(item, dict) and isinstance(item.get("key"), str) else None
+            result = {"key": key, "status": code}
+            result["check" if code < 300 else "errors"] = body
+            results.append(result)
+        return Response(results)
+
+
+class WorkItemSerializer(serializers.Serializer):
+    episode = serializers.IntegerField(source="pk")
+    person = serializers.IntegerField(source="person_id")
+    name = serializers.CharField(source="person.name")
+    area = serializers.CharField(source="area.code")
+    address = serializers.CharField(help_text="The person's address, or their household's.")
+    day = serializers.IntegerField()
+    total_days = serializers.IntegerField()
+    needs = serializers.ListField(child=serializers.ChoiceField(choices=Check.Window.choices))
+
+
+class WorklistViewSet(viewsets.GenericViewSet):
+    """Today's work: the people under observation in your areas who still need this morning's or this
+    evening's check (``needs``), by area and address."""
+
+    queryset = Episode.objects.all()
+    serializer_class = WorkItemSerializer
+    permission_classes = [ScopedPermission]
+    pagination_class = None
+    filter_backends = []
+
+    def list(self, request):
+        return Response(self.get_serializer(worklist(request.user), many=True).data)
+
+
+def register(router):
+    """Add this topic's viewsets to the API router."""
+    router.register("protocols", ProtocolViewSet, basename="protocol")
+    router.register("episodes", EpisodeViewSet, basename="episode")
+    router.register("checks", CheckViewSet, basename="check")
+    router.register("worklist", WorklistViewSet, basename="worklist")

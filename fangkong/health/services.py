@@ -1,0 +1,189 @@
+"""Opening, moving and ending observation episodes, and recording checks: one transaction each."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from fangkong.core.services import ConcurrentEdit, bump_version
+from fangkong.people import services as people
+from fangkong.people.models import KeyPersonTag
+
+from .models import Check, Episode, Protocol, Reason
+
+STALE_EPISODE = gettext_lazy("This episode was changed by someone else meanwhile: read it again before saving.")
+KEY_REUSED = gettext_lazy("A different check was already saved under this key; it is not overwritten.")
+# A phone's clock may run a little ahead of the server's.
+CLOCK_SKEW = datetime.timedelta(minutes=5)
+
+
+def suggested_reason(person):
+    """The reason an episode would be opened for, from the person's key-person categories."""
+    codes = person.tag_codes()
+    if KeyPersonTag.CLOSE_CONTACT in codes:
+        return Reason.CLOSE_CONTACT
+    if KeyPersonTag.FROM_RISK_AREA in codes:
+        return Reason.RISK_AREA_ARRIVAL
+    if KeyPersonTag.FEVER in codes:
+        return Reason.FEVER_EXCLUDED
+    return Reason.OTHER
+
+
+def suggested_start(person):
+    """The person's last arrival date, or today."""
+    arrival = person.arrivals.order_by("-arrived_on").first()
+    return arrival.arrived_on if arrival else timezone.localdate()
+
+
+def open_episode(episode, user):
+    """Open an observation: the protocol in force at the start sets the planned end; the person is
+    tagged under observation. A person has one open episode at a time."""
+    person = episode.person
+    protocol = Protocol.in_force(episode.start_on)
+    if protocol is None:
+        raise ValidationError({"start_on": _("No observation protocol is in force on this date.")})
+    if episode.start_on > timezone.localdate():
+        raise ValidationError({"start_on": _("An observation cannot start in the future.")})
+    if Episode.objects.open().filter(person=person).exists():
+        raise ValidationError(
+            {"person": _("%(name)s is already under observation: end that episode first.") % {"name": person}}
+        )
+    episode.protocol = protocol
+    episode.planned_end_on = episode.start_on + datetime.timedelta(days=protocol.days_for(episode.reason))
+    episode.area = person.area
+    episode.opened_by = user if user and user.is_authenticated else None
+    try:
+        with transaction.atomic():
+            episode.save()
+            people.add_tags(person, KeyPersonTag.UNDER_OBSERVATION)
+    except IntegrityError as error:  # opened by someone else a moment ago
+        raise ValidationError(
+            {"person": _("%(name)s is already under observation: end that episode first.") % {"name": person}}
+        ) from error
+    return episode
+
+
+def last_check(episode):
+    return episode.checks.order_by("-taken_at", "-id").first()
+
+
+@transaction.atomic
+def release(episode, expected_version=None, today=None):
+    """End the observation on or after its planned end, unless the last check was a fever."""
+    today = today or timezone.localdate()
+    bump_version(episode, expected_version, STALE_EPISODE)  # first: a refusal below rolls it back
+    if episode.ended_on:
+        raise ValidationError(_("This observation has ended already."))
+    if today < episode.planned_end_on:
+        raise ValidationError(
+            _("This observation cannot be released before its planned end (%(date)s).")
+            % {"date": episode.planned_end_on.isoformat()}
+        )
+    last = last_check(episode)
+    if last is not None and last.is_fever:
+        raise ValidationError(_("The last check was a fever: this observation cannot be released."))
+    episode.ended_on, episode.outcome = today, Episode.Outcome.RELEASED
+    episode.save()
+    person = episode.person
+    people.set_tags(person, [tag for tag in person.tags.all() if tag.code != KeyPersonTag.UNDER_OBSERVATION])
+    return episode
+
+
+@transaction.atomic
+def move_end(episode, planned_end_on, reason, expected_version=None):
+    """Extend or shorten an open observation, saying why (the change log keeps the reason)."""
+    bump_version(episode, expected_version, STALE_EPISODE)  # first: a refusal below rolls it back
+    if episode.ended_on:
+        raise ValidationError(_("This observation has ended already."))
+    if not reason.strip():
+        raise ValidationError({"end_change_reason": _("Say why the end is moved.")})
+    if planned_end_on <= episode.start_on:
+        raise ValidationError({"planned_end_on": _("The end must come after the start.")})
+    episode.planned_end_on, episode.end_change_reason = planned_end_on, reason.strip()
+    episode.save()
+    return episode
+
+
+def episode_for_check(person, taken_on, today=None):
+    """The episode a check of the person on that date belongs to; refused when there is none, or it
+    ended more than the back-fill window ago."""
+    today = today or timezone.localdate()
+    episode = (
+        Episode.objects.filter(person=person, start_on__lte=taken_on)
+        .select_related("protocol")
+        .order_by("-start_on", "-id")
+        .first()
+    )
+    if episode is None:
+        raise ValidationError({"person": _("%(name)s is not under observation.") % {"name": person}})
+    if episode.ended_on and episode.ended_on < today - datetime.timedelta(days=episode.protocol.backfill_days):
+        raise ValidationError(
+            {
+                "person": _("The observation of %(name)s ended on %(date)s: too long ago to add a check.")
+                % {"name": person, "date": episode.ended_on.isoformat()}
+            }
+        )
+    return episode
+
+
+def prepare_check(check, now=None):
+    """Fill in the check's episode, area, date, window and fever flag; refuse a time in the future
+    or older than the protocol's back-fill window."""
+    now = now or timezone.now()
+    if check.taken_at > now + CLOCK_SKEW:
+        raise ValidationError({"taken_at": _("A check cannot be taken in the future.")})
+    local = timezone.localtime(check.taken_at)
+    check.taken_on = local.date()
+    check.episode = episode_for_check(check.person, check.taken_on, timezone.localdate(now))
+    protocol = check.episode.protocol
+    if check.taken_on < timezone.localdate(now) - datetime.timedelta(days=protocol.backfill_days):
+        raise ValidationError(
+            {
+                "taken_at": _("This check is older than the back-fill window (%(days)d days).")
+                % {"days": protocol.backfill_days}
+            }
+        )
+    known = {code for code, _name in protocol.symptom_choices()}
+    unknown = sorted(set(check.symptoms) - known)
+    if unknown:
+        raise ValidationError({"symptoms": _("Unknown symptom: %(codes)s.") % {"codes": ", ".join(unknown)}})
+    check.symptoms = sorted(set(check.symptoms))
+    check.window = protocol.window_of(local.time())
+    check.is_fever = protocol.is_fever(check.temperature, check.symptoms)
+    check.area = check.person.area
+    return check
+
+
+def same_content(check, other):
+    fields = ("person_id", "taken_at", "temperature", "symptoms", "source")
+    return all(getattr(check, name) == getattr(other, name) for name in fields)
+
+
+class KeyReused(ConcurrentEdit):
+    """The key names a check with other content: the API answers 409 naming ``key``; nothing is overwritten."""
+
+    field = "key"
+
+
+def record_check(check, user):
+    """Save a check once: a resent one (same key, same content) returns the saved check and False;
+    the same key with other content is refused. A fever flags the person."""
+    existing = Check.objects.filter(key=check.key).first()
+    if existing is None:
+        prepare_check(check)
+        check.recorded_by = user if user and user.is_authenticated else None
+        try:
+            with transaction.atomic():
+                check.save()
+                if check.is_fever:
+                    people.add_tags(check.person, KeyPersonTag.FEVER)
+            return check, True
+        except IntegrityError:  # the same key saved a moment ago by another request
+            existing = Check.objects.get(key=check.key)
+    check.symptoms = sorted(set(check.symptoms))
+    if not same_content(check, existing):
+        raise KeyReused(KEY_REUSED, code="key_reused")
+    return existing, False

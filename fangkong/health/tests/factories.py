@@ -1,0 +1,28 @@
+"""Observation records for tests, in the areas of fangkong.core.testing.make_tree()."""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from fangkong.health import services
+from fangkong.health.models import Check, Episode, Reason
+from fangkong.people.tests.factories import id_number, make_person
+
+
+def make_episode(person=None, area=None, days_ago=3, reason=Reason.RISK_AREA_ARRIVAL, kind=Episode.Kind.HOME):
+    """An open observation that started ``days_ago`` days ago, of a new person in ``area`` unless one is given."""
+    person = person or make_person(area, number=id_number())
+    start = timezone.localdate() - datetime.timedelta(days=days_ago)
+    return services.open_episode(Episode(person=person, kind=kind, reason=reason, start_on=start), None)
+
+
+def make_check(episode, temperature=Decimal("36.5"), symptoms=(), key=None, taken_at=None):
+    check = Check(
+        key=key or f"check-{Check.objects.count() + 1}-{episode.pk}",
+        person=episode.person,
+        taken_at=taken_at or timezone.now(),
+        temperature=temperature,
+        symptoms=list(symptoms),
+    )
+    return services.record_check(check, None)[0]
