@@ -188,6 +188,8 @@ class CheckSerializer(serializers.ModelSerializer):
     )
     person = ScopedPersonField()
     area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # "" for a check taken outside both windows: it counts towards neither.
+    window = serializers.ChoiceField(choices=Check.Window.choices, allow_blank=True, read_only=True)
     symptoms = serializers.ListField(
         child=serializers.CharField(max_length=40),
         max_length=20,
@@ -211,7 +213,7 @@ class CheckSerializer(serializers.ModelSerializer):
             "source",
             "is_fever",
         ]
-        read_only_fields = ["episode", "window", "is_fever"]
+        read_only_fields = ["episode", "is_fever"]
         extra_kwargs = {"key": {"validators": []}}  # a key seen before is answered by record_check, not refused
 
     def validate_person(self, person):

@@ -7,6 +7,7 @@ a long list exported by a background job is the same file as a short one streame
 """
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.test import RequestFactory
@@ -16,6 +17,7 @@ from fangkong.areas.models import Division, RiskArea
 from fangkong.core.exports import export_columns, iter_rows, plain
 from fangkong.core.models import Job
 from fangkong.core.views import ObjectListView
+from fangkong.health.tests.factories import make_check, make_episode
 from fangkong.people import services
 from fangkong.people.models import Arrival, KeyPersonTag, ScreeningRound
 from fangkong.people.tests.factories import id_number, make_household, make_person
@@ -59,6 +61,8 @@ def register(tree, people):
     ScreeningRound(area=tree.village, title="第一轮", deadline=datetime.date(2020, 2, 10)).save()
     services.reveal_id_number(flagged, people.village_officer)
     services.find_by_id_number(id_number(), people.grid_worker)  # an exact look-up that found nobody
+    observed = make_episode(make_person(tree.grid, "王五", id_number()), days_ago=3)
+    make_check(observed, temperature=Decimal("37.6"), symptoms=["dry_cough"])
 
 
 @pytest.mark.parametrize(("url_name", "view_class"), list_views(), ids=[name for name, _view in list_views()])
