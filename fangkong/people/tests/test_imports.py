@@ -492,6 +492,11 @@ def test_the_api_imports_by_a_job_and_reports_the_rows_with_errors(client, tree,
     }
     errors = job["result"]["errors"]
     assert len(errors) == 1 and errors[0]["row"] == 3 and errors[0]["errors"]["来源地"].startswith("火星市")
+    download = client.get(job["result"]["errors_url"])
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["王五"]
+    client.force_login(people.town_officer)
+    assert client.get(job["result"]["errors_url"]).status_code == 404  # the uploader's only
 
 
 def test_the_api_refuses_a_file_that_is_not_a_spreadsheet(client, tree, people):
