@@ -33,7 +33,8 @@ class ImportViewSet(viewsets.GenericViewSet):
     An import answers 202 with its job (/api/jobs/ID/): poll it until "done"; its result holds the
     counts, the rows with errors and, if there are any, ``errors_url``: them as a workbook (for the
     uploader only). A dry run checks the file at once (a large file: by a job too).
-    A file that is no spreadsheet, or a workbook built to exhaust its reader, answers 400 at once, without a job.
+    A file that is no spreadsheet, or one built to exhaust its reader, answers 400 at once, without a job;
+    so does a dry run of a file with no row (an import of one: its job fails with the same message).
     Every row's area must be in the caller's scope; a row that is not is an error naming the area column.
     """
 
