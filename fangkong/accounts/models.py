@@ -136,11 +136,18 @@ def grantable_roles(user):
 
 class MembershipQuerySet(RestrictedQuerySet):
     def restrict(self, user, action=Action.VIEW):
-        """Memberships in the user's area; to add, change or delete, only of a role the user may grant."""
+        """Memberships in the user's area; to add, change or delete, only of a role the user may grant.
+        To change or delete, neither the user's own nor a manager's at the user's own level: as for
+        accounts (UserQuerySet.restrict), those are changed from the level above, so that nobody locks
+        themself out by removing their only role, nor removes a peer."""
         memberships = super().restrict(user, action)
         if action == Action.VIEW:
             return memberships
-        return memberships.filter(role__in=[value for value, _label in grantable_roles(user)])
+        memberships = memberships.filter(role__in=[value for value, _label in grantable_roles(user)])
+        paths = scope.scope_paths(user, self.model.roles_by_action.get(action, ()))
+        if action == Action.ADD or paths is None:
+            return memberships
+        return memberships.exclude(user=user).exclude(role__in=MANAGERS, area__path__in=paths)
 
 
 # How long scope data (memberships, area look-ups) stays in the cache unread. A change replaces its

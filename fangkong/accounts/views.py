@@ -75,9 +75,11 @@ class UserView(ObjectDetailView):
 
     def get_context_data(self, **kwargs):
         visible = Membership.objects.restrict(self.request.user).filter(user=self.object).select_related("area")
+        removable = Membership.objects.restrict(self.request.user, Action.DELETE).filter(user=self.object)
         return super().get_context_data(
             title=str(self.object),
             memberships=visible,
+            removable=set(removable.values_list("pk", flat=True)),  # a Remove button only where it works
             hidden_memberships=self.object.memberships.count() - visible.count(),
             can_change=self.user_can(Action.CHANGE, self.object),
             **kwargs,

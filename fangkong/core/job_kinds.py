@@ -109,10 +109,7 @@ def commit_import(job, progress):
     except ImportFileError as error:
         raise jobs.JobError(str(error)) from error
     # The uploaded file goes once the import is committed: until then a retry needs it.
-    if job.params.get("keep_errors", True):
-        transaction.on_commit(lambda: upload.finish(result))
-    else:
-        transaction.on_commit(upload.delete)
+    transaction.on_commit(lambda: upload.finish(result))
     return {
         "summary": result.summary(),
         "errors": [row_data(row) for row in result.error_rows[:ERROR_ROWS_KEPT]],

@@ -313,6 +313,17 @@ def test_it_refuses_memberships_out_of_scope(api, tree, people):
     assert Membership.objects.count() == count
 
 
+def test_nobody_removes_their_own_membership_or_a_peers_through_the_api(api, tree, people):
+    own = people.village_officer.memberships.get()
+    peer = make_user("peer_officer", Role.OFFICER, tree.village).memberships.get()
+    api.force_authenticate(people.village_officer)
+    assert api.delete(f"/api/memberships/{own.pk}/").status_code == 403
+    assert api.delete(f"/api/memberships/{peer.pk}/").status_code == 403
+    api.force_authenticate(people.town_officer)
+    assert api.delete(f"/api/memberships/{peer.pk}/").status_code == 204
+    assert list(Membership.objects.filter(pk__in=[own.pk, peer.pk])) == [own]
+
+
 def test_it_deletes_memberships_in_scope(api, tree, people):
     membership = people.grid_worker.memberships.get()
     url = f"/api/memberships/{membership.pk}/"

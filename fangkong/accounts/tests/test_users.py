@@ -221,6 +221,24 @@ def test_a_grid_worker_cannot_delete_a_membership(client, tree, people):
     assert Membership.objects.filter(pk=membership.pk).exists()
 
 
+def test_nobody_removes_their_own_membership_or_a_peers(client, tree, people):
+    """An officer's only role, or a fellow officer's of the same village, is removed from the level above."""
+    own = people.village_officer.memberships.get()
+    peer = make_user("peer_officer", Role.OFFICER, tree.village).memberships.get()
+    client.force_login(people.village_officer)
+    for membership in (own, peer):
+        url = reverse("accounts:membership-delete", args=[membership.pk])
+        assert (client.get(url).status_code, client.post(url).status_code) == (403, 403)
+        page = client.get(reverse("accounts:user", args=[membership.user.pk])).content.decode()
+        assert url not in page  # no Remove button that answers 403
+    client.force_login(people.town_officer)
+    assert reverse("accounts:membership-delete", args=[peer.pk]) in client.get(
+        reverse("accounts:user", args=[peer.user.pk])
+    ).content.decode()
+    assert client.post(reverse("accounts:membership-delete", args=[peer.pk])).status_code == 302
+    assert list(Membership.objects.filter(pk__in=[own.pk, peer.pk])) == [own]
+
+
 def test_an_officer_cannot_remove_a_role_they_could_not_grant(client, tree, people):
     # A commander of the town, inside the county officer's area: the officer sees it, may not remove it.
     membership = people.town_officer.memberships.create(area=tree.town, role=Role.COMMANDER)

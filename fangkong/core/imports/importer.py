@@ -11,6 +11,7 @@ from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -45,6 +46,15 @@ class Column:
     @property
     def header(self):
         return self.headers[0]
+
+    @property
+    def title(self):
+        """The column as a message names it: its header, and in any language but Chinese its English
+        alias too (a Chinese message has no English in it)."""
+        alias = next((header for header in self.headers[1:] if header.isascii()), None)
+        if alias is None or (translation.get_language() or "").startswith("zh"):
+            return self.header
+        return f"{self.header} / {alias}"
 
 
 def header_key(text):
@@ -118,6 +128,10 @@ class ImportResult:
             self.rows.append(row)
 
     def finish(self):
+        """The file is read. One with a header and no row is refused, in a preview as in a commit, on the
+        page as through the API."""
+        if not self.total:
+            raise ImportFileError(_("No row can be imported. Fix the file and upload it again."))
         # Rows that failed while being written arrive after the ones checked later in the file.
         self.rows.sort(key=lambda row: row.number)
         self.error_rows.sort(key=lambda row: row.number)
@@ -279,7 +293,7 @@ class Importer(abc.ABC):
         raise ImportFileError(
             _("Missing columns: %(missing)s. The header row must name them: %(expected)s.")
             % {
-                "missing": ", ".join(" / ".join(column.headers[:2]) for column in fewest_missing),
+                "missing": ", ".join(column.title for column in fewest_missing),
                 "expected": ", ".join(column.header for column in self.columns),
             }
         )

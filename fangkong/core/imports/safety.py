@@ -257,6 +257,28 @@ class SheetExtent:
             raise sheet_too_large(self.rows, self.columns)
 
 
+def check_csv(path):
+    """Refuse a CSV too long or too wide to read, in the request that uploads it: one pass counting its
+    line breaks, and the commas of its first line for its columns (a quoted comma counts too, so a
+    header is never taken for narrower than it is). Wider rows further down are refused by the reader."""
+    extent = SheetExtent()
+    lines = header_commas = 0
+    in_header = True
+    ends_a_line = True
+    with path.open("rb") as file:
+        while chunk := file.read(CHUNK_BYTES):
+            if in_header:
+                head, newline, _rest = chunk.partition(b"\n")
+                header_commas += head.count(b",")
+                in_header = not newline
+            lines += chunk.count(b"\n")
+            ends_a_line = chunk.endswith(b"\n")
+            extent.reach(lines, header_commas + 1)
+            extent.check()
+    extent.reach(lines + (not ends_a_line), header_commas + 1)
+    extent.check()
+
+
 def parse_reference(text):
     """(row, column) of a cell reference such as "XFD1048576" ($ signs allowed; 0 for a part left out),
     or None if it is not one."""

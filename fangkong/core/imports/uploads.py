@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from .safety import ImportFileError, check_size, check_workbook, not_a_spreadsheet
+from .safety import ImportFileError, check_csv, check_size, check_workbook, not_a_spreadsheet
 
 EXTENSIONS = ("xlsx", "xls", "csv")
 TOKEN_PATTERN = re.compile(r"[0-9a-f]{32}")
@@ -46,8 +46,8 @@ class StoredUpload:
 
     @classmethod
     def create(cls, user, uploaded, importer_class):
-        """Keep the uploaded file, or raise ImportFileError. A workbook built to exhaust its reader is
-        refused here, in the request that sends it (the web form and the API both store their upload
+        """Keep the uploaded file, or raise ImportFileError. A workbook or CSV built to exhaust its reader
+        is refused here, in the request that sends it (the web form and the API both store their upload
         here), not later by the job that would read it."""
         extension = Path(uploaded.name).suffix.lower().lstrip(".")
         if extension not in EXTENSIONS:
@@ -59,12 +59,11 @@ class StoredUpload:
         with upload.path.open("wb") as file:
             for chunk in uploaded.chunks():
                 file.write(chunk)
-        if extension != "csv":
-            try:
-                check_workbook(upload.path)
-            except ImportFileError:
-                upload.path.unlink()
-                raise
+        try:
+            (check_csv if extension == "csv" else check_workbook)(upload.path)
+        except ImportFileError:
+            upload.path.unlink()
+            raise
         upload.save_meta()
         return upload
 

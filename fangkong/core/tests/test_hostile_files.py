@@ -287,6 +287,24 @@ def test_a_hostile_file_large_enough_for_a_job_is_refused_in_the_request_without
     assert not list((var_dir / "imports").iterdir())  # nothing of either file is kept
 
 
+@pytest.mark.parametrize(
+    ("setting", "data"),
+    [("IMPORT_MAX_ROWS", "姓名,身份证号\n" + "x,y\n" * 5), ("IMPORT_MAX_COLUMNS", ",".join("abcdef") + "\nx,y")],
+    ids=["rows", "columns"],
+)
+def test_a_csv_too_long_or_too_wide_is_refused_in_the_request(client, tree, people, var_dir, settings, setting, data):
+    """As a workbook is: the page shows the form error and the API answers 400, and no job is made."""
+    settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_COLUMNS = 3, 4
+    settings.IMPORT_BACKGROUND_BYTES = 10
+    client.force_login(people.grid_worker)
+    page = client.post(reverse("people:arrival-import"), {"file": SimpleUploadedFile("a.csv", data.encode())})
+    assert "The sheet reaches row" in page.context["form"].errors["file"][0]
+    answer = client.post("/api/imports/", {"file": SimpleUploadedFile("a.csv", data.encode()), "kind": "arrivals"})
+    assert answer.status_code == 400 and "The sheet reaches row" in answer.json()["file"][0]
+    assert not Job.objects.exists()
+    assert not list((var_dir / "imports").iterdir())
+
+
 def test_an_importer_refuses_before_reading_a_row(tree, people, upload):
     with pytest.raises(ImportFileError, match=SIZE_MESSAGE):
         ArrivalImporter(people.grid_worker).preview(upload(CORNER))

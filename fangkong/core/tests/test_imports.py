@@ -6,9 +6,12 @@ tested in fangkong/areas/tests/test_grid_import.py.
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
+from django.template.loader import get_template
 from django.utils import translation
+from django.utils.translation.template import templatize
 from openpyxl import Workbook, load_workbook
 
 from fangkong.areas.imports import GridImporter
@@ -326,3 +329,11 @@ def test_template_workbook_has_the_chinese_headers(tree, people, upload):
     buffer = io.BytesIO()
     workbook.save(buffer)
     assert GridImporter(people.town_officer).commit(upload(buffer.getvalue())).created == 1
+
+
+def test_the_preview_counts_are_one_sentence_to_translate():
+    """A translation sets the sentence's own punctuation (Chinese: full-width) only if no comma or full
+    stop is left outside the translated strings."""
+    origin = get_template("core/import.html").origin.name
+    strings = templatize(Path(origin).read_text(), origin=origin)
+    assert "'%(counter)s rows read: %(valid)s valid, %(errors)s with errors.'" in strings

@@ -1,6 +1,7 @@
 """POST /api/imports/: a spreadsheet of arrivals or residents, checked at once (dry run) or imported by a job."""
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -16,6 +17,7 @@ from ..imports import IMPORTERS
 
 TRUE = {"1", "true", "on", "yes"}
 OK_ROWS_SHOWN = 200
+ERRORS_URL_NAMES = {"arrivals": "arrival", "persons": "person"}  # as in people/views/imports.py
 
 
 class ImportRequestSerializer(serializers.Serializer):
@@ -29,8 +31,10 @@ class ImportViewSet(viewsets.GenericViewSet):
     """GET lists the kinds and their columns; POST (multipart: file, kind, all_or_nothing, dry_run) imports.
 
     An import answers 202 with its job (/api/jobs/ID/): poll it until "done"; its result holds the
-    counts and the rows with errors. A dry run checks the file at once (a large file: by a job too).
-    A file that is no spreadsheet, or a workbook built to exhaust its reader, answers 400 at once, without a job.
+    counts, the rows with errors and, if there are any, ``errors_url``: them as a workbook (for the
+    uploader only). A dry run checks the file at once (a large file: by a job too).
+    A file that is no spreadsheet, or one built to exhaust its reader, answers 400 at once, without a job;
+    so does a dry run of a file with no row (an import of one: its job fails with the same message).
     Every row's area must be in the caller's scope; a row that is not is an error naming the area column.
     """
 
@@ -83,8 +87,11 @@ class ImportViewSet(viewsets.GenericViewSet):
 
     def start_import(self, upload, importer_class, data, kind="import-commit"):
         """202 and the job: its URL tells the progress, then the counts and the rows with errors."""
-        params = {"importer": importer_class.dotted_name(), "token": upload.token, "keep_errors": False}
+        params = {"importer": importer_class.dotted_name(), "token": upload.token}
         params["all_or_nothing"] = data["all_or_nothing"]
+        # The rows with errors as a workbook, from the page that serves the web import's (uploader only).
+        errors_url = reverse(f"people:{ERRORS_URL_NAMES[data['kind']]}-import-errors", args=[upload.token])
+        params["errors_url"] = self.request.build_absolute_uri(errors_url)
         title = _("Import of %(file)s") % {"file": upload.meta["name"]}
         if kind == "import-preview":
             title = _("Check of %(file)s") % {"file": upload.meta["name"]}

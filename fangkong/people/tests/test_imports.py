@@ -282,6 +282,15 @@ def test_a_title_row_with_merged_cells_above_the_header(tree, people, tmp_path):
     assert result.created == 1 and result.rows[0].number == 3
 
 
+def test_missing_columns_are_named_in_the_users_language(tree, people, tmp_path):
+    path = write(tmp_path, ARRIVAL_HEADER[1:], arrival()[1:])
+    with translation.override("zh-hans"), pytest.raises(ImportFileError) as chinese:
+        ArrivalImporter(people.village_officer).preview(path)
+    assert "缺少列：姓名。" in str(chinese.value)
+    with translation.override("en"), pytest.raises(ImportFileError, match="Missing columns: 姓名 / name[.]"):
+        ArrivalImporter(people.village_officer).preview(path)
+
+
 def test_a_village_code_instead_of_a_grid(tree, people, tmp_path):
     header = [*ARRIVAL_HEADER[:-1], "村代码"]
     result = ArrivalImporter(people.village_officer).commit(write(tmp_path, header, arrival(grid=tree.village.code)))
@@ -492,6 +501,23 @@ def test_the_api_imports_by_a_job_and_reports_the_rows_with_errors(client, tree,
     }
     errors = job["result"]["errors"]
     assert len(errors) == 1 and errors[0]["row"] == 3 and errors[0]["errors"]["来源地"].startswith("火星市")
+    download = client.get(job["result"]["errors_url"])
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["王五"]
+    client.force_login(people.town_officer)
+    assert client.get(job["result"]["errors_url"]).status_code == 404  # the uploader's only
+
+
+NO_ROWS = "No row can be imported. Fix the file and upload it again."
+
+
+def test_a_file_with_a_header_and_no_row_is_refused_on_the_page_and_by_the_api(client, tree, people):
+    client.force_login(people.village_officer)
+    data = xlsx_bytes(ARRIVAL_HEADER, [None] * len(ARRIVAL_HEADER))
+    page = client.post(reverse("people:arrival-import"), {"file": SimpleUploadedFile("a.xlsx", data)})
+    assert page.context["form"].errors["file"] == [NO_ROWS]
+    response = api_import(client, "arrivals", data, dry_run="true")
+    assert (response.status_code, response.json()) == (400, {"file": [NO_ROWS]})
 
 
 def test_the_api_refuses_a_file_that_is_not_a_spreadsheet(client, tree, people):
