@@ -70,4 +70,7 @@ CASES = [
     ScopeCase("check-detail", _check_in_grid, allowed=_IN_GRID),
     ScopeCase("check-batch", allowed=(*_IN_GRID, "outsider"), record_lookup=False),
     ScopeCase("worklist-list", allowed=_EVERYONE, record_lookup=False),
+    ScopeCase("selfreportlink-detail", _household_in_grid, allowed=_MANAGERS, denied=("grid_worker", "doctor")),
+    ScopeCase("selfreportlink-reissue", _household_in_grid, allowed=_MANAGERS, denied=("grid_worker", "doctor")),
+    ScopeCase("selfreportlink-revoke", _household_in_grid, allowed=_MANAGERS, denied=("grid_worker", "doctor")),
 ]

@@ -121,3 +121,18 @@ def test_the_qr_sheet_has_a_code_for_every_household_of_the_grid(client, people,
     assert page.count('src="data:image/svg+xml') == 2
     assert "竹林关村一组 8 号" in page and "竹林关村一组 9 号" in page
     assert HouseholdLink.objects.active().count() == 2
+
+
+def test_officers_reissue_and_revoke_the_link_through_the_api(client, people, household, link):
+    from fangkong.core.testing import ScopedAPIClient
+
+    api = ScopedAPIClient().login_as(people.village_officer)
+    assert api.get(reverse("selfreportlink-detail", args=[household.pk])).json()["url"].endswith(link.get_public_url())
+    response = api.post(reverse("selfreportlink-reissue", args=[household.pk]))
+    assert response.status_code == 201 and link.token not in response.json()["url"]
+    assert client.get(link.get_public_url()).status_code == 404
+    response = api.post(reverse("selfreportlink-revoke", args=[household.pk]))
+    assert response.status_code == 200 and response.json()["url"] is None
+    assert not HouseholdLink.objects.active().exists()
+    worker = ScopedAPIClient().login_as(people.grid_worker)
+    assert worker.post(reverse("selfreportlink-reissue", args=[household.pk])).status_code == 403
