@@ -136,3 +136,15 @@ def test_officers_reissue_and_revoke_the_link_through_the_api(client, people, ho
     assert not HouseholdLink.objects.active().exists()
     worker = ScopedAPIClient().login_as(people.grid_worker)
     assert worker.post(reverse("selfreportlink-reissue", args=[household.pk])).status_code == 403
+
+
+def test_the_rate_limit_counts_an_address_across_links(client, tree, people, link, household, monkeypatch):
+    monkeypatch.setattr(services, "LIMIT_PER_ADDRESS", 3)
+    other = make_household(tree.grid, address="竹林关村一组 9 号")
+    other_episode = make_episode(person=make_person(tree.grid, name="李四", number=id_number(), household=other))
+    other_link = services.issue(other, people.village_officer)
+    episode = household.members.get(name="王小明").episodes.get()
+    for _ in range(3):
+        assert report(client, link, episode).status_code == 302
+    assert report(client, other_link, other_episode).status_code == 429
+    assert Check.objects.count() == 3
