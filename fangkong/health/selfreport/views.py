@@ -82,8 +82,9 @@ class SelfReportView(View):
         data = form.cleaned_data
         try:
             check, _created = services.record_self_check(episode, data["key"], data["temperature"], data["symptoms"])
-        except ValidationError as error:
-            form.add_error(None, error)
+        except ValidationError:
+            # The service's reasons name the person in full: this page shows first names only.
+            form.add_error(None, _("This report could not be saved: please open the page again and repeat it."))
             return self.render(forms, status=400)
         name = services.first_name(episode.person.name)
         if check.is_fever:

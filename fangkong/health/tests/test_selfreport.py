@@ -148,3 +148,18 @@ def test_the_rate_limit_counts_an_address_across_links(client, tree, people, lin
         assert report(client, link, episode).status_code == 302
     assert report(client, other_link, other_episode).status_code == 429
     assert Check.objects.count() == 3
+
+
+def test_a_refused_report_does_not_name_the_person_in_full(client, link, household, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    def refuse(check, now=None):  # the service's refusals name the person in full (王小明 is not under ...)
+        raise ValidationError({"person": f"{check.person} is not under observation."})
+
+    monkeypatch.setattr(health, "prepare_check", refuse)
+    episode = household.members.get(name="王小明").episodes.get()
+    response = report(client, link, episode)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "王小明" not in page and "小明" in page
+    assert not Check.objects.exists()
