@@ -8,6 +8,7 @@ from fangkong.accounts.views import LoginView
 from fangkong.core.changelog_views import ChangeLogEntryView, ChangeLogListView
 from fangkong.core.health import HealthView
 from fangkong.core.job_views import InboxView, JobCancelView, JobDetailView, JobDownloadView, JobListView
+from fangkong.health.selfreport.views import public_urlpatterns as self_report_urlpatterns
 
 from . import views
 
@@ -36,4 +37,6 @@ urlpatterns = [
     path("api/", include("fangkong.api")),
     path("admin/", admin.site.urls),
     path("health/", HealthView.as_view(), name="health"),
+    # A household's self-report page, opened from its QR code without a login.
+    *self_report_urlpatterns,
 ]

@@ -271,8 +271,8 @@ def _finish(job, status, result=None, error=""):
 
 def _finish_if(job, condition, status, error=""):
     """Finish a job nobody runs, if it is still as found; True if it was."""
-    finished = Job.objects.filter(pk=job.pk).filter(condition).update(
-        status=status, finished=timezone.now(), error=error
+    finished = (
+        Job.objects.filter(pk=job.pk).filter(condition).update(status=status, finished=timezone.now(), error=error)
     )
     if finished:
         job.refresh_from_db()

@@ -299,3 +299,6 @@ class Check(AreaRecord):
 
     def __str__(self):
         return f"{self.person} {timezone.localtime(self.taken_at):%Y-%m-%d %H:%M} {self.temperature}"
+
+
+from .selfreport.models import HouseholdLink  # noqa: E402,F401

@@ -1,4 +1,5 @@
 from . import views
+from .selfreport import views as selfreport
 
 app_name = "health"
-urlpatterns = [*views.urlpatterns]
+urlpatterns = [*views.urlpatterns, *selfreport.urlpatterns]

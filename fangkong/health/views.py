@@ -20,9 +20,10 @@ from fangkong.core.views import ObjectDetailView, ObjectEditView, ObjectListView
 from fangkong.people.models import Person
 
 from . import services
+from .api import BATCH_LIMIT
 from .filters import CheckFilterSet, EpisodeFilterSet, ProtocolFilterSet
 from .forms import CheckForm, EpisodeForm, MoveEndForm, ProtocolForm
-from .models import Check, Episode, Protocol
+from .models import HIGHEST_TEMPERATURE, LOWEST_TEMPERATURE, Check, Episode, Protocol
 from .tables import CheckTable, EpisodeTable, ProtocolTable
 from .worklist import worklist
 
@@ -257,10 +258,17 @@ class TodayView(ScopedViewMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
+        user, rows = self.request.user, worklist(self.request.user)
+        for episode in rows:  # each row's quick check form (queued on the phone by health/offline.js)
+            episode.check_key = uuid.uuid4().hex
+            doctor = scope.has_role(user, {Role.DOCTOR}, episode.area_path)
+            episode.check_source = Check.Source.DOCTOR if doctor else Check.Source.WORKER
         return super().get_context_data(
             title=_("Today's work"),
-            rows=worklist(self.request.user),
-            can_check=scope.can(self.request.user, Action.ADD, Check),
+            rows=rows,
+            can_check=scope.can(user, Action.ADD, Check),
+            batch_limit=BATCH_LIMIT,
+            temperature_range=(LOWEST_TEMPERATURE, HIGHEST_TEMPERATURE),
             **kwargs,
         )
 

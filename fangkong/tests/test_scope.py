@@ -24,10 +24,20 @@ USERS = [
     "outsider",
     "nobody",
 ]
-# Open without a login by design, and about no records: the load balancer's health check.
-PUBLIC = {"health"}
+
+
+def _self_report_link(tree, people):
+    from fangkong.health.selfreport.services import issue
+    from fangkong.people.tests.factories import make_household
+
+    return {"token": issue(make_household(tree.grid), people.village_officer).token}
+
+
+# Open without a login by design: the load balancer's health check, about no records, and a household's
+# self-report page, whose unguessable token is the access (first names only; revoked, it answers 404).
+PUBLIC = {"health": None, "self-report": _self_report_link}
 # Pages about the user themself, or with no records: nothing to scope.
-EXEMPT = PUBLIC | {
+EXEMPT = set(PUBLIC) | {
     "home",
     "login",
     "logout",
@@ -60,8 +70,9 @@ def test_every_url_is_covered():
 
 
 @pytest.mark.parametrize("name", sorted(PUBLIC))
-def test_public_urls_answer_without_login(client, db, name):
-    assert client.get(reverse(name)).status_code == 200
+def test_public_urls_answer_without_login(client, tree, people, name):
+    kwargs = PUBLIC[name](tree, people) if PUBLIC[name] else {}
+    assert client.get(reverse(name, kwargs=kwargs)).status_code == 200
 
 
 @pytest.mark.parametrize("who", USERS)

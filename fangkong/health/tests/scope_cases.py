@@ -32,6 +32,16 @@ def _check_in_grid(tree, people):
     return {"pk": make_check(make_episode(area=tree.grid)).pk}
 
 
+def _household_in_grid(tree, people):
+    from fangkong.people.tests.factories import make_household
+
+    return {"pk": make_household(tree.grid).pk}
+
+
+def _grid(tree, people):
+    return {"code": tree.grid.code}
+
+
 CASES = [
     ScopeCase("health:today", allowed=_EVERYONE, record_lookup=False),
     ScopeCase("health:protocol-list", allowed=_EVERYONE, record_lookup=False),
@@ -46,6 +56,9 @@ CASES = [
     ScopeCase("health:episode-end", _episode_in_grid, allowed=_MANAGERS, denied=("grid_worker", "doctor")),
     ScopeCase("health:check-add", _episode_in_grid, allowed=_IN_GRID),
     ScopeCase("health:check-list", allowed=_EVERYONE, record_lookup=False),
+    # Officers issue and revoke the self-report links (the public page itself: PUBLIC in test_scope.py).
+    ScopeCase("health:household-link", _household_in_grid, allowed=_MANAGERS, denied=("grid_worker", "doctor")),
+    ScopeCase("health:qr-sheet", _grid, allowed=_MANAGERS, denied=("grid_worker", "doctor")),
     ScopeCase("protocol-list", allowed=_EVERYONE, record_lookup=False),
     ScopeCase("protocol-detail", _protocol, allowed=_EVERYONE),
     ScopeCase("episode-list", allowed=_EVERYONE, record_lookup=False),
@@ -57,4 +70,7 @@ CASES = [
     ScopeCase("check-detail", _check_in_grid, allowed=_IN_GRID),
     ScopeCase("check-batch", allowed=(*_IN_GRID, "outsider"), record_lookup=False),
     ScopeCase("worklist-list", allowed=_EVERYONE, record_lookup=False),
+    ScopeCase("selfreportlink-detail", _household_in_grid, allowed=_MANAGERS, denied=("grid_worker", "doctor")),
+    ScopeCase("selfreportlink-reissue", _household_in_grid, allowed=_MANAGERS, denied=("grid_worker", "doctor")),
+    ScopeCase("selfreportlink-revoke", _household_in_grid, allowed=_MANAGERS, denied=("grid_worker", "doctor")),
 ]

@@ -119,7 +119,9 @@ def test_a_correction_to_a_future_arrival_date_is_refused(tab, people, tree, vie
     field = tab.locator("#arrival-form .mb-3", has=tab.locator("#id_arrived_on"))
     # One wording for every date in the future; the field it sits under names which date.
     expect(field.locator("label")).to_contain_text("抵达日期")
-    expect(field.locator(".invalid-feedback")).to_have_text(f"{tomorrow.isoformat()}晚于今天（今天是{today.isoformat()}）。")
+    expect(field.locator(".invalid-feedback")).to_have_text(
+        f"{tomorrow.isoformat()}晚于今天（今天是{today.isoformat()}）。"
+    )
     expect(tab.locator("#arrival-form .invalid-feedback")).to_have_count(1)
     expect(tab.locator("#id_arrived_on")).to_have_value(tomorrow.isoformat())  # kept to be corrected
     arrival.refresh_from_db()

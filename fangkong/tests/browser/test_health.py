@@ -1,6 +1,7 @@
 """Today's work on a phone: a grid worker checks a person under observation in three taps."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -34,3 +35,80 @@ def test_a_grid_worker_checks_a_person_from_todays_work_in_three_taps(tab, tree,
     expect(tab.locator(".alert-warning")).to_contain_text("王芳")
     check = Check.objects.get()
     assert (check.temperature, check.is_fever, check.episode) == (37.5, True, episode)
+
+
+@pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
+def test_checks_taken_offline_are_sent_once_when_the_phone_is_online_again(tab, tree, people, monkeypatch):
+    evening = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(20)))
+    monkeypatch.setattr(timezone, "now", lambda: evening)
+    tab.clock.set_fixed_time(evening)  # the phone's clock, which dates the checks, agrees with the server's
+    first = make_episode(make_person(tree.grid, name="王芳", number=id_number()))
+    second = make_episode(make_person(tree.grid, name="李强", number=id_number()))
+    log_in(tab, "grid_worker")
+    tab.goto("/health/today/")
+
+    tab.context.set_offline(True)
+    for episode, temperature in ((first, "36.6"), (second, "37.4")):
+        tab.locator(f"#quick-temperature-{episode.pk}").fill(temperature)
+        tab.locator(f"#quick-temperature-{episode.pk} ~ button[type=submit]").click()
+    unsent = tab.locator("#unsent")
+    expect(unsent).to_have_attribute("data-count", "2")
+    expect(unsent).to_contain_text("2")
+    assert Check.objects.count() == 0
+    queue_key = f"fangkong.checks.{people.grid_worker.pk}"
+    queued = tab.evaluate("key => localStorage.getItem(key)", queue_key)
+
+    tab.context.set_offline(False)
+    expect(unsent).to_be_hidden()
+    expect(tab.locator("#sent")).to_contain_text("2")
+    assert sorted(Check.objects.values_list("person_id", "temperature")) == [
+        (first.person_id, Decimal("36.6")),
+        (second.person_id, Decimal("37.4")),
+    ]
+
+    # The same queue sent again (a retry after a lost answer): acknowledged, and still two checks.
+    tab.evaluate("([key, value]) => localStorage.setItem(key, value)", [queue_key, queued])
+    tab.reload()
+    expect(tab.locator("#sent")).to_contain_text("2")
+    expect(unsent).to_be_hidden()
+    assert tab.evaluate("key => JSON.parse(localStorage.getItem(key)).length", queue_key) == 0
+    assert Check.objects.count() == 2
+
+
+@pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
+def test_a_check_waiting_a_day_is_warned_of_and_a_refused_one_is_shown_with_its_reason(tab, tree, people, monkeypatch):
+    evening = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(20)))
+    monkeypatch.setattr(timezone, "now", lambda: evening)
+    tab.clock.set_fixed_time(evening)
+    not_observed = make_person(tree.grid, name="赵六", number=id_number())
+    log_in(tab, "grid_worker")
+    tab.goto("/health/today/")
+    queue_key = f"fangkong.checks.{people.grid_worker.pk}"
+    two_days_ago = (evening - datetime.timedelta(days=2)).timestamp() * 1000
+    item = {
+        "key": "phone-old-1",
+        "person": not_observed.pk,
+        "name": "赵六",
+        "temperature": "36.8",
+        "symptoms": [],
+        "taken_at": evening.isoformat(),
+        "source": "worker",
+        "queued_at": two_days_ago,
+    }
+    tab.evaluate("([key, item]) => localStorage.setItem(key, JSON.stringify([item]))", [queue_key, item])
+
+    tab.route("**/api/checks/batch/", lambda route: route.abort("internetdisconnected"))  # no connection
+    tab.reload()
+    expect(tab.locator("#unsent-old")).to_be_visible()
+    expect(tab.locator("#unsent")).to_have_attribute("data-count", "1")
+
+    tab.unroute("**/api/checks/batch/")
+    tab.evaluate("window.dispatchEvent(new Event('online'))")
+    refused = tab.locator("#refused li")
+    expect(refused).to_contain_text("赵六")
+    expect(refused).to_contain_text("36.8")
+    expect(tab.locator("#unsent")).to_be_hidden()
+    expect(tab.locator("#unsent-old")).to_be_hidden()
+    assert Check.objects.count() == 0
+    refused.locator("button").click()  # seen: dismissed
+    expect(refused).to_have_count(0)
