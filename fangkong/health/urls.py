@@ -1,4 +1,5 @@
 from . import views
+from .cases import views as cases
 
 app_name = "health"
-urlpatterns = [*views.urlpatterns]
+urlpatterns = [*views.urlpatterns, *cases.urlpatterns]

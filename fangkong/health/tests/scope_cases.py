@@ -58,3 +58,7 @@ CASES = [
     ScopeCase("check-batch", allowed=(*_IN_GRID, "outsider"), record_lookup=False),
     ScopeCase("worklist-list", allowed=_EVERYONE, record_lookup=False),
 ]
+
+from fangkong.health.cases.tests.scope_cases import CASES as _CASES_TOPIC  # noqa: E402
+
+CASES += _CASES_TOPIC

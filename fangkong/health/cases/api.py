@@ -1,0 +1,217 @@
+"""Endpoints: /api/facilities/, /api/transfers/ (+ result/), /api/cases/ (+ classify/), /api/contacts/."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from fangkong.areas.models import Area
+from fangkong.core.api import ScopedViewSet
+from fangkong.core.roles import Action
+
+from ..api import ScopedPersonField
+from . import services
+from .filters import CaseFilterSet, ContactFilterSet, FacilityFilterSet, TransferFilterSet
+from .models import INITIAL_CLASSIFICATIONS, Case, CaseEvent, Classification, Contact, Facility, Transfer
+
+
+class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
+    """A record the user may view, by id."""
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.model.objects.restrict(self.context["request"].user, Action.VIEW)
+
+
+class FacilitySerializer(serializers.ModelSerializer):
+    area = serializers.SlugRelatedField(
+        slug_field="code", queryset=Area.objects.filter(level=Area.Level.COUNTY), help_text="A county's code."
+    )
+
+    class Meta:
+        model = Facility
+        fields = ["id", "name", "kind", "area", "address", "phone"]
+
+
+class FacilityViewSet(ScopedViewSet):
+    """Designated hospitals and fever clinics, by county. Filters: q (name), area (code, subtree), kind."""
+
+    queryset = Facility.objects.select_related("area").order_by("pk")
+    serializer_class = FacilitySerializer
+    filterset_class = FacilityFilterSet
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+
+class TransferSerializer(serializers.ModelSerializer):
+    person = ScopedPersonField()
+    facility = ScopedRelatedField(Facility)
+    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    result = serializers.CharField(read_only=True, help_text="excluded, suspected or confirmed; empty until recorded.")
+
+    class Meta:
+        model = Transfer
+        fields = [
+            "id",
+            "person",
+            "area",
+            "episode",
+            "facility",
+            "transferred_at",
+            "vehicle",
+            "escort",
+            "result",
+            "result_at",
+        ]
+        read_only_fields = ["episode", "result_at"]
+
+    def create(self, validated_data):
+        return services.transfer(Transfer(**validated_data), self.context["request"].user)
+
+
+class ResultSerializer(serializers.Serializer):
+    result = serializers.ChoiceField(choices=Transfer.Result.choices)
+
+
+def changeable(viewset):
+    """The record, if the user may change it: a GET of an action says whether they may (403 if not)."""
+    record = viewset.get_object()
+    if not viewset.queryset.restrict(viewset.request.user, Action.CHANGE).filter(pk=record.pk).exists():
+        raise exceptions.PermissionDenied
+    return record
+
+
+class TransferViewSet(ScopedViewSet):
+    """Transfers to facilities. POST ends the person's open observation as transferred.
+    Filters: area (code, subtree), facility (id), result."""
+
+    queryset = Transfer.objects.select_related("area").order_by("pk")
+    serializer_class = TransferSerializer
+    filterset_class = TransferFilterSet
+    http_method_names = ["get", "post", "head", "options"]
+
+    @extend_schema(methods=["GET"], responses={200: TransferSerializer})
+    @extend_schema(methods=["POST"], request=ResultSerializer, responses={200: TransferSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def result(self, request, pk=None):
+        """GET: the transfer, if you may record its result. POST: the facility's finding."""
+        record = changeable(self)
+        if request.method == "POST":
+            body = ResultSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            services.record_result(record, body.validated_data["result"], request.user)
+        return Response(self.get_serializer(record).data)
+
+
+class CaseEventSerializer(serializers.ModelSerializer):
+    by = serializers.StringRelatedField()
+
+    class Meta:
+        model = CaseEvent
+        fields = ["from_classification", "to_classification", "at", "by"]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    person = ScopedPersonField()
+    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    classification = serializers.ChoiceField(choices=[(value, value) for value in INITIAL_CLASSIFICATIONS])
+    late = serializers.SerializerMethodField(help_text="Reported more than two hours after the diagnosis.")
+    events = CaseEventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "person",
+            "area",
+            "classification",
+            "onset_on",
+            "diagnosed_at",
+            "reported_at",
+            "confirmed_at",
+            "late",
+            "events",
+        ]
+        read_only_fields = ["confirmed_at"]
+
+    def get_late(self, case) -> bool:
+        return case.is_late
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["classification"] = instance.classification  # may have moved on past the first ones
+        return data
+
+    def create(self, validated_data):
+        return services.report_case(Case(**validated_data), self.context["request"].user)
+
+
+class ClassifySerializer(serializers.Serializer):
+    classification = serializers.ChoiceField(choices=Classification.choices)
+
+
+class CaseViewSet(ScopedViewSet):
+    """Cases (CDC) with their classification timeline. Filters: area, classification, late."""
+
+    queryset = Case.objects.select_related("area").prefetch_related("events__by").order_by("pk")
+    serializer_class = CaseSerializer
+    filterset_class = CaseFilterSet
+    http_method_names = ["get", "post", "head", "options"]
+
+    @extend_schema(methods=["GET"], responses={200: CaseSerializer})
+    @extend_schema(methods=["POST"], request=ClassifySerializer, responses={200: CaseSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def classify(self, request, pk=None):
+        """GET: the case, if you may classify it. POST: suspected → confirmed or excluded; confirmed →
+        recovered or died; asymptomatic → confirmed. Any other change is refused (400)."""
+        case = changeable(self)
+        if request.method == "POST":
+            body = ClassifySerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            case = services.classify(case, body.validated_data["classification"], request.user)
+            case = self.get_queryset().get(pk=case.pk)
+        return Response(self.get_serializer(case).data)
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    person = ScopedPersonField(help_text="A registered person (register new ones through /api/persons/).")
+    source_case = ScopedRelatedField(Case, required=False, allow_null=True)
+    source_person = ScopedPersonField(
+        required=False, allow_null=True, help_text="For a contact of a contact: the contact they met."
+    )
+    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Contact
+        fields = ["id", "person", "area", "source_case", "source_person", "setting", "last_contact_on", "episode"]
+        read_only_fields = ["episode"]
+
+    def validate(self, data):
+        if bool(data.get("source_case")) == bool(data.get("source_person")):
+            raise serializers.ValidationError(
+                {"source_case": [_("Name either the source case or the source person, not both.")]}
+            )
+        return data
+
+    def create(self, validated_data):
+        return services.record_contact(Contact(**validated_data), self.context["request"].user)
+
+
+class ContactViewSet(ScopedViewSet):
+    """Close contacts of cases and of other contacts. POST opens or extends the contact's observation
+    in their own area. Filters: area, case (id), setting, last_contact_from."""
+
+    queryset = Contact.objects.select_related("area").order_by("pk")
+    serializer_class = ContactSerializer
+    filterset_class = ContactFilterSet
+    http_method_names = ["get", "post", "head", "options"]
+
+
+def register(router):
+    router.register("facilities", FacilityViewSet, basename="facility")
+    router.register("transfers", TransferViewSet, basename="transfer")
+    router.register("cases", CaseViewSet, basename="case")
+    router.register("contacts", ContactViewSet, basename="contact")
