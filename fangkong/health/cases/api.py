@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from fangkong.areas.models import Area
@@ -77,8 +78,10 @@ class ResultSerializer(serializers.Serializer):
 
 
 def changeable(viewset):
-    """The record, if the user may change it: a GET of an action says whether they may (403 if not)."""
-    record = viewset.get_object()
+    """The record, if the user may change it: a GET of an action says whether they may (403 if not).
+    Looked up here rather than by ``get_object``, which takes a POST for an add: recording a result
+    or a classification changes the record, which CDC may do without adding any."""
+    record = get_object_or_404(viewset.get_queryset(), pk=viewset.kwargs["pk"])
     if not viewset.queryset.restrict(viewset.request.user, Action.CHANGE).filter(pk=record.pk).exists():
         raise exceptions.PermissionDenied
     return record
