@@ -14,7 +14,7 @@ from fangkong.core.roles import Action
 from ..api import ScopedPersonField
 from . import services
 from .filters import CaseFilterSet, ContactFilterSet, FacilityFilterSet, TransferFilterSet
-from .models import INITIAL_CLASSIFICATIONS, Case, CaseEvent, Classification, Contact, Facility, Transfer
+from .models import Case, CaseEvent, Classification, Contact, Facility, Transfer
 
 
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
@@ -120,7 +120,10 @@ class CaseEventSerializer(serializers.ModelSerializer):
 class CaseSerializer(serializers.ModelSerializer):
     person = ScopedPersonField()
     area = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    classification = serializers.ChoiceField(choices=[(value, value) for value in INITIAL_CLASSIFICATIONS])
+    classification = serializers.ChoiceField(
+        choices=Classification.choices,
+        help_text="Reported as suspected, confirmed or asymptomatic; changed by classify/.",
+    )
     late = serializers.SerializerMethodField(help_text="Reported more than two hours after the diagnosis.")
     events = CaseEventSerializer(many=True, read_only=True)
 
@@ -142,11 +145,6 @@ class CaseSerializer(serializers.ModelSerializer):
 
     def get_late(self, case) -> bool:
         return case.is_late
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["classification"] = instance.classification  # may have moved on past the first ones
-        return data
 
     def create(self, validated_data):
         return services.report_case(Case(**validated_data), self.context["request"].user)
