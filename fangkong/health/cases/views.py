@@ -133,6 +133,7 @@ class CaseListView(ObjectListView):
     table_class = CaseTable
     filterset_class = CaseFilterSet
     title = gettext_lazy("Cases")
+    template_name = "health/case_list.html"
     empty_text = gettext_lazy("No cases are reported here.")
 
     def get_queryset(self):

@@ -13,3 +13,17 @@ def may_open_observation(user):
     from fangkong.health.models import Episode
 
     return scope.can(user, Action.ADD, Episode)
+
+
+@register.filter
+def may_transfer(user):
+    from fangkong.health.models import Transfer
+
+    return scope.can(user, Action.ADD, Transfer)
+
+
+@register.filter
+def may_report_case(user):
+    from fangkong.health.models import Case
+
+    return scope.can(user, Action.ADD, Case)

@@ -189,3 +189,23 @@ def test_the_chain_graph_lists_contacts_of_contacts(client, tree, people):
     chain = page[page.index('id="case-chain"') :]
     assert chain.index("甲") < chain.index("<ul>", chain.index("甲")) < chain.index("乙") < chain.index("丙")
     assert chain.count("<ul>") == 3
+
+
+def test_the_person_page_offers_a_transfer_to_a_doctor_and_a_case_report_to_cdc(client, tree, people, cdc):
+    person = make_person(tree.grid, number=id_number())
+    client.force_login(people.doctor)
+    page = client.get(reverse("people:person", args=[person.pk])).content.decode()
+    assert reverse("health:transfer-add", args=[person.pk]) in page
+    assert reverse("health:case-add", args=[person.pk]) not in page
+    client.force_login(cdc)
+    page = client.get(reverse("people:person", args=[person.pk])).content.decode()
+    assert reverse("health:case-add", args=[person.pk]) in page
+
+
+def test_the_contact_form_finds_people_with_the_registers_search_in_scope_only(client, tree, people):
+    case = make_case(area=tree.grid)
+    inside = make_person(tree.grid2, name="孙密接", number=id_number())
+    outside = make_person(tree.other_grid, name="孙外县", number=id_number())
+    client.force_login(people.village_officer)
+    page = client.get(reverse("health:contact-add", args=[case.pk]), {"q": "孙"}).content.decode()
+    assert f'value="{inside.pk}"' in page and "孙外县" not in page and f'value="{outside.pk}"' not in page
