@@ -299,4 +299,4 @@ class Check(AreaRecord):
 
     def __str__(self):
         return f"{self.person} {timezone.localtime(self.taken_at):%Y-%m-%d %H:%M} {self.temperature}"
-from .cases.models import Case, CaseEvent, Contact, Facility, Transfer  # noqa: E402,F401
+from .cases.models import Case, CaseEvent, Contact, Disinfection, Facility, Sample, Transfer  # noqa: E402,F401

@@ -26,7 +26,14 @@ from schemathesis.specs.openapi.checks import (
 from fangkong.accounts.services import issue_token
 from fangkong.areas.models import Division, RiskArea
 from fangkong.core.testing import make_people
-from fangkong.health.cases.tests.factories import make_case, make_contact, make_facility, make_transfer
+from fangkong.health.cases.tests.factories import (
+    make_case,
+    make_contact,
+    make_disinfection,
+    make_facility,
+    make_sample,
+    make_transfer,
+)
 from fangkong.health.models import Protocol
 from fangkong.health.tests.factories import make_check, make_episode
 from fangkong.people import services
@@ -98,7 +105,11 @@ def build_register(tree, people):
     transfer = make_transfer(make_person(tree.grid, number=id_number()), facility)
     case = make_case(area=tree.grid)
     contact = make_contact(make_person(tree.grid, number=id_number()), source_case=case)
+    sample = make_sample(episode.person)
+    disinfection = make_disinfection(episode)
     return {
+        "/api/tests/{id}/": sample.pk,
+        "/api/disinfections/{id}/": disinfection.pk,
         "/api/facilities/{id}/": facility.pk,
         "/api/transfers/{id}/": transfer.pk,
         "/api/transfers/{id}/result/": transfer.pk,

@@ -12,9 +12,17 @@ from fangkong.core.api import ScopedViewSet
 from fangkong.core.roles import Action
 
 from ..api import ScopedPersonField
+from ..models import Episode
 from . import services
-from .filters import CaseFilterSet, ContactFilterSet, FacilityFilterSet, TransferFilterSet
-from .models import Case, CaseEvent, Classification, Contact, Facility, Transfer
+from .filters import (
+    CaseFilterSet,
+    ContactFilterSet,
+    DisinfectionFilterSet,
+    FacilityFilterSet,
+    SampleFilterSet,
+    TransferFilterSet,
+)
+from .models import Case, CaseEvent, Classification, Contact, Disinfection, Facility, Sample, Transfer
 
 
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
@@ -211,8 +219,70 @@ class ContactViewSet(ScopedViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
 
+class SampleSerializer(serializers.ModelSerializer):
+    person = ScopedPersonField()
+    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Sample
+        fields = ["id", "person", "area", "episode", "taken_on", "result", "result_on"]
+        read_only_fields = ["episode"]
+
+    def validate_person(self, person):
+        if self.instance is not None and person != self.instance.person:
+            raise serializers.ValidationError(_("A test stays the test of its person."))
+        return person
+
+    def create(self, validated_data):
+        return services.save_sample(Sample(**validated_data))
+
+    def update(self, instance, validated_data):
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        return services.save_sample(instance)
+
+
+class SampleViewSet(ScopedViewSet):
+    """Nucleic-acid tests. PATCH enters the result (negative or positive, with its date).
+    Filters: area, person (id), result."""
+
+    queryset = Sample.objects.select_related("area").order_by("pk")
+    serializer_class = SampleSerializer
+    filterset_class = SampleFilterSet
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+
+class ScopedEpisodeField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return Episode.objects.restrict(self.context["request"].user, Action.VIEW)
+
+
+class DisinfectionSerializer(serializers.ModelSerializer):
+    episode = ScopedEpisodeField(help_text="A home observation.")
+    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Disinfection
+        fields = ["id", "episode", "household", "area", "done_on", "done_by"]
+        read_only_fields = ["household"]
+
+    def create(self, validated_data):
+        return services.record_disinfection(Disinfection(**validated_data))
+
+
+class DisinfectionViewSet(ScopedViewSet):
+    """Disinfections of home observations' dwellings. Filters: area, date."""
+
+    queryset = Disinfection.objects.select_related("area").order_by("pk")
+    serializer_class = DisinfectionSerializer
+    filterset_class = DisinfectionFilterSet
+    http_method_names = ["get", "post", "head", "options"]
+
+
 def register(router):
     router.register("facilities", FacilityViewSet, basename="facility")
     router.register("transfers", TransferViewSet, basename="transfer")
     router.register("cases", CaseViewSet, basename="case")
     router.register("contacts", ContactViewSet, basename="contact")
+    router.register("tests", SampleViewSet, basename="sample")
+    router.register("disinfections", DisinfectionViewSet, basename="disinfection")

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.core.filters import AreaFilter, BaseFilterSet
 
 from ..filters import DATE_INPUT
-from .models import Case, Classification, Contact, Facility, Transfer
+from .models import Case, Classification, Contact, Disinfection, Facility, Sample, Transfer
 
 
 class FacilityFilterSet(BaseFilterSet):
@@ -52,3 +52,22 @@ class ContactFilterSet(BaseFilterSet):
     class Meta:
         model = Contact
         fields = ["area", "case", "setting", "last_contact_from"]
+
+
+class SampleFilterSet(BaseFilterSet):
+    area = AreaFilter(label=_("Area"))
+    person = django_filters.NumberFilter(label=_("Person (id)"), field_name="person")
+    result = django_filters.ChoiceFilter(label=_("Result"), choices=Sample.Result.choices)
+
+    class Meta:
+        model = Sample
+        fields = ["area", "person", "result"]
+
+
+class DisinfectionFilterSet(BaseFilterSet):
+    area = AreaFilter(label=_("Area"))
+    date = django_filters.DateFilter(label=_("Date"), field_name="done_on", widget=DATE_INPUT)
+
+    class Meta:
+        model = Disinfection
+        fields = ["area", "date"]

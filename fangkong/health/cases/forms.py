@@ -10,7 +10,7 @@ from fangkong.core.roles import Action
 from fangkong.people.models import Person
 
 from ..forms import DATE_INPUT
-from .models import INITIAL_CLASSIFICATIONS, Case, Classification, Contact, Facility, Transfer
+from .models import INITIAL_CLASSIFICATIONS, Case, Classification, Contact, Disinfection, Facility, Sample, Transfer
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -103,3 +103,17 @@ class ContactForm(StyledForm):
         if not data.get("person") and not data.get("area"):
             self.add_error("area", _("Pick the village or grid where the new person lives."))
         return data
+
+
+class SampleForm(ScopedModelForm):
+    class Meta:
+        model = Sample
+        fields = ["taken_on", "result", "result_on"]
+        widgets = {"taken_on": DATE_INPUT, "result_on": DATE_INPUT}
+
+
+class DisinfectionForm(ScopedModelForm):
+    class Meta:
+        model = Disinfection
+        fields = ["done_on", "done_by"]
+        widgets = {"done_on": DATE_INPUT}

@@ -269,3 +269,74 @@ class Contact(AreaRecord):
 
     def get_absolute_url(self):
         return reverse("health:contact", args=[self.pk])
+
+
+class Sample(AreaRecord):
+    """A nucleic-acid test (核酸检测) of a person, filed under the person's area; its result comes later."""
+
+    class Result(models.TextChoices):
+        PENDING = "pending", _("pending")
+        NEGATIVE = "negative", _("negative")
+        POSITIVE = "positive", _("positive")
+
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="samples")
+    episode = models.ForeignKey(
+        "health.Episode",
+        verbose_name=_("episode"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="samples",
+        editable=False,
+    )
+    taken_on = models.DateField(_("sampled on"))
+    result = models.CharField(_("result"), max_length=8, choices=Result.choices, default=Result.PENDING)
+    result_on = models.DateField(_("result on"), null=True, blank=True)
+
+    # Doctors take samples; CDC and doctors enter the results.
+    roles_by_action = writable_by(Role.DOCTOR, Role.CDC)
+    scope_form_field = "person"
+
+    class Meta:
+        ordering = ["-taken_on", "-id"]
+        verbose_name = _("nucleic-acid test")
+        verbose_name_plural = _("nucleic-acid tests")
+
+    def __str__(self):
+        return f"{self.person} {self.taken_on:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return reverse("health:sample-edit", args=[self.pk])
+
+
+class Disinfection(AreaRecord):
+    """Disinfection (消杀) of the dwelling of a person under home observation."""
+
+    episode = models.ForeignKey(
+        "health.Episode", verbose_name=_("episode"), on_delete=models.CASCADE, related_name="disinfections"
+    )
+    household = models.ForeignKey(
+        "people.Household",
+        verbose_name=_("household"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    done_on = models.DateField(_("done on"))
+    done_by = models.CharField(_("done by"), max_length=100)
+
+    roles_by_action = writable_by(Role.GRID_WORKER, Role.DOCTOR)
+    scope_form_field = "episode"
+
+    class Meta:
+        ordering = ["-done_on", "-id"]
+        verbose_name = _("disinfection")
+        verbose_name_plural = _("disinfections")
+
+    def __str__(self):
+        return f"{self.episode.person} {self.done_on:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return reverse("health:episode", args=[self.episode_id])

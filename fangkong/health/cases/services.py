@@ -19,7 +19,7 @@ from fangkong.people.services.identity import find_by_id_number, registered_else
 
 from .. import services as observation
 from ..models import Episode, Protocol, Reason
-from .models import INITIAL_CLASSIFICATIONS, Case, CaseEvent, Classification, Transfer
+from .models import INITIAL_CLASSIFICATIONS, Case, CaseEvent, Classification, Sample, Transfer
 
 
 def _actor(user):
@@ -186,3 +186,43 @@ def person_for_contact(user, name, area, id_number="", phone=""):
         person.sex, person.birth_date = id_number_facts(id_number)
     person.save()
     return person
+
+
+def _not_after_today(value, field, today=None):
+    if value > (today or timezone.localdate()):
+        raise ValidationError({field: _("This date cannot be in the future.")})
+
+
+@transaction.atomic
+def save_sample(sample):
+    """A nucleic-acid test, linked to the person's open observation when there is one; a result
+    other than pending needs its date, on or after the sampling."""
+    _not_after_today(sample.taken_on, "taken_on")
+    if sample.result == Sample.Result.PENDING:
+        sample.result_on = None
+    elif sample.result_on is None:
+        raise ValidationError({"result_on": _("Give the date of the result.")})
+    elif sample.result_on < sample.taken_on:
+        raise ValidationError({"result_on": _("The result comes on or after the sampling.")})
+    else:
+        _not_after_today(sample.result_on, "result_on")
+    if sample.pk is None:
+        sample.episode = Episode.objects.open().filter(person=sample.person).first()
+    sample.area = sample.person.area
+    sample.save()
+    return sample
+
+
+@transaction.atomic
+def record_disinfection(disinfection):
+    """Disinfection of a home observation's dwelling: the person's household, filed where the episode is."""
+    episode = disinfection.episode
+    if episode.kind != Episode.Kind.HOME:
+        raise ValidationError({"episode": _("Only a home observation's dwelling is disinfected here.")})
+    _not_after_today(disinfection.done_on, "done_on")
+    if disinfection.done_on < episode.start_on:
+        raise ValidationError({"done_on": _("The disinfection comes after the observation starts.")})
+    disinfection.household = episode.person.household
+    disinfection.area = episode.area
+    disinfection.save()
+    return disinfection

@@ -5,7 +5,7 @@ from django.utils.translation import pgettext_lazy
 
 from fangkong.core.tables import BaseTable
 
-from .models import Case, Contact, Facility, Transfer
+from .models import Case, Contact, Disinfection, Facility, Sample, Transfer
 
 
 def local_time(value):
@@ -98,3 +98,40 @@ class ContactTable(BaseTable):
 
     def render_source(self, record):
         return str(record.source_case.person if record.source_case_id else record.source_person)
+
+
+class SampleTable(BaseTable):
+    person = tables.Column(
+        verbose_name=pgettext_lazy("person", "Name"), linkify=lambda record: record.get_absolute_url()
+    )
+    area = tables.Column(verbose_name=_("Area"), order_by="area_path")
+    taken_on = tables.DateColumn(verbose_name=_("Sampled on"), format="Y-m-d")
+    result = tables.Column(verbose_name=_("Result"))
+    result_on = tables.DateColumn(verbose_name=_("Result on"), format="Y-m-d")
+
+    class Meta(BaseTable.Meta):
+        model = Sample
+        fields = ("person", "area", "taken_on", "result", "result_on")
+
+    def render_area(self, value):
+        return value.label()
+
+
+class DisinfectionTable(BaseTable):
+    person = tables.Column(
+        verbose_name=pgettext_lazy("person", "Name"),
+        accessor="episode__person",
+        linkify=lambda record: record.get_absolute_url(),
+        order_by="episode__person__name",
+    )
+    area = tables.Column(verbose_name=_("Area"), order_by="area_path")
+    household = tables.Column(verbose_name=_("Household"))
+    done_on = tables.DateColumn(verbose_name=_("Done on"), format="Y-m-d")
+    done_by = tables.Column(verbose_name=_("Done by"))
+
+    class Meta(BaseTable.Meta):
+        model = Disinfection
+        fields = ("person", "area", "household", "done_on", "done_by")
+
+    def render_area(self, value):
+        return value.label()

@@ -17,12 +17,29 @@ from fangkong.core.roles import Action
 from fangkong.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedViewMixin
 from fangkong.people.models import Person
 
+from ..models import Episode
 from . import services
 from .chain import chain
-from .filters import CaseFilterSet, ContactFilterSet, FacilityFilterSet, TransferFilterSet
-from .forms import CaseForm, ClassifyForm, ContactForm, FacilityForm, ResultForm, TransferForm
-from .models import Case, Contact, Facility, Transfer
-from .tables import CaseTable, ContactTable, FacilityTable, TransferTable
+from .filters import (
+    CaseFilterSet,
+    ContactFilterSet,
+    DisinfectionFilterSet,
+    FacilityFilterSet,
+    SampleFilterSet,
+    TransferFilterSet,
+)
+from .forms import (
+    CaseForm,
+    ClassifyForm,
+    ContactForm,
+    DisinfectionForm,
+    FacilityForm,
+    ResultForm,
+    SampleForm,
+    TransferForm,
+)
+from .models import Case, Contact, Disinfection, Facility, Sample, Transfer
+from .tables import CaseTable, ContactTable, DisinfectionTable, FacilityTable, SampleTable, TransferTable
 
 
 class FacilityListView(ObjectListView):
@@ -319,6 +336,71 @@ class ContactAddView(ScopedViewMixin, FormView):
         )
 
 
+class SampleListView(ObjectListView):
+    model = Sample
+    table_class = SampleTable
+    filterset_class = SampleFilterSet
+    title = gettext_lazy("Nucleic-acid tests")
+    empty_text = gettext_lazy("No nucleic-acid tests are recorded here.")
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("person", "area__parent")
+
+
+class SampleEditView(ObjectEditView):
+    """A nucleic-acid test of a person (``person`` in the URL), or its result later (``pk``)."""
+
+    model = Sample
+    form_class = SampleForm
+    success_url = reverse_lazy("health:sample-list")
+
+    def new_object(self):
+        person = person_in_scope(self.request, self.kwargs["person"])
+        return Sample(person=person, area=person.area, taken_on=timezone.localdate())
+
+    def save(self, form):
+        return services.save_sample(form.instance)
+
+    def get_context_data(self, **kwargs):
+        title = _("Nucleic-acid test of %(name)s") % {"name": self.object.person}
+        return super().get_context_data(title=title, cancel_url=reverse("health:sample-list"), **kwargs)
+
+
+class DisinfectionListView(ObjectListView):
+    model = Disinfection
+    table_class = DisinfectionTable
+    filterset_class = DisinfectionFilterSet
+    title = gettext_lazy("Disinfections")
+    empty_text = gettext_lazy("No disinfections are recorded here.")
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("episode__person", "household", "area__parent")
+
+
+class DisinfectionAddView(ObjectEditView):
+    """Disinfection of the dwelling of a person under home observation (``episode`` in the URL)."""
+
+    model = Disinfection
+    form_class = DisinfectionForm
+
+    def new_object(self):
+        episode = Episode.objects.restrict(self.request.user).filter(pk=self.kwargs["episode"]).first()
+        if episode is None:
+            raise Http404
+        return Disinfection(episode=episode, area=episode.area, done_on=timezone.localdate())
+
+    def save(self, form):
+        return services.record_disinfection(form.instance)
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        episode = self.object.episode
+        title = _("Disinfection of the dwelling of %(name)s") % {"name": episode.person}
+        return super().get_context_data(title=title, cancel_url=episode.get_absolute_url(), **kwargs)
+
+
 urlpatterns = [
     path("facilities/", FacilityListView.as_view(), name="facility-list"),
     path("facilities/add/", FacilityEditView.as_view(), name="facility-add"),
@@ -335,4 +417,9 @@ urlpatterns = [
     path("contacts/", ContactListView.as_view(), name="contact-list"),
     path("contacts/<int:pk>/", ContactView.as_view(), name="contact"),
     path("contacts/<int:contact>/contacts/add/", ContactAddView.as_view(), name="contact-of-contact-add"),
+    path("tests/", SampleListView.as_view(), name="sample-list"),
+    path("tests/<int:pk>/", SampleEditView.as_view(), name="sample-edit"),
+    path("people/<int:person>/test/", SampleEditView.as_view(), name="sample-add"),
+    path("disinfections/", DisinfectionListView.as_view(), name="disinfection-list"),
+    path("episodes/<int:episode>/disinfect/", DisinfectionAddView.as_view(), name="disinfection-add"),
 ]

@@ -5,7 +5,7 @@ import datetime
 from django.utils import timezone
 
 from fangkong.health.cases import services
-from fangkong.health.cases.models import Case, Classification, Contact, Facility, Transfer
+from fangkong.health.cases.models import Case, Classification, Contact, Disinfection, Facility, Sample, Transfer
 from fangkong.people.tests.factories import id_number, make_person
 
 
@@ -36,3 +36,12 @@ def make_contact(person, last_contact_on=None, source_case=None, source_person=N
         last_contact_on=last_contact_on or timezone.localdate() - datetime.timedelta(days=1),
     )
     return services.record_contact(contact, user)
+
+
+def make_sample(person, days_ago=1):
+    sample = Sample(person=person, taken_on=timezone.localdate() - datetime.timedelta(days=days_ago))
+    return services.save_sample(sample)
+
+
+def make_disinfection(episode):
+    return services.record_disinfection(Disinfection(episode=episode, done_on=timezone.localdate(), done_by="消杀队"))

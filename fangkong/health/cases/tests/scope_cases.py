@@ -50,6 +50,26 @@ def _contact_for_contacts(tree, people):
     return {"contact": _contact(tree, people)["pk"]}
 
 
+def _sample(tree, people):
+    from fangkong.health.cases.tests.factories import make_sample
+    from fangkong.people.tests.factories import id_number, make_person
+
+    return {"pk": make_sample(make_person(tree.grid, number=id_number())).pk}
+
+
+def _episode(tree, people):
+    from fangkong.health.tests.factories import make_episode
+
+    return {"episode": make_episode(area=tree.grid).pk}
+
+
+def _disinfection(tree, people):
+    from fangkong.health.cases.tests.factories import make_disinfection
+    from fangkong.health.tests.factories import make_episode
+
+    return {"pk": make_disinfection(make_episode(area=tree.grid)).pk}
+
+
 CASES = [
     ScopeCase("health:facility-list", allowed=_EVERYONE, record_lookup=False),
     ScopeCase("health:facility-add", allowed=(*_MANAGERS, "outsider"), record_lookup=False),
@@ -73,6 +93,12 @@ CASES = [
     ScopeCase("health:contact", _contact, allowed=_IN_GRID),
     ScopeCase("health:contact-add", _case_for_contacts, allowed=_MANAGERS, denied=_FIELD),
     ScopeCase("health:contact-of-contact-add", _contact_for_contacts, allowed=_MANAGERS, denied=_FIELD),
+    # Doctors take samples, CDC enters results; grid workers and doctors disinfect.
+    ScopeCase("health:sample-list", allowed=_EVERYONE, record_lookup=False),
+    ScopeCase("health:sample-add", _person, allowed=(*_MANAGERS, "doctor"), denied=("grid_worker",)),
+    ScopeCase("health:sample-edit", _sample, allowed=(*_MANAGERS, "doctor"), denied=("grid_worker",)),
+    ScopeCase("health:disinfection-list", allowed=_EVERYONE, record_lookup=False),
+    ScopeCase("health:disinfection-add", _episode, allowed=_IN_GRID),
     ScopeCase("facility-list", allowed=_EVERYONE, record_lookup=False),
     ScopeCase("facility-detail", _facility, allowed=_IN_GRID),
     ScopeCase("transfer-list", allowed=_EVERYONE, record_lookup=False),
@@ -83,4 +109,8 @@ CASES = [
     ScopeCase("case-classify", _case, allowed=_MANAGERS, denied=_FIELD),
     ScopeCase("contact-list", allowed=_EVERYONE, record_lookup=False),
     ScopeCase("contact-detail", _contact, allowed=_IN_GRID),
+    ScopeCase("sample-list", allowed=_EVERYONE, record_lookup=False),
+    ScopeCase("sample-detail", _sample, allowed=_IN_GRID),
+    ScopeCase("disinfection-list", allowed=_EVERYONE, record_lookup=False),
+    ScopeCase("disinfection-detail", _disinfection, allowed=_IN_GRID),
 ]

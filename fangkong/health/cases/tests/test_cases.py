@@ -10,10 +10,16 @@ from fangkong.core.models import Notification
 from fangkong.core.roles import Role
 from fangkong.core.testing import ScopedAPIClient, make_user
 from fangkong.health.cases.models import Case, CaseEvent, Classification, Contact
-from fangkong.health.cases.tests.factories import make_case, make_contact, make_facility, make_transfer
+from fangkong.health.cases.tests.factories import (
+    make_case,
+    make_contact,
+    make_facility,
+    make_sample,
+    make_transfer,
+)
 from fangkong.health.models import Episode
 from fangkong.health.tests.factories import make_episode
-from fangkong.people.tests.factories import id_number, make_person
+from fangkong.people.tests.factories import id_number, make_household, make_person
 
 
 @pytest.fixture
@@ -209,3 +215,29 @@ def test_the_contact_form_finds_people_with_the_registers_search_in_scope_only(c
     client.force_login(people.village_officer)
     page = client.get(reverse("health:contact-add", args=[case.pk]), {"q": "孙"}).content.decode()
     assert f'value="{inside.pk}"' in page and "孙外县" not in page and f'value="{outside.pk}"' not in page
+
+
+def test_a_sample_is_linked_to_the_open_observation_and_a_result_needs_its_date(api, tree, cdc):
+    episode = make_episode(area=tree.grid)
+    sample = make_sample(episode.person)
+    assert sample.episode == episode and sample.result == "pending"
+    response = api.login_as(cdc).patch(f"/api/tests/{sample.pk}/", {"result": "negative"}, format="json")
+    assert response.status_code == 400 and "result_on" in response.data
+    today = timezone.localdate().isoformat()
+    response = api.patch(f"/api/tests/{sample.pk}/", {"result": "negative", "result_on": today}, format="json")
+    assert response.status_code == 200, response.data
+    assert response.data["result"] == "negative"
+
+
+def test_only_a_home_observations_dwelling_is_disinfected(api, tree, people):
+    home = make_episode(area=tree.grid)
+    home.person.household = make_household(tree.grid, "竹林关村一组 5 号")
+    home.person.save()
+    centralised = make_episode(area=tree.grid, kind=Episode.Kind.CENTRALISED)
+    api.login_as(people.grid_worker)
+    body = {"done_on": timezone.localdate().isoformat(), "done_by": "消杀队"}
+    response = api.post("/api/disinfections/", {**body, "episode": home.pk}, format="json")
+    assert response.status_code == 201, response.data
+    assert response.data["household"] == home.person.household_id
+    response = api.post("/api/disinfections/", {**body, "episode": centralised.pk}, format="json")
+    assert response.status_code == 400 and "episode" in response.data

@@ -5,8 +5,16 @@ import datetime
 from django.utils import timezone
 
 from fangkong.core import testing_cases as cases
-from fangkong.health.cases.models import Case, Contact, Facility, Transfer
-from fangkong.health.cases.tests.factories import make_case, make_contact, make_facility, make_transfer
+from fangkong.health.cases.models import Case, Contact, Disinfection, Facility, Sample, Transfer
+from fangkong.health.cases.tests.factories import (
+    make_case,
+    make_contact,
+    make_disinfection,
+    make_facility,
+    make_sample,
+    make_transfer,
+)
+from fangkong.health.tests.factories import make_episode
 from fangkong.people.tests.factories import id_number, make_person
 
 
@@ -135,3 +143,61 @@ class TestContacts(
             "setting": "transport",
             "last_contact_on": (timezone.localdate() - datetime.timedelta(days=3)).isoformat(),
         }
+
+
+class TestSamples(
+    cases.RecordTypeTests,
+    cases.ListTests,
+    cases.AddTests,
+    cases.ExportTests,
+    cases.APIListTests,
+    cases.APIRetrieveTests,
+    cases.APICreateTests,
+):
+    model = Sample
+    url_names = {"list": "health:sample-list", "add": "health:sample-add"}
+    api_basename = "sample"
+    writer, read_only = "doctor", "grid_worker"
+    export_header, export_attribute = "Name", "person"
+
+    def make(self, tree, people):
+        return make_sample(make_person(tree.grid, number=id_number()))
+
+    def add_url_kwargs(self, tree):
+        return {"person": make_person(tree.grid, number=id_number()).pk}
+
+    def form_data(self, tree, people):
+        return {"taken_on": timezone.localdate().isoformat(), "result": "pending"}
+
+    def api_payload(self, tree, people):
+        person = make_person(tree.grid, number=id_number())
+        return {"person": person.pk, "taken_on": timezone.localdate().isoformat()}
+
+
+class TestDisinfections(
+    cases.RecordTypeTests,
+    cases.ListTests,
+    cases.AddTests,
+    cases.ExportTests,
+    cases.APIListTests,
+    cases.APIRetrieveTests,
+    cases.APICreateTests,
+):
+    model = Disinfection
+    url_names = {"list": "health:disinfection-list", "add": "health:disinfection-add"}
+    api_basename = "disinfection"
+    writer, read_only = "grid_worker", "cdc"
+    export_header, export_attribute = "Done by", "done_by"
+
+    def make(self, tree, people):
+        return make_disinfection(make_episode(area=tree.grid))
+
+    def add_url_kwargs(self, tree):
+        return {"episode": make_episode(area=tree.grid).pk}
+
+    def form_data(self, tree, people):
+        return {"done_on": timezone.localdate().isoformat(), "done_by": "消杀队"}
+
+    def api_payload(self, tree, people):
+        episode = make_episode(area=tree.grid)
+        return {"episode": episode.pk, "done_on": timezone.localdate().isoformat(), "done_by": "消杀队"}
