@@ -22,7 +22,7 @@ from fangkong.people.models import Person
 from . import services
 from .filters import CheckFilterSet, EpisodeFilterSet, ProtocolFilterSet
 from .forms import CheckForm, EpisodeForm, MoveEndForm, ProtocolForm
-from .models import Check, Episode, Protocol
+from .models import Check, Disinfection, Episode, Protocol
 from .tables import CheckTable, EpisodeTable, ProtocolTable
 from .worklist import worklist
 
@@ -87,6 +87,7 @@ class EpisodeView(ObjectDetailView):
             day=episode.day_number(),
             can_change=can_change,
             can_check=scope.can(self.request.user, Action.ADD, Check, episode.area_path),
+            can_disinfect=scope.can(self.request.user, Action.ADD, Disinfection, episode.area_path),
             **kwargs,
         )
 

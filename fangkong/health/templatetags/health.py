@@ -27,3 +27,10 @@ def may_report_case(user):
     from fangkong.health.models import Case
 
     return scope.can(user, Action.ADD, Case)
+
+
+@register.filter
+def may_sample(user):
+    from fangkong.health.models import Sample
+
+    return scope.can(user, Action.ADD, Sample)

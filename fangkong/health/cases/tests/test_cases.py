@@ -241,3 +241,10 @@ def test_only_a_home_observations_dwelling_is_disinfected(api, tree, people):
     assert response.data["household"] == home.person.household_id
     response = api.post("/api/disinfections/", {**body, "episode": centralised.pk}, format="json")
     assert response.status_code == 400 and "episode" in response.data
+
+
+def test_a_home_observation_page_offers_a_disinfection_to_the_grid_worker(client, tree, people):
+    episode = make_episode(area=tree.grid)
+    client.force_login(people.grid_worker)
+    page = client.get(episode.get_absolute_url()).content.decode()
+    assert reverse("health:disinfection-add", args=[episode.pk]) in page
