@@ -301,4 +301,5 @@ class Check(AreaRecord):
         return f"{self.person} {timezone.localtime(self.taken_at):%Y-%m-%d %H:%M} {self.temperature}"
 
 
+from .cases.models import Case, CaseEvent, Contact, Disinfection, Facility, Sample, Transfer  # noqa: E402,F401
 from .selfreport.models import HouseholdLink  # noqa: E402,F401

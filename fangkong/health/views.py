@@ -23,7 +23,7 @@ from . import services
 from .api import BATCH_LIMIT
 from .filters import CheckFilterSet, EpisodeFilterSet, ProtocolFilterSet
 from .forms import CheckForm, EpisodeForm, MoveEndForm, ProtocolForm
-from .models import HIGHEST_TEMPERATURE, LOWEST_TEMPERATURE, Check, Episode, Protocol
+from .models import HIGHEST_TEMPERATURE, LOWEST_TEMPERATURE, Check, Disinfection, Episode, Protocol
 from .tables import CheckTable, EpisodeTable, ProtocolTable
 from .worklist import worklist
 
@@ -88,6 +88,7 @@ class EpisodeView(ObjectDetailView):
             day=episode.day_number(),
             can_change=can_change,
             can_check=scope.can(self.request.user, Action.ADD, Check, episode.area_path),
+            can_disinfect=scope.can(self.request.user, Action.ADD, Disinfection, episode.area_path),
             **kwargs,
         )
 

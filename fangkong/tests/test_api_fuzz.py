@@ -26,6 +26,14 @@ from schemathesis.specs.openapi.checks import (
 from fangkong.accounts.services import issue_token
 from fangkong.areas.models import Division, RiskArea
 from fangkong.core.testing import make_people
+from fangkong.health.cases.tests.factories import (
+    make_case,
+    make_contact,
+    make_disinfection,
+    make_facility,
+    make_sample,
+    make_transfer,
+)
 from fangkong.health.models import Protocol
 from fangkong.health.tests.factories import make_check, make_episode
 from fangkong.people import services
@@ -93,7 +101,21 @@ def build_register(tree, people):
     move = services.request_move(make_person(tree.grid, number=id_number()), tree.other_grid, people.outsider)
     episode = make_episode(make_person(tree.grid, name="赵敏", number=id_number()), days_ago=14)
     check = make_check(episode)
+    facility = make_facility(tree.county)
+    transfer = make_transfer(make_person(tree.grid, number=id_number()), facility)
+    case = make_case(area=tree.grid)
+    contact = make_contact(make_person(tree.grid, number=id_number()), source_case=case)
+    sample = make_sample(episode.person)
+    disinfection = make_disinfection(episode)
     return {
+        "/api/tests/{id}/": sample.pk,
+        "/api/disinfections/{id}/": disinfection.pk,
+        "/api/facilities/{id}/": facility.pk,
+        "/api/transfers/{id}/": transfer.pk,
+        "/api/transfers/{id}/result/": transfer.pk,
+        "/api/cases/{id}/": case.pk,
+        "/api/cases/{id}/classify/": case.pk,
+        "/api/contacts/{id}/": contact.pk,
         "/api/areas/{code}/": tree.grid.code,
         "/api/arrivals/{id}/": arrival.pk,
         "/api/checks/{id}/": check.pk,

@@ -21,3 +21,24 @@ def may_manage_self_report(user, area_path):
     from fangkong.health.selfreport.views import may_manage_links
 
     return may_manage_links(user, area_path)
+
+
+@register.filter
+def may_transfer(user):
+    from fangkong.health.models import Transfer
+
+    return scope.can(user, Action.ADD, Transfer)
+
+
+@register.filter
+def may_report_case(user):
+    from fangkong.health.models import Case
+
+    return scope.can(user, Action.ADD, Case)
+
+
+@register.filter
+def may_sample(user):
+    from fangkong.health.models import Sample
+
+    return scope.can(user, Action.ADD, Sample)

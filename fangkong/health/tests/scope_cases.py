@@ -74,3 +74,7 @@ CASES = [
     ScopeCase("selfreportlink-reissue", _household_in_grid, allowed=_MANAGERS, denied=("grid_worker", "doctor")),
     ScopeCase("selfreportlink-revoke", _household_in_grid, allowed=_MANAGERS, denied=("grid_worker", "doctor")),
 ]
+
+from fangkong.health.cases.tests.scope_cases import CASES as _CASES_TOPIC  # noqa: E402
+
+CASES += _CASES_TOPIC
