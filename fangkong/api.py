@@ -6,6 +6,7 @@ from fangkong.areas.api import AreaViewSet, DivisionViewSet, RiskAreaViewSet
 from fangkong.core import job_api
 from fangkong.core.changelog_api import ChangeLogViewSet
 from fangkong.health import api as health_api
+from fangkong.health.alerts import api as health_alerts_api
 from fangkong.people.api import arrivals as people_arrivals
 from fangkong.people.api import households as people_households
 from fangkong.people.api import imports as people_imports
@@ -25,6 +26,7 @@ job_api.register(router)
 for topic in (people_persons, people_households, people_arrivals, people_screening, people_imports, people_moves):
     topic.register(router)
 health_api.register(router)
+health_alerts_api.register(router)
 
 urlpatterns = [
     path("me/", me, name="me"),

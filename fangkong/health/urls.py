@@ -1,4 +1,5 @@
 from . import views
+from .alerts import views as alert_views
 
 app_name = "health"
-urlpatterns = [*views.urlpatterns]
+urlpatterns = [*views.urlpatterns, *alert_views.urlpatterns]
