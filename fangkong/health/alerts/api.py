@@ -3,6 +3,7 @@
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from fangkong.core.api import ScopedPermission, ScopedViewSet
@@ -62,8 +63,9 @@ class AlertViewSet(ScopedViewSet):
         raise exceptions.MethodNotAllowed(request.method)
 
     def changeable(self):
-        """The alert, if the user may act on it: a GET of an action says whether they may (403 if not)."""
-        alert = self.get_object()
+        """The alert, if the user may act on it: a GET of an action says whether they may (403 if not).
+        Looked up here rather than by ``get_object``, which would judge a POST as adding an alert."""
+        alert = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
         if not Alert.objects.restrict(self.request.user, Action.CHANGE).filter(pk=alert.pk).exists():
             raise exceptions.PermissionDenied
         return alert
@@ -95,11 +97,11 @@ class AlertViewSet(ScopedViewSet):
 
 
 class MissedCheckSerializer(serializers.Serializer):
-    episode = serializers.IntegerField(source="0.pk")
-    person = serializers.IntegerField(source="0.person_id")
-    name = serializers.CharField(source="0.person.name")
-    area = serializers.CharField(source="0.area.code")
-    window = serializers.ChoiceField(source="1", choices=Check.Window.choices)
+    episode = serializers.IntegerField(source="episode.pk")
+    person = serializers.IntegerField(source="episode.person_id")
+    name = serializers.CharField(source="episode.person.name")
+    area = serializers.CharField(source="episode.area.code")
+    window = serializers.ChoiceField(choices=Check.Window.choices)
 
 
 class MissedCheckViewSet(viewsets.GenericViewSet):
@@ -113,7 +115,8 @@ class MissedCheckViewSet(viewsets.GenericViewSet):
 
     @extend_schema(parameters=[OpenApiParameter("area", str, description="An area code: only under it.")])
     def list(self, request):
-        rows = services.missed_checks(scoped_episodes(request.user, request.query_params.get("area")))
+        missed = services.missed_checks(scoped_episodes(request.user, request.query_params.get("area")))
+        rows = [{"episode": episode, "window": window} for episode, window in missed]
         return Response(self.get_serializer(rows, many=True).data)
 
 

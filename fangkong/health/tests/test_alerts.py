@@ -7,6 +7,7 @@ from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from fangkong.core.models import Notification
@@ -222,3 +223,105 @@ def test_a_missed_check_goes_to_the_responsible_cadre_when_there_is_one(episode,
     alert = Alert.objects.get(pk__in=services.sweep(local(12, 5))["missed"])
     assert told(alert) == ["village_officer"]
     assert services.sweep(alert.raised_at + 3 * LIMIT)["escalated"] == []  # soft: never escalated
+
+
+# --- pages and API ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def api():
+    from fangkong.core.testing import ScopedAPIClient
+
+    client = ScopedAPIClient()
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def alert(episode):
+    return make_check(episode, temperature=Decimal("38.2")).alerts.get()
+
+
+def test_the_doctor_acknowledges_from_the_alert_page_and_the_badge_goes(client, alert, people):
+    client.force_login(people.doctor)
+    page = client.get(reverse("health:alert", args=[alert.pk])).content.decode()
+    assert 'id="acknowledge"' in page and 'id="alerts-count" class="badge rounded-pill text-bg-danger">1<' in page
+    response = client.post(reverse("health:alert-acknowledge", args=[alert.pk]), {"note": "on my way"})
+    assert response.status_code == 302
+    alert.refresh_from_db()
+    assert (alert.status, alert.acknowledged_by, alert.note) == ("acknowledged", people.doctor, "on my way")
+    page = client.get(reverse("health:alert", args=[alert.pk])).content.decode()
+    assert 'id="acknowledge"' not in page and "d-none" in page.split('id="alerts-count"')[1][:60]
+
+
+def test_a_grid_worker_sees_the_alert_without_the_buttons(client, alert, people):
+    client.force_login(people.grid_worker)
+    page = client.get(reverse("health:alert", args=[alert.pk])).content.decode()
+    assert 'id="alert-actions"' not in page
+    assert client.post(reverse("health:alert-resolve", args=[alert.pk])).status_code == 403
+
+
+def test_the_api_acknowledges_then_refuses_a_second_acknowledgement(api, alert, people):
+    api.login_as(people.village_officer)
+    url = reverse("alert-acknowledge", args=[alert.pk])
+    assert api.get(url).json()["status"] == "open"
+    body = api.post(url, {"note": "called the family"}, format="json").json()
+    assert (body["status"], body["note"], body["check"]) == ("acknowledged", "called the family", alert.source_check_id)
+    second = api.post(url, {}, format="json")
+    assert second.status_code == 400 and "status" in second.json()
+    assert api.post(reverse("alert-resolve", args=[alert.pk]), {}, format="json").json()["status"] == "resolved"
+
+
+def test_another_countys_officer_finds_no_alert(api, client, alert, tree):
+    from fangkong.core.roles import Role
+    from fangkong.core.testing import make_user
+
+    officer = make_user("shangnan_officer", Role.OFFICER, tree.other_county)
+    api.login_as(officer)
+    assert api.get(reverse("alert-detail", args=[alert.pk])).status_code == 404
+    assert api.post(reverse("alert-acknowledge", args=[alert.pk]), {}, format="json").status_code == 404
+    assert api.get(reverse("alert-list")).json()["results"] == []
+    client.force_login(officer)
+    assert client.post(reverse("health:alert-acknowledge", args=[alert.pk])).status_code == 404
+    alert.refresh_from_db()
+    assert alert.status == "open"
+
+
+def test_the_alert_list_filters_by_kind_and_exports(client, alert, people):
+    client.force_login(people.village_officer)
+    assert str(alert.person) in client.get(reverse("health:alert-list"), {"kind": "fever"}).content.decode()
+    assert str(alert.person) not in client.get(reverse("health:alert-list"), {"kind": "symptom"}).content.decode()
+    export = client.get(reverse("health:alert-list"), {"export": "csv", "status": "open"})
+    assert str(alert.person) in b"".join(export.streaming_content).decode()
+
+
+def test_the_missed_checks_page_and_api_list_the_people_of_the_area(client, api, episode, people, tree, monkeypatch):
+    class HalfPastNoon:
+        """The alert services' clock at 12:30 today: the morning window has closed."""
+
+        def __getattr__(self, name):
+            return getattr(timezone, name)
+
+        @staticmethod
+        def now():
+            return local(12, 30)
+
+    monkeypatch.setattr(services, "timezone", HalfPastNoon())
+    client.force_login(people.grid_worker)
+    assert str(episode.person) in client.get(reverse("health:missed-checks")).content.decode()
+    api.login_as(people.village_officer)
+    rows = api.get(reverse("missed-check-list"), {"area": tree.grid.code}).json()
+    assert rows == [
+        {"episode": episode.pk, "person": episode.person_id, "name": episode.person.name, "area": tree.grid.code,
+         "window": "morning"}
+    ]
+    assert api.get(reverse("missed-check-list"), {"area": tree.grid2.code}).json() == []
+
+
+def test_a_user_turns_fevers_off_outside_the_app_from_the_profile(client, people):
+    client.force_login(people.village_officer)
+    assert 'id="alert-preferences"' in client.get(reverse("accounts:profile")).content.decode()
+    response = client.post(reverse("health:alert-preferences"), {"symptom": "on", "missed_check": "on"})
+    assert response.status_code == 302
+    preference = AlertPreference.objects.get(user=people.village_officer)
+    assert (preference.fever, preference.symptom, preference.missed_check) == (False, True, True)
