@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.core.models import AreaRecord
 from fangkong.core.roles import ALL_ROLES, MANAGERS, Action, Role
@@ -25,7 +26,7 @@ class Alert(AreaRecord):
         COUNTY = "county", _("county")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("open")
+        OPEN = "open", pgettext_lazy("alert", "open")
         ACKNOWLEDGED = "acknowledged", _("acknowledged")
         RESOLVED = "resolved", _("resolved")
 
@@ -92,7 +93,7 @@ class AlertDelivery(models.Model):
     """One alert told to one user through one outside channel at one level: sent once, retried until then."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("pending")
+        PENDING = "pending", pgettext_lazy("delivery", "pending")
         SENDING = "sending", _("sending")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
@@ -104,7 +105,7 @@ class AlertDelivery(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="+"
     )
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    attempts = models.PositiveSmallIntegerField(pgettext_lazy("delivery", "attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)

@@ -325,3 +325,13 @@ def test_a_user_turns_fevers_off_outside_the_app_from_the_profile(client, people
     assert response.status_code == 302
     preference = AlertPreference.objects.get(user=people.village_officer)
     assert (preference.fever, preference.symptom, preference.missed_check) == (False, True, True)
+
+
+def test_the_periodic_sweep_escalates_a_due_alert(alert, people):
+    from fangkong.core import jobs
+
+    Alert.objects.filter(pk=alert.pk).update(raised_at=timezone.now() - LIMIT)
+    jobs.periodic_sweep()
+    alert.refresh_from_db()
+    assert alert.level == "town"
+    assert told(alert) == ["doctor", "town_officer", "village_officer"]
