@@ -335,3 +335,34 @@ def test_the_periodic_sweep_escalates_a_due_alert(alert, people):
     alert.refresh_from_db()
     assert alert.level == "town"
     assert told(alert) == ["doctor", "town_officer", "village_officer"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_in_two_threads_escalate_once(tree, people):
+    """PostgreSQL lets both run (the loser's UPDATE finds the level changed); SQLite's single writer
+    may refuse the loser outright. Either way: one escalation, one notice per person."""
+    from django.db import OperationalError, connection
+
+    episode = make_episode(area=tree.grid)
+    alert = make_check(episode, temperature=Decimal("38.2")).alerts.get()
+    now = alert.raised_at + LIMIT
+    start = threading.Barrier(2)
+    escalated = []
+
+    def sweep():
+        start.wait()
+        try:
+            escalated.extend(services.sweep(now)["escalated"])
+        except OperationalError:  # SQLite: the database is locked by the other sweep
+            pass
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert escalated == [alert.pk]
+    assert services.sweep(now)["escalated"] == []
+    assert Notification.objects.filter(user=people.town_officer).count() == 1
