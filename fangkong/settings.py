@@ -251,8 +251,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # A check window is one enum wherever it appears (a check, today's work, missed checks).
-    "ENUM_NAME_OVERRIDES": {"WindowEnum": "fangkong.health.models.Check.Window"},
+    # One name for a choice set used by several fields.
+    "ENUM_NAME_OVERRIDES": {"CheckWindowEnum": "fangkong.health.models.Check.Window"},
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
