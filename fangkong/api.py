@@ -6,6 +6,7 @@ from fangkong.areas.api import AreaViewSet, DivisionViewSet, RiskAreaViewSet
 from fangkong.core import job_api
 from fangkong.core.changelog_api import ChangeLogViewSet
 from fangkong.health import api as health_api
+from fangkong.health.alerts import api as health_alerts_api
 from fangkong.health.cases import api as health_cases_api
 from fangkong.health.selfreport import api as self_report_api
 from fangkong.people.api import arrivals as people_arrivals
@@ -29,6 +30,7 @@ for topic in (people_persons, people_households, people_arrivals, people_screeni
 health_api.register(router)
 self_report_api.register(router)
 health_cases_api.register(router)
+health_alerts_api.register(router)
 
 urlpatterns = [
     path("me/", me, name="me"),

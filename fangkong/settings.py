@@ -219,6 +219,11 @@ JOBS_KEEP_SECONDS = int(os.environ.get("JOBS_KEEP_SECONDS", str(24 * 3600)))  # 
 JOBS_STALE_SECONDS = int(os.environ.get("JOBS_STALE_SECONDS", "120"))  # no sign of life for this long: dead
 JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "3"))
 JOBS_SWEEP_SECONDS = int(os.environ.get("JOBS_SWEEP_SECONDS", "300"))
+# Alerts outside the app (fangkong.health.alerts.channels): a work-chat robot's webhook, an SMS gateway.
+ALERTS_WEBHOOK_URL = os.environ.get("ALERTS_WEBHOOK_URL", "")
+ALERTS_SMS_URL = os.environ.get("ALERTS_SMS_URL", "")
+ALERTS_SEND_TIMEOUT = int(os.environ.get("ALERTS_SEND_TIMEOUT", "10"))
+ALERTS_DELIVERY_ATTEMPTS = int(os.environ.get("ALERTS_DELIVERY_ATTEMPTS", "5"))
 # Below these, work stays in the request: a list of fewer rows exports at once, a smaller file previews at once.
 EXPORT_BACKGROUND_ROWS = int(os.environ.get("EXPORT_BACKGROUND_ROWS", "5000"))
 IMPORT_BACKGROUND_BYTES = int(os.environ.get("IMPORT_BACKGROUND_BYTES", str(512 * 1024)))

@@ -305,24 +305,32 @@ def unread_count(user):
 
 
 class ThreadRunner:
-    """Jobs on a few threads of this process, with a timer thread that sweeps stale jobs and old files."""
+    """Jobs on a few threads of this process, with a timer thread that runs the periodic sweep."""
 
     def __init__(self):
         self.lock = threading.Lock()
         self.executor = None
 
-    def submit(self, job_id):
+    def start(self):
+        """The threads and the sweep timer, once per process (the web process starts them, see wsgi.py)."""
         with self.lock:
             if self.executor is None:
                 self.executor = ThreadPoolExecutor(settings.JOBS_THREADS, thread_name_prefix="fangkong-job")
                 threading.Thread(target=self.sweep_forever, name="fangkong-job-sweep", daemon=True).start()
-        return self.executor.submit(self.run, job_id)
+
+    def submit(self, job_id):
+        return self.call(execute, job_id)
+
+    def call(self, function, *args):
+        """Run ``function(*args)`` on one of the threads, with a database connection of its own."""
+        self.start()
+        return self.executor.submit(self.run, function, *args)
 
     @staticmethod
-    def run(job_id):
+    def run(function, *args):
         close_old_connections()
         try:
-            execute(job_id)
+            function(*args)
         finally:
             connection.close()
 
@@ -331,10 +339,7 @@ class ThreadRunner:
         while True:
             time.sleep(settings.JOBS_SWEEP_SECONDS)
             try:
-                sweep()
-                clean()
-            except Exception:
-                logger.exception("sweeping jobs failed")
+                periodic_sweep()
             finally:
                 connection.close()
 
@@ -357,6 +362,25 @@ def sweep(now=None):
         handed.append(job.pk)
         submit(job.pk)
     return handed
+
+
+SWEEPERS = []
+
+
+def sweeper(function):
+    """Register work for every periodic sweep (Celery beat with REDIS_URL, the timer thread otherwise).
+    It must be safe to run twice at once and again after a restart: it derives what is due from the rows."""
+    SWEEPERS.append(function)
+    return function
+
+
+def periodic_sweep():
+    """Stale jobs, old files, then every registered sweeper; one failing does not stop the others."""
+    for function in (sweep, clean, *SWEEPERS):
+        try:
+            function()
+        except Exception:
+            logger.exception("the sweep %s failed", function.__qualname__)
 
 
 def clean():

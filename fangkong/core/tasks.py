@@ -14,5 +14,4 @@ def run_job(job_id):
 
 @shared_task(name="fangkong.core.tasks.sweep_jobs")
 def sweep_jobs():
-    jobs.sweep()
-    jobs.clean()
+    jobs.periodic_sweep()

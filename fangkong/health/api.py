@@ -54,6 +54,7 @@ class ProtocolSerializer(serializers.ModelSerializer):
             "fever_threshold",
             "symptoms",
             "backfill_days",
+            "acknowledge_within",
         ]
 
 

@@ -6,3 +6,7 @@ class HealthConfig(AppConfig):
     name = "fangkong.health"
     label = "health"
     verbose_name = _("Health observation")
+
+    def ready(self):
+        # Registers the alert sweep with the periodic sweep, and the delivery task with Celery.
+        from .alerts import services, tasks  # noqa: F401

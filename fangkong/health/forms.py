@@ -27,6 +27,7 @@ class ProtocolForm(ScopedModelForm):
             "fever_threshold",
             "symptoms",
             "backfill_days",
+            "acknowledge_within",
         ]
         widgets = {
             "effective_from": DATE_INPUT,

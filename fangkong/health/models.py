@@ -74,6 +74,11 @@ class Protocol(ChangeLoggedMixin, models.Model):
     backfill_days = models.PositiveSmallIntegerField(
         _("back-fill window (days)"), default=2, help_text=_("How many days back a missed check may still be entered.")
     )
+    acknowledge_within = models.DurationField(
+        _("acknowledge alerts within"),
+        default=datetime.timedelta(hours=2),
+        help_text=_("An alert nobody acknowledges within this time goes up a level (HH:MM:SS)."),
+    )
 
     objects = RestrictedQuerySet.as_manager()
     scope_lookup = None  # the same protocol everywhere
@@ -301,5 +306,6 @@ class Check(AreaRecord):
         return f"{self.person} {timezone.localtime(self.taken_at):%Y-%m-%d %H:%M} {self.temperature}"
 
 
+from .alerts.models import Alert, AlertDelivery, AlertPreference  # noqa: E402,F401
 from .cases.models import Case, CaseEvent, Contact, Disinfection, Facility, Sample, Transfer  # noqa: E402,F401
 from .selfreport.models import HouseholdLink  # noqa: E402,F401

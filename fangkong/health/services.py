@@ -12,6 +12,7 @@ from fangkong.core.services import ConcurrentEdit, bump_version
 from fangkong.people import services as people
 from fangkong.people.models import KeyPersonTag
 
+from .alerts import services as alerts
 from .models import Check, Episode, Protocol, Reason
 
 STALE_EPISODE = gettext_lazy("This episode was changed by someone else meanwhile: read it again before saving.")
@@ -170,7 +171,8 @@ class KeyReused(ConcurrentEdit):
 
 def record_check(check, user):
     """Save a check once: a resent one (same key, same content) returns the saved check and False;
-    the same key with other content is refused. A fever flags the person."""
+    the same key with other content is refused. A fever flags the person; a fever or a symptom raises
+    an alert in the same transaction."""
     existing = Check.objects.filter(key=check.key).first()
     if existing is None:
         prepare_check(check)
@@ -180,6 +182,7 @@ def record_check(check, user):
                 check.save()
                 if check.is_fever:
                     people.add_tags(check.person, KeyPersonTag.FEVER)
+                alerts.raise_for_check(check)
             return check, True
         except IntegrityError:  # the same key saved a moment ago by another request
             existing = Check.objects.get(key=check.key)

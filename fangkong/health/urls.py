@@ -1,6 +1,7 @@
 from . import views
+from .alerts import views as alert_views
 from .cases import views as cases
 from .selfreport import views as selfreport
 
 app_name = "health"
-urlpatterns = [*views.urlpatterns, *selfreport.urlpatterns, *cases.urlpatterns]
+urlpatterns = [*views.urlpatterns, *alert_views.urlpatterns, *selfreport.urlpatterns, *cases.urlpatterns]

@@ -9,6 +9,7 @@ real ones, so that details, edits and lookups reach real rows and not only 404.
 import datetime
 import os
 import zlib
+from decimal import Decimal
 
 import pytest
 import schemathesis
@@ -101,6 +102,7 @@ def build_register(tree, people):
     move = services.request_move(make_person(tree.grid, number=id_number()), tree.other_grid, people.outsider)
     episode = make_episode(make_person(tree.grid, name="赵敏", number=id_number()), days_ago=14)
     check = make_check(episode)
+    alert = make_check(episode, temperature=Decimal("38.6")).alerts.get()
     facility = make_facility(tree.county)
     transfer = make_transfer(make_person(tree.grid, number=id_number()), facility)
     case = make_case(area=tree.grid)
@@ -108,6 +110,9 @@ def build_register(tree, people):
     sample = make_sample(episode.person)
     disinfection = make_disinfection(episode)
     return {
+        "/api/alerts/{id}/": alert.pk,
+        "/api/alerts/{id}/acknowledge/": alert.pk,
+        "/api/alerts/{id}/resolve/": alert.pk,
         "/api/tests/{id}/": sample.pk,
         "/api/disinfections/{id}/": disinfection.pk,
         "/api/facilities/{id}/": facility.pk,

@@ -42,6 +42,16 @@ def _grid(tree, people):
     return {"code": tree.grid.code}
 
 
+def _alert_in_grid(tree, people):
+    from decimal import Decimal
+
+    from fangkong.health.tests.factories import make_check, make_episode
+
+    return {"pk": make_check(make_episode(area=tree.grid), temperature=Decimal("38.5")).alerts.get().pk}
+
+
+_ALERT_HANDLERS = (*_MANAGERS, "doctor")
+
 CASES = [
     ScopeCase("health:today", allowed=_EVERYONE, record_lookup=False),
     ScopeCase("health:protocol-list", allowed=_EVERYONE, record_lookup=False),
@@ -73,6 +83,19 @@ CASES = [
     ScopeCase("selfreportlink-detail", _household_in_grid, allowed=_MANAGERS, denied=("grid_worker", "doctor")),
     ScopeCase("selfreportlink-reissue", _household_in_grid, allowed=_MANAGERS, denied=("grid_worker", "doctor")),
     ScopeCase("selfreportlink-revoke", _household_in_grid, allowed=_MANAGERS, denied=("grid_worker", "doctor")),
+    ScopeCase("health:alert-list", allowed=_EVERYONE, record_lookup=False),
+    ScopeCase("health:alert", _alert_in_grid, allowed=_IN_GRID),
+    # Doctors and managers acknowledge and resolve alerts; grid workers see them.
+    ScopeCase("health:alert-acknowledge", _alert_in_grid, allowed=_ALERT_HANDLERS, denied=("grid_worker",)),
+    ScopeCase("health:alert-resolve", _alert_in_grid, allowed=_ALERT_HANDLERS, denied=("grid_worker",)),
+    ScopeCase("health:missed-checks", allowed=_EVERYONE, record_lookup=False),
+    # The user's own choices: any user signed in.
+    ScopeCase("health:alert-preferences", allowed=(*_EVERYONE, "nobody"), record_lookup=False),
+    ScopeCase("alert-list", allowed=_EVERYONE, record_lookup=False),
+    ScopeCase("alert-detail", _alert_in_grid, allowed=_IN_GRID),
+    ScopeCase("alert-acknowledge", _alert_in_grid, allowed=_ALERT_HANDLERS, denied=("grid_worker",)),
+    ScopeCase("alert-resolve", _alert_in_grid, allowed=_ALERT_HANDLERS, denied=("grid_worker",)),
+    ScopeCase("missed-check-list", allowed=_EVERYONE, record_lookup=False),
 ]
 
 from fangkong.health.cases.tests.scope_cases import CASES as _CASES_TOPIC  # noqa: E402

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from fangkong.core import testing_cases as cases
-from fangkong.health.models import Check, Episode, Protocol
+from fangkong.health.models import Alert, Check, Episode, Protocol
 from fangkong.health.tests.factories import make_check, make_episode
 from fangkong.people.tests.factories import id_number, make_person
 
@@ -54,6 +54,7 @@ class TestProtocols(
             "fever_threshold": "37.3",
             "symptoms": json.dumps(SYMPTOMS),
             "backfill_days": 2,
+            "acknowledge_within": "02:00:00",
         }
 
 
@@ -112,3 +113,21 @@ class TestChecks(
             "taken_at": timezone.now().isoformat(),
             "temperature": "36.4",
         }
+
+
+class TestAlerts(
+    cases.RecordTypeTests,
+    cases.ListTests,
+    cases.DetailTests,
+    cases.ExportTests,
+    cases.APIListTests,
+    cases.APIRetrieveTests,
+):
+    model = Alert
+    url_names = {"list": "health:alert-list", "detail": "health:alert"}
+    api_basename = "alert"
+    reader, writer, read_only = "grid_worker", "doctor", "grid_worker"
+    export_header, export_attribute = "Kind", "kind"
+
+    def make(self, tree, people):
+        return make_check(make_episode(area=tree.grid), temperature=Decimal("38.4")).alerts.get()
