@@ -252,7 +252,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # One name for a choice set used by several fields.
-    "ENUM_NAME_OVERRIDES": {"CheckWindowEnum": "fangkong.health.models.Check.Window"},
+    "ENUM_NAME_OVERRIDES": {
+        "CheckWindowEnum": "fangkong.health.models.Check.Window",
+        "CaseClassificationEnum": "fangkong.health.cases.models.Classification",
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"

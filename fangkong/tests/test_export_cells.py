@@ -17,6 +17,14 @@ from fangkong.areas.models import Division, RiskArea
 from fangkong.core.exports import export_columns, iter_rows, plain
 from fangkong.core.models import Job
 from fangkong.core.views import ObjectListView
+from fangkong.health.cases.tests.factories import (
+    make_case,
+    make_contact,
+    make_disinfection,
+    make_facility,
+    make_sample,
+    make_transfer,
+)
 from fangkong.health.tests.factories import make_check, make_episode
 from fangkong.people import services
 from fangkong.people.models import Arrival, KeyPersonTag, ScreeningRound
@@ -63,6 +71,10 @@ def register(tree, people):
     services.find_by_id_number(id_number(), people.grid_worker)  # an exact look-up that found nobody
     observed = make_episode(make_person(tree.grid, "王五", id_number()), days_ago=3)
     make_check(observed, temperature=Decimal("37.6"), symptoms=["dry_cough"])
+    make_disinfection(observed)
+    make_sample(observed.person)
+    make_transfer(make_person(tree.grid2, "赵六", id_number()), make_facility(tree.county))
+    make_contact(make_person(tree.grid, "钱七", id_number()), source_case=make_case(area=tree.grid))
 
 
 @pytest.mark.parametrize(("url_name", "view_class"), list_views(), ids=[name for name, _view in list_views()])

@@ -41,15 +41,16 @@ def fill(tree, rows, responsible):
 
 
 # Queries for a page of a list, whatever its length: the API's first is the token with its user, the
-# web pages' first two the session and its user, and their last the inbox badge's unread notices
-# (once, although the table is rendered with the request too). Memberships come from the cache.
+# web pages' first two the session and its user, and their last two the navigation's badges: the inbox's
+# unread notices and the open alerts (each once, although the table is rendered with the request too).
+# Memberships come from the cache.
 LIST_QUERIES = {
     "/api/households/": 4,  # + the responsible filter's choices, the page, the members of its households
     "/api/people/": 3,  # + the page, the tags of its people
     "/api/arrivals/": 2,
-    "/people/households/": 5,
-    "/people/": 6,
-    "/people/arrivals/": 4,
+    "/people/households/": 6,
+    "/people/": 7,
+    "/people/arrivals/": 5,
 }
 
 
