@@ -16,7 +16,7 @@ from fangkong.people.models import Person
 
 from . import services
 from .filters import CheckFilterSet, EpisodeFilterSet
-from .models import Check, Episode, Protocol, Reason
+from .models import PROTOCOL_FIELDS, Check, Episode, Protocol, Reason
 from .worklist import worklist
 
 # A phone syncing after a day offline sends a few dozen checks; more in one request is refused.
@@ -39,23 +39,7 @@ class ProtocolSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Protocol
-        fields = [
-            "id",
-            "name",
-            "effective_from",
-            "days_risk_area_arrival",
-            "days_close_contact",
-            "days_fever_excluded",
-            "days_other",
-            "morning_from",
-            "morning_until",
-            "evening_from",
-            "evening_until",
-            "fever_threshold",
-            "symptoms",
-            "backfill_days",
-            "acknowledge_within",
-        ]
+        fields = ["id", *PROTOCOL_FIELDS]
 
 
 class ProtocolViewSet(ScopedViewSet):

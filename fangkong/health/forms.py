@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.forms import ScopedModelForm, StyledForm
 
-from .models import HIGHEST_TEMPERATURE, LOWEST_TEMPERATURE, Check, Episode, Protocol
+from .models import HIGHEST_TEMPERATURE, LOWEST_TEMPERATURE, PROTOCOL_FIELDS, Check, Episode, Protocol
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -13,22 +13,7 @@ TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 class ProtocolForm(ScopedModelForm):
     class Meta:
         model = Protocol
-        fields = [
-            "name",
-            "effective_from",
-            "days_risk_area_arrival",
-            "days_close_contact",
-            "days_fever_excluded",
-            "days_other",
-            "morning_from",
-            "morning_until",
-            "evening_from",
-            "evening_until",
-            "fever_threshold",
-            "symptoms",
-            "backfill_days",
-            "acknowledge_within",
-        ]
+        fields = PROTOCOL_FIELDS
         widgets = {
             "effective_from": DATE_INPUT,
             "morning_from": TIME_INPUT,

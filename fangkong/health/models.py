@@ -45,6 +45,25 @@ def validate_symptoms(value):
         codes.add(item["code"])
 
 
+# What a commander sets in an edition: the page's form and the API list the same fields.
+PROTOCOL_FIELDS = [
+    "name",
+    "effective_from",
+    "days_risk_area_arrival",
+    "days_close_contact",
+    "days_fever_excluded",
+    "days_other",
+    "morning_from",
+    "morning_until",
+    "evening_from",
+    "evening_until",
+    "fever_threshold",
+    "symptoms",
+    "backfill_days",
+    "acknowledge_within",
+]
+
+
 class Protocol(ChangeLoggedMixin, models.Model):
     """An edition of the observation protocol (观察方案). An episode keeps the edition it was opened
     under: a new edition changes only episodes opened from its date on."""
