@@ -11,4 +11,4 @@ if settings.JOBS_BACKEND == "thread":
     from fangkong.core import jobs  # noqa: E402
 
     # Without Celery beat, the web process runs the periodic sweep itself (alert escalation, stale jobs).
-    jobs.threads.start()
+    jobs.threads.start_sweeping()

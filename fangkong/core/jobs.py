@@ -305,17 +305,25 @@ def unread_count(user):
 
 
 class ThreadRunner:
-    """Jobs on a few threads of this process, with a timer thread that runs the periodic sweep."""
+    """Jobs on a few threads of this process; in the web server, a timer thread runs the periodic sweep."""
 
     def __init__(self):
         self.lock = threading.Lock()
         self.executor = None
+        self.sweeping = False
 
     def start(self):
-        """The threads and the sweep timer, once per process (the web process starts them, see wsgi.py)."""
+        """The job threads, once per process, started by the first job."""
         with self.lock:
             if self.executor is None:
                 self.executor = ThreadPoolExecutor(settings.JOBS_THREADS, thread_name_prefix="fangkong-job")
+
+    def start_sweeping(self):
+        """The timer of the periodic sweep, once per process: only the web server starts it (wsgi.py),
+        so that a process which merely runs a job (a test, a management command) sweeps nothing."""
+        with self.lock:
+            if not self.sweeping:
+                self.sweeping = True
                 threading.Thread(target=self.sweep_forever, name="fangkong-job-sweep", daemon=True).start()
 
     def submit(self, job_id):

@@ -7,6 +7,7 @@ The tree follows Shangluo's real codes, so tests read like the product:
       611023 商南县 > 611023100 城关街道 > 611023100001 东街社区 (grid 001)
 """
 
+import importlib
 from dataclasses import dataclass
 
 from rest_framework.test import APIClient
@@ -125,3 +126,17 @@ class ScopedAPIClient(APIClient):
     def login_as(self, user):
         self.force_authenticate(user)
         return self
+
+
+def reload_reference_data():
+    """The national divisions, built-in key-person categories and first observation protocol are loaded
+    by migrations, and every transactional test (each browser test) ends by emptying all tables: load
+    them again."""
+    from django.apps import apps
+
+    for module in (
+        "fangkong.areas.migrations.0003_load_national_divisions",
+        "fangkong.people.migrations.0002_builtin_tags",
+        "fangkong.health.migrations.0002_first_protocol",
+    ):
+        importlib.import_module(module).load(apps, None)

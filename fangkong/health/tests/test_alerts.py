@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fangkong.core.models import Notification
+from fangkong.core.testing import reload_reference_data
 from fangkong.health.alerts import services
 from fangkong.health.models import Alert, AlertDelivery, AlertPreference, Check, Episode
 from fangkong.health.tests.factories import make_check, make_episode
@@ -341,6 +342,7 @@ def test_the_periodic_sweep_escalates_a_due_alert(alert, people):
 def test_two_sweeps_in_two_threads_escalate_once(tree, people):
     """PostgreSQL lets both run (the loser's UPDATE finds the level changed); SQLite's single writer
     may refuse the loser outright. Either way: one escalation, one notice per person."""
+    reload_reference_data()  # an earlier transactional test may have emptied the first protocol's table
     from django.db import OperationalError, connection
 
     episode = make_episode(area=tree.grid)

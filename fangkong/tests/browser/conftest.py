@@ -5,7 +5,6 @@ The fixtures are named ``chromium`` and ``tab`` rather than pytest-playwright's 
 parametrisation.
 """
 
-import importlib
 import os
 import re
 from pathlib import Path
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from fangkong.core.testing import make_people, make_tree
+from fangkong.core.testing import make_people, make_tree, reload_reference_data
 
 from .screens import DESKTOP, PHONE
 
@@ -100,20 +99,6 @@ def csp_violation(message):
 def tree(transactional_db):
     reload_reference_data()
     return make_tree()
-
-
-def reload_reference_data():
-    """The national divisions, built-in key-person categories and first observation protocol are loaded
-    by migrations, and every transactional test (each browser test) ends by emptying all tables: load
-    them again."""
-    from django.apps import apps
-
-    for module in (
-        "fangkong.areas.migrations.0003_load_national_divisions",
-        "fangkong.people.migrations.0002_builtin_tags",
-        "fangkong.health.migrations.0002_first_protocol",
-    ):
-        importlib.import_module(module).load(apps, None)
 
 
 @pytest.fixture
