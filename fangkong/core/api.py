@@ -58,19 +58,22 @@ def fields_with_nul(data):
     return [str(key) for key, value in items if holds_nul(key) or holds_nul(value)]
 
 
-class ScopedViewSet(viewsets.ModelViewSet):
-    permission_classes = [ScopedPermission]
+class RefuseNulMixin:
+    """PostgreSQL can neither store nor compare text with a NUL character: a lookup by such a text fails
+    in the database (a 500). Refused here once, for every field, serializer or filter of every viewset."""
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        # PostgreSQL can neither store nor compare text with a NUL character: a lookup by such a text
-        # fails in the database (a 500). Refused here once, for every field, serializer or filter.
         if holds_nul(list(self.kwargs.values())):
             raise exceptions.NotFound
         names = fields_with_nul(request.query_params) + fields_with_nul(request.data)
         if names:
             message = ProhibitNullCharactersValidator.message
             raise exceptions.ValidationError({name: [message] for name in dict.fromkeys(names)})
+
+
+class ScopedViewSet(RefuseNulMixin, viewsets.ModelViewSet):
+    permission_classes = [ScopedPermission]
 
     def get_queryset(self):
         # Objects are always looked up among those the user may view: outside that, 404.

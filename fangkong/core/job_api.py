@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from . import jobs
+from .api import RefuseNulMixin
 from .models import Job, Notification
 
 
@@ -38,7 +39,7 @@ def job_response(job, request, status_code=status.HTTP_200_OK):
     return Response(data, status=status_code, headers=headers)
 
 
-class JobViewSet(viewsets.ReadOnlyModelViewSet):
+class JobViewSet(RefuseNulMixin, viewsets.ReadOnlyModelViewSet):
     """Your background jobs, newest first: progress (done of total), status, and the result when done."""
 
     queryset = Job.objects.none()  # for the schema; requests read get_queryset
@@ -69,7 +70,7 @@ class NotificationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class NotificationViewSet(RefuseNulMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Your inbox, newest first; ``?read=false`` for the unread ones."""
 
     queryset = Notification.objects.none()  # for the schema; requests read get_queryset

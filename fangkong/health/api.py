@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from fangkong.core import scope
-from fangkong.core.api import ScopedPermission, ScopedViewSet, django_errors
+from fangkong.core.api import RefuseNulMixin, ScopedPermission, ScopedViewSet, django_errors
 from fangkong.core.roles import Action
 from fangkong.core.schema import FIELD_ERRORS
 from fangkong.people.models import Person
@@ -293,7 +293,7 @@ class WorkItemSerializer(serializers.Serializer):
     needs = serializers.ListField(child=serializers.ChoiceField(choices=Check.Window.choices))
 
 
-class WorklistViewSet(viewsets.GenericViewSet):
+class WorklistViewSet(RefuseNulMixin, viewsets.GenericViewSet):
     """Today's work: the people under observation in your areas who still need this morning's or this
     evening's check (``needs``), by area and address."""
 

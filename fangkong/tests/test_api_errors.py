@@ -62,3 +62,12 @@ def test_a_nul_character_in_a_query_parameter_is_refused_and_named(api):
 def test_a_nul_character_in_a_record_code_finds_nothing(api, tree):
     # PostgreSQL cannot even compare such a text: the lookup failed in the database.
     assert api.get("/api/areas/6110%00/").status_code == 404
+
+
+def test_every_viewset_refuses_nul_characters():
+    """A viewset that is not a ScopedViewSet still needs the guard: the fuzzing found one without it."""
+    from fangkong.api import router
+    from fangkong.core.api import RefuseNulMixin
+
+    unguarded = [basename for _prefix, viewset, basename in router.registry if not issubclass(viewset, RefuseNulMixin)]
+    assert unguarded == []

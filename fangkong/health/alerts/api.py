@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
-from fangkong.core.api import ScopedPermission, ScopedViewSet
+from fangkong.core.api import RefuseNulMixin, ScopedPermission, ScopedViewSet
 from fangkong.core.roles import Action
 from fangkong.core.schema import FIELD_ERRORS
 
@@ -104,7 +104,7 @@ class MissedCheckSerializer(serializers.Serializer):
     window = serializers.ChoiceField(choices=Check.Window.choices)
 
 
-class MissedCheckViewSet(viewsets.GenericViewSet):
+class MissedCheckViewSet(RefuseNulMixin, viewsets.GenericViewSet):
     """The people under observation in your areas whose check window closed today without a check."""
 
     queryset = Episode.objects.all()

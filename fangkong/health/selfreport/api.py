@@ -5,7 +5,7 @@ from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from fangkong.core.api import ScopedPermission
+from fangkong.core.api import RefuseNulMixin, ScopedPermission
 from fangkong.core.roles import Action
 from fangkong.people.models import Household
 
@@ -19,7 +19,7 @@ class HouseholdLinkSerializer(serializers.Serializer):
     issued = serializers.DateTimeField(allow_null=True)
 
 
-class HouseholdLinkViewSet(viewsets.GenericViewSet):
+class HouseholdLinkViewSet(RefuseNulMixin, viewsets.GenericViewSet):
     """The self-report link of a household (by the household's id), for those who open observations.
     GET: the link in use (url null: none). POST reissue/: a new link, the old one stops working.
     POST revoke/: no link any more; its QR code opens a 404 page. A GET of an action says whether you

@@ -9,6 +9,7 @@ from rest_framework import exceptions, parsers, permissions, serializers, status
 from rest_framework.response import Response
 
 from fangkong.core import jobs, scope
+from fangkong.core.api import RefuseNulMixin
 from fangkong.core.imports import ImportFileError, StoredUpload
 from fangkong.core.job_api import job_response
 from fangkong.core.job_kinds import row_data
@@ -27,7 +28,7 @@ class ImportRequestSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField(required=False, default=False)
 
 
-class ImportViewSet(viewsets.GenericViewSet):
+class ImportViewSet(RefuseNulMixin, viewsets.GenericViewSet):
     """GET lists the kinds and their columns; POST (multipart: file, kind, all_or_nothing, dry_run) imports.
 
     An import answers 202 with its job (/api/jobs/ID/): poll it until "done"; its result holds the
