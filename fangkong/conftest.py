@@ -47,3 +47,16 @@ def run_jobs(monkeypatch):
 
     monkeypatch.setattr(transaction, "on_commit", lambda function, using=None, robust=False: function())
     monkeypatch.setattr(jobs, "submit", jobs.execute)
+
+
+@pytest.fixture(autouse=True)
+def background_threads_finish(request):
+    """Jobs and alert deliveries run on threads of the test process. A transactional test's tables are
+    emptied when it ends, which fails on SQLite's shared in-memory database while such a thread still
+    uses it: the threads finish first (the database fixture is set up before this one, torn down after)."""
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+    yield
+    from fangkong.core import jobs
+
+    jobs.threads.stop()

@@ -318,6 +318,13 @@ class ThreadRunner:
             if self.executor is None:
                 self.executor = ThreadPoolExecutor(settings.JOBS_THREADS, thread_name_prefix="fangkong-job")
 
+    def stop(self):
+        """Let the job threads finish what they were given, then drop them (the next job starts new ones)."""
+        with self.lock:
+            executor, self.executor = self.executor, None
+        if executor is not None:
+            executor.shutdown(wait=True)
+
     def start_sweeping(self):
         """The timer of the periodic sweep, once per process: only the web server starts it (wsgi.py),
         so that a process which merely runs a job (a test, a management command) sweeps nothing."""
