@@ -239,7 +239,7 @@ class Person(AreaRecord):
 
     @property
     def status_colour(self):
-        """Health-code colour derived from key-person categories (DOMAIN.md): red for fever not ruled
+        """Health-code colour (as in 2020) derived from key-person categories: red for fever not ruled
         out, yellow for risk-area arrivals, close contacts and people under observation, else green."""
         codes = self.tag_codes()
         if KeyPersonTag.FEVER in codes:

@@ -1,6 +1,6 @@
 """The register from a spreadsheet: arrivals (返乡人员登记表) and household residents.
 
-Both importers read the headers people already use (DOMAIN.md), in any order, from xlsx, xls or CSV.
+Both importers read the headers people already use on the paper registers, in any order, from xlsx, xls or CSV.
 Rows are checked in chunks: the persons a chunk names are looked up by ID-number hash in one query,
 origins and areas come from dictionaries built once, so a row costs no query. Arrivals are then
 written in bulk, a chunk at a time (``ArrivalImporter.write_rows``), with the same effects as
