@@ -38,7 +38,15 @@ from fangkong.core.testing import ScopedAPIClient, make_user
 
 
 class RecordTypeTests:
-    """The data of one record type. Subclasses set the attributes and the three methods."""
+    """The data of one record type. Subclasses set the attributes below and define the methods
+    that the operations they test call:
+
+    - ``make(tree, people)``: a record inside 竹林关村 (its first grid, or the village); every operation.
+    - ``form_data(tree, people)``: a valid POST of the add form, for a record inside 竹林关村; the edit
+      form posts it too, with ``changed_field`` changed (AddTests, EditTests).
+    - ``api_payload(tree, people)``: a valid API create body, for a record inside 竹林关村
+      (APICreateTests, APIUpdateTests).
+    """
 
     model = None
     # Operation -> URL name, for the operations the record type has on the web.
@@ -66,19 +74,6 @@ class RecordTypeTests:
     # Query strings of the lists, where the default filter would hide the record.
     list_query = {}
     api_list_query = {}
-
-    def make(self, tree, people):
-        """A record inside 竹林关村 (its first grid, or the village)."""
-        raise NotImplementedError
-
-    def form_data(self, tree, people):
-        """A valid POST of the add form, for a record inside 竹林关村; the edit form posts it too,
-        with ``changed_field`` changed."""
-        raise NotImplementedError
-
-    def api_payload(self, tree, people):
-        """A valid API create body, for a record inside 竹林关村."""
-        raise NotImplementedError
 
     def add_url_kwargs(self, tree):
         return {}
