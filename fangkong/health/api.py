@@ -12,6 +12,7 @@ from fangkong.core import scope
 from fangkong.core.api import RefuseNulMixin, ScopedPermission, ScopedViewSet, django_errors
 from fangkong.core.roles import Action
 from fangkong.core.schema import FIELD_ERRORS
+from fangkong.core.serializers import ModelSerializer
 from fangkong.people.models import Person
 
 from . import services
@@ -31,7 +32,7 @@ class LocalTimeField(serializers.TimeField):
         super().__init__(format="%H:%M", **kwargs)
 
 
-class ProtocolSerializer(serializers.ModelSerializer):
+class ProtocolSerializer(ModelSerializer):
     morning_from = LocalTimeField()
     morning_until = LocalTimeField()
     evening_from = LocalTimeField()
@@ -57,7 +58,7 @@ class ScopedPersonField(serializers.PrimaryKeyRelatedField):
         return Person.objects.restrict(self.context["request"].user, Action.VIEW)
 
 
-class EpisodeSerializer(serializers.ModelSerializer):
+class EpisodeSerializer(ModelSerializer):
     person = ScopedPersonField()
     area = serializers.SlugRelatedField(slug_field="code", read_only=True)
     reason = serializers.ChoiceField(
@@ -167,7 +168,7 @@ class EpisodeViewSet(ScopedViewSet):
         return Response(self.get_serializer(episode).data)
 
 
-class CheckSerializer(serializers.ModelSerializer):
+class CheckSerializer(ModelSerializer):
     key = serializers.CharField(
         max_length=64, help_text="The client's idempotency key: sending a check again with it saves nothing new."
     )
