@@ -11,7 +11,7 @@ from fangkong.areas.models import Area
 from fangkong.core.api import ScopedViewSet
 from fangkong.core.roles import Action
 
-from ..api import ScopedPersonField
+from ..api import ScopedPersonField, ScopedRelatedField
 from ..models import Episode
 from . import services
 from .filters import (
@@ -23,17 +23,6 @@ from .filters import (
     TransferFilterSet,
 )
 from .models import Case, CaseEvent, Classification, Contact, Disinfection, Facility, Sample, Transfer
-
-
-class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
-    """A record the user may view, by id."""
-
-    def __init__(self, model, **kwargs):
-        self.model = model
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        return self.model.objects.restrict(self.context["request"].user, Action.VIEW)
 
 
 class FacilitySerializer(serializers.ModelSerializer):
