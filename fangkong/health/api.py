@@ -58,6 +58,7 @@ class ScopedPersonField(serializers.PrimaryKeyRelatedField):
         return Person.objects.restrict(self.context["request"].user, Action.VIEW)
 
 
+@extend_schema_field({"type": "integer"})
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
     """A record the user may view, by id."""
 

@@ -106,7 +106,8 @@ class Room(ChangeLoggedMixin, models.Model):
     roles_by_action = DEFAULT_ROLES_BY_ACTION
 
     class Meta:
-        ordering = ["site_id", "floor", "label"]
+        # Rooms without a floor first, on every database (PostgreSQL sorts NULL last by default).
+        ordering = ["site_id", models.F("floor").asc(nulls_first=True), "label"]
         constraints = [models.UniqueConstraint(fields=["site", "label"], name="unique_room_label_per_site")]
         verbose_name = _("room")
         verbose_name_plural = _("rooms")
