@@ -6,7 +6,7 @@ moment cannot both take the last bed: the second waits for the first and then fi
 """
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
@@ -29,43 +29,56 @@ def _occupied(episodes, exclude=None):
 def save_site(site, rooms=None):
     """Save a site and, when ``rooms`` is given (dicts of ``id`` (None for a new room), ``label``,
     ``floor``, ``capacity``), make its rooms exactly those. A room keeps at least as many beds as it
-    has occupants; a room that ever held anyone stays in the records and cannot be removed."""
+    has occupants; a room that ever held anyone stays in the records and cannot be removed. Every
+    refusal comes before anything is written."""
     if site.area_id and site.area.level not in SITE_LEVELS:
         raise ValidationError({"area": _("An isolation site is run by a city, county, town or village: not a grid.")})
-    site.save()
     if rooms is None:
+        site.save()
         return site
-    Site.objects.select_for_update().filter(pk=site.pk).get()  # no placement while the beds change
-    existing = {room.pk: room for room in Room.objects.filter(site=site).with_occupancy()}
-    labels = [str(item["label"]).strip() for item in rooms]
+    rooms = [{**item, "label": str(item["label"]).strip()} for item in rooms]
+    existing = {}
+    if site.pk:
+        Site.objects.select_for_update().filter(pk=site.pk).get()  # no placement while the beds change
+        existing = {room.pk: room for room in Room.objects.filter(site=site).with_occupancy()}
+    check_rooms(rooms, existing)
+    site.save()
+    kept = {item["id"] for item in rooms if item.get("id")}
+    Room.objects.filter(site=site).exclude(pk__in=kept).delete()
+    try:
+        with transaction.atomic():
+            for item in rooms:
+                room = existing.get(item.get("id")) or Room(site=site)
+                room.label, room.floor, room.capacity = item["label"], item.get("floor"), item["capacity"]
+                room.save()
+    except IntegrityError as error:  # two rooms trading numbers: each number is unique within the site
+        raise ValidationError(
+            {"rooms": _("Two rooms cannot trade numbers in one save: rename one at a time.")}
+        ) from error
+    return site
+
+
+def check_rooms(rooms, existing):
+    """Refuse a list of rooms that repeats a number, names another site's room, removes a room that
+    has held anyone or leaves a room fewer beds than occupants. ``existing``: the site's rooms by id,
+    ``with_occupancy``."""
+    labels = [item["label"] for item in rooms]
     repeated = sorted({label for label in labels if labels.count(label) > 1})
     if repeated:
         raise ValidationError({"rooms": _("Room %(label)s is listed twice.") % {"label": repeated[0]}})
-    kept = {item.get("id") for item in rooms if item.get("id")}
+    kept = {item["id"] for item in rooms if item.get("id")}
     unknown = kept - set(existing)
     if unknown:
         raise ValidationError({"rooms": _("Room id %(id)s is not a room of this site.") % {"id": min(unknown)}})
     for pk, room in existing.items():
         if pk not in kept and room.episodes.exists():
-            raise ValidationError(
-                {
-                    "rooms": _("Room %(label)s has held people under observation: it cannot be removed.")
-                    % {"label": room.label}
-                }
-            )
-    Room.objects.filter(site=site).exclude(pk__in=kept).delete()
-    for item, label in zip(rooms, labels, strict=True):
-        room = existing.get(item.get("id")) or Room(site=site)
-        if room.pk and item["capacity"] < room.occupied:
-            raise ValidationError(
-                {
-                    "rooms": _("Room %(label)s has %(occupied)d occupants: it needs at least as many beds.")
-                    % {"label": room.label, "occupied": room.occupied}
-                }
-            )
-        room.label, room.floor, room.capacity = label, item.get("floor"), item["capacity"]
-        room.save()
-    return site
+            message = _("Room %(label)s has held people under observation: it cannot be removed.")
+            raise ValidationError({"rooms": message % {"label": room.label}})
+    for item in rooms:
+        room = existing.get(item.get("id"))
+        if room is not None and item["capacity"] < room.occupied:
+            message = _("Room %(label)s has %(occupied)d occupants: it needs at least as many beds.")
+            raise ValidationError({"rooms": message % {"label": room.label, "occupied": room.occupied}})
 
 
 def check_placement(kind, site, room):

@@ -172,6 +172,18 @@ def test_rooms_keep_beds_for_their_occupants_and_a_room_that_held_anyone_stays(t
     assert sorted(site.rooms.values_list("label", "capacity")) == [("101", 3), ("103", 1)]
 
 
+def test_rooms_trading_numbers_are_refused_and_a_refused_new_site_is_not_saved(tree, site):
+    first, second = site.rooms.order_by("label")
+    trade = [{"id": first.pk, "label": "102", "capacity": 2}, {"id": second.pk, "label": "101", "capacity": 2}]
+    with pytest.raises(ValidationError) as error:
+        services.save_site(site, trade)
+    assert list(refusal(error)) == ["rooms"]
+    assert sorted(site.rooms.values_list("pk", "label")) == [(first.pk, "101"), (second.pk, "102")]
+    with pytest.raises(ValidationError):
+        make_site(tree.town, name="新隔离点", rooms=[("1", 1), ("1", 2)])
+    assert not Site.objects.filter(name="新隔离点").exists()
+
+
 def vars_of(room):
     return {"label": room.label, "floor": room.floor, "capacity": room.capacity}
 
