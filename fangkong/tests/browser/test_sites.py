@@ -53,3 +53,21 @@ def test_an_officer_places_a_person_in_a_sites_room_on_a_phone(tab, tree, people
     screenshot(tab, "site")
     tab.goto("/health/sites/")
     assert horizontal_overflow(tab) <= 1, "the site list scrolls sideways on a phone"
+
+
+@pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
+def test_the_towns_officer_adds_a_room_to_the_site_on_a_phone(tab, tree, people, screenshot):
+    site = make_site(tree.town)
+    log_in(tab, "town_officer")
+
+    tab.goto(f"/health/sites/{site.pk}/")
+    tab.locator("#edit-site").click()
+    assert horizontal_overflow(tab) <= 1, "the site's form scrolls sideways on a phone"
+    tab.locator("#id_rooms-2-label").fill("201")
+    tab.locator("#id_rooms-2-floor").fill("2")
+    tab.locator("#id_rooms-2-capacity").fill("3")
+    screenshot(tab, "site-form")
+    with tab.expect_navigation():
+        tab.locator("main form button[type=submit]").click()
+    expect(tab.locator("#site-occupancy")).to_contain_text("0/7")
+    assert sorted(site.rooms.values_list("label", "capacity")) == [("101", 2), ("102", 2), ("201", 3)]

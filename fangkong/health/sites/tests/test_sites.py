@@ -388,3 +388,17 @@ def test_two_officers_taking_the_last_bed_at_once_fill_it_once(tree):
         assert refused == ["竹林关镇宾馆隔离点 is full (1/1)."]
     else:
         assert len(refused) == 1
+
+
+def test_the_officer_moves_an_observation_on_its_page_with_a_reason(client, tree, people, site):
+    episode = make_episode(area=tree.grid, site=site, room=site.rooms.get(label="101"))
+    client.force_login(people.village_officer)
+    assert 'id="move-site"' in client.get(episode.get_absolute_url()).content.decode()
+    url = reverse("health:episode-move-site", args=[episode.pk])
+    room = site.rooms.get(label="102")
+    data = {"site": site.pk, "room": room.pk, "place_change_reason": "", "version": episode.version}
+    assert "place_change_reason" in client.post(url, data).context["form"].errors
+    response = client.post(url, {**data, "place_change_reason": "同层调整"})
+    assert response.status_code == 302
+    episode.refresh_from_db()
+    assert (episode.room, episode.place_change_reason) == (room, "同层调整")
