@@ -36,6 +36,7 @@ from fangkong.health.cases.tests.factories import (
     make_transfer,
 )
 from fangkong.health.models import Protocol
+from fangkong.health.sites.tests.factories import make_site
 from fangkong.health.tests.factories import make_check, make_episode
 from fangkong.people import services
 from fangkong.people.models import Arrival, KeyPersonTag, ScreeningRound, ScreeningVisit
@@ -109,7 +110,11 @@ def build_register(tree, people):
     contact = make_contact(make_person(tree.grid, number=id_number()), source_case=case)
     sample = make_sample(episode.person)
     disinfection = make_disinfection(episode)
+    site = make_site(tree.town)
+    placed = make_episode(make_person(tree.grid, number=id_number()), site=site, room=site.rooms.first())
     return {
+        "/api/sites/{id}/": site.pk,
+        "/api/episodes/{id}/move-site/": placed.pk,
         "/api/alerts/{id}/": alert.pk,
         "/api/alerts/{id}/acknowledge/": alert.pk,
         "/api/alerts/{id}/resolve/": alert.pk,

@@ -12,7 +12,7 @@ from fangkong.core.api import ScopedViewSet
 from fangkong.core.roles import Action
 from fangkong.core.serializers import ModelSerializer
 
-from ..api import ScopedPersonField
+from ..api import ScopedPersonField, ScopedRelatedField
 from ..models import Episode
 from . import services
 from .filters import (
@@ -24,17 +24,6 @@ from .filters import (
     TransferFilterSet,
 )
 from .models import Case, CaseEvent, Classification, Contact, Disinfection, Facility, Sample, Transfer
-
-
-class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
-    """A record the user may view, by id."""
-
-    def __init__(self, model, **kwargs):
-        self.model = model
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        return self.model.objects.restrict(self.context["request"].user, Action.VIEW)
 
 
 class FacilitySerializer(ModelSerializer):
