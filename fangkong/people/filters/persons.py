@@ -45,6 +45,7 @@ class PersonFilterSet(ExactIdLookupMixin, BaseFilterSet):
     )
     tag = django_filters.ModelChoiceFilter(
         label=_("Key-person category"),
+        field_name="tags",
         to_field_name="code",
         queryset=KeyPersonTag.objects.all(),
         method="filter_tag",
