@@ -3,6 +3,8 @@
 import datetime
 import itertools
 
+from django.utils import timezone
+
 from fangkong.areas.models import Division
 from fangkong.core.validators import id_check_character
 from fangkong.people.models import Arrival, Household, Person
@@ -37,7 +39,7 @@ def report_fever(person, on=None):
         person=person,
         area=person.area,
         origin=Division.objects.get(code="420102"),
-        arrived_on=on or datetime.date.today(),
+        arrived_on=on or timezone.localdate(),
         fever=True,
     )
     arrival.save()
