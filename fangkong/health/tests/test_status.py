@@ -104,8 +104,11 @@ def test_the_list_filters_and_shows_the_colour_from_the_records(en, tree, people
     assert listed(tag="under_observation") == {observed.pk, feverish.pk}
     assert listed(colour="yellow") == {observed.pk}
     assert listed(colour="green") == {plain.pk}
-    page = en.get(reverse("people:person-list"), {"colour": "red"}).content.decode()
-    assert "Fever at the check of" in page and "text-bg-danger" in page
+    page = en.get(reverse("people:person-list"), {"colour": "red"})
+    assert "Fever at the check of" in page.content.decode() and "text-bg-danger" in page.content.decode()
+    assert page.context["table"].rows[0].get_cell("tags") == "under observation、fever"
+    export = en.get(reverse("people:person-list"), {"colour": "red", "export": "csv"})
+    assert "Fever at the check of" in b"".join(export.streaming_content).decode("utf-8-sig")
 
 
 def test_the_person_page_shows_the_colour_and_its_reason(en, tree, people):
@@ -113,6 +116,7 @@ def test_the_person_page_shows_the_colour_and_its_reason(en, tree, people):
     en.force_login(people.village_officer)
     page = en.get(reverse("people:person", args=[person.pk])).content.decode()
     assert 'id="status-colour">yellow<' in page and "Under observation until" in page
+    assert 'id="derived-under-observation"' in page and 'id="derived-fever"' not in page
 
 
 def test_the_api_gives_the_colour_its_reason_and_the_derived_categories(api, tree, people):

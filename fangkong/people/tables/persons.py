@@ -13,6 +13,7 @@ from fangkong.core.tables import BaseTable
 from ..models import IdNumberReveal, Person
 
 STATUS_BADGES = {"red": "text-bg-danger", "yellow": "text-bg-warning", "green": "text-bg-success"}
+DERIVED_LABELS = {"under_observation": _("under observation"), "fever": _("fever")}
 
 
 class PersonColumns(BaseTable):
@@ -54,6 +55,11 @@ class PersonTable(PersonColumns):
 
     def render_born(self, value):
         return value.year
+
+    def render_tags(self, record):
+        """The stored categories, then the derived ones the records say (read with the row)."""
+        derived = [DERIVED_LABELS[name] for name in DERIVED_LABELS if getattr(record.status, name)]
+        return "、".join([str(tag) for tag in record.tags.all()] + [str(label) for label in derived])
 
     def value_born(self, value):
         return value.year
