@@ -332,6 +332,8 @@ class Check(AreaRecord):
         indexes = [
             models.Index(fields=["area_path", "taken_on"]),
             models.Index(fields=["episode", "taken_on", "window"]),
+            # The derived status asks per person for fever checks: few rows, one small index.
+            models.Index(fields=["person", "taken_at"], condition=models.Q(is_fever=True), name="check_fever_person"),
         ]
         verbose_name = _("check")
         verbose_name_plural = _("checks")

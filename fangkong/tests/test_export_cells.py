@@ -54,7 +54,7 @@ def register(tree, people):
     """A little of everything the lists show."""
     household = make_household(tree.grid, "竹林关村一组 1 号", phone="13912345678", responsible=people.grid_worker)
     flagged = make_person(tree.grid, "张三", id_number(), household=household, phone="13800001111")
-    flagged.tags.add(KeyPersonTag.objects.get(code=KeyPersonTag.FEVER))
+    flagged.tags.add(KeyPersonTag.objects.get(code=KeyPersonTag.CLOSE_CONTACT))  # fever: on the arrival
     make_person(tree.grid2, "李四", birth_date=datetime.date(1950, 5, 1))
     wuhan = Division.objects.get(code="4201")
     RiskArea.objects.create(division=wuhan, valid_from=datetime.date(2020, 1, 1))

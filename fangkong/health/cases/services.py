@@ -39,7 +39,6 @@ def transfer(record, user):
         episode.ended_on = max(timezone.localtime(record.transferred_at).date(), episode.start_on)
         episode.outcome = Episode.Outcome.TRANSFERRED
         episode.save()
-        people.set_tags(person, [tag for tag in person.tags.all() if tag.code != KeyPersonTag.UNDER_OBSERVATION])
         record.episode = episode
     record.save()
     return record

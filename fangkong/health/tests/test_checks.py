@@ -7,11 +7,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from fangkong.core import person_status
 from fangkong.health import services
 from fangkong.health.models import Check
 from fangkong.health.tests.factories import make_check, make_episode
 from fangkong.health.worklist import worklist
-from fangkong.people.models import KeyPersonTag
 
 
 @pytest.fixture
@@ -38,21 +38,22 @@ def at_local(hour, day=None):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
-def test_fever_tags_the_person(api, tree, people):
+def test_a_fever_check_makes_the_person_red(api, tree, people):
     episode = make_episode(area=tree.grid)
     response = api.login_as(people.grid_worker).post(
         reverse("check-list"), payload(episode, temperature="37.3"), format="json"
     )
     assert response.status_code == 201 and response.json()["is_fever"] is True
-    assert KeyPersonTag.FEVER in episode.person.tag_codes()
+    status = person_status.of(episode.person)
+    assert status.fever and status.colour == "red" and episode.person.tag_codes() == set()
 
 
 def test_a_respiratory_symptom_is_a_fever_and_others_are_not(tree):
     episode = make_episode(area=tree.grid)
     assert make_check(episode, symptoms=["fatigue", "diarrhoea"]).is_fever is False
-    assert KeyPersonTag.FEVER not in episode.person.tag_codes()
+    assert not person_status.of(episode.person).fever
     assert make_check(episode, symptoms=["dry_cough"]).is_fever is True
-    assert KeyPersonTag.FEVER in episode.person.tag_codes()
+    assert person_status.of(episode.person).fever
 
 
 def test_a_resent_check_answers_200_with_the_saved_one(api, tree, people):
