@@ -197,15 +197,17 @@ def test_an_alert_is_acknowledged_once_and_resolved_once(episode, people):
     assert alert.note == "checked at the clinic: a cold"
 
 
-def local(hour, minute=0):
-    return timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(hour, minute)))
+def local(hour, minute=0, day=None):
+    return timezone.make_aware(datetime.datetime.combine(day or timezone.localdate(), datetime.time(hour, minute)))
 
 
 def test_a_missed_window_is_listed_once_it_closed(episode):
-    assert services.missed_checks(Episode.objects.all(), local(11)) == []
-    assert services.missed_checks(Episode.objects.all(), local(12)) == [(episode, Check.Window.MORNING)]
-    make_check(episode, taken_at=local(8))
-    assert services.missed_checks(Episode.objects.all(), local(23)) == [(episode, Check.Window.EVENING)]
+    # Yesterday, whatever the hour the test runs at: a check at 08:00 today may not have happened yet.
+    day = timezone.localdate() - datetime.timedelta(days=1)
+    assert services.missed_checks(Episode.objects.all(), local(11, day=day)) == []
+    assert services.missed_checks(Episode.objects.all(), local(12, day=day)) == [(episode, Check.Window.MORNING)]
+    make_check(episode, taken_at=local(8, day=day))
+    assert services.missed_checks(Episode.objects.all(), local(23, day=day)) == [(episode, Check.Window.EVENING)]
 
 
 def test_a_missed_check_raises_a_soft_alert_to_the_grid_worker_once_per_window(episode, people):

@@ -195,14 +195,16 @@ def test_today_lists_who_still_needs_a_check_by_grid_and_address(tree, people):
     second = make_episode(make_person(tree.grid2, name="李四", number=id_number(), address="二组 2 号"))
     first_b = make_episode(make_person(tree.grid, name="王五", number=id_number(), address="一组 5 号"))
     first_a = make_episode(make_person(tree.grid, name="赵六", number=id_number(), address="一组 1 号"))
-    make_check(first_a, taken_at=at_local(8))
-    assert worklist(people.village_officer, now=at_local(5)) == []  # no window open yet
-    morning = worklist(people.village_officer, now=at_local(9))
+    # Yesterday's list, whatever the hour the test runs at: a check at 08:00 today may not have happened yet.
+    day = timezone.localdate() - datetime.timedelta(days=1)
+    make_check(first_a, taken_at=at_local(8, day))
+    assert worklist(people.village_officer, now=at_local(5, day)) == []  # no window open yet
+    morning = worklist(people.village_officer, now=at_local(9, day))
     assert morning == [first_b, second]
-    evening = worklist(people.village_officer, now=at_local(17))
+    evening = worklist(people.village_officer, now=at_local(17, day))
     assert evening == [first_a, first_b, second]
     assert [row.needs for row in evening] == [["evening"], ["morning", "evening"], ["morning", "evening"]]
-    assert worklist(people.grid_worker, now=at_local(17)) == [first_a, first_b]
+    assert worklist(people.grid_worker, now=at_local(17, day)) == [first_a, first_b]
 
 
 def test_today_takes_the_same_number_of_queries_for_more_people(tree, people, django_assert_max_num_queries):
