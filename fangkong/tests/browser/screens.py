@@ -16,7 +16,7 @@ class Viewport:
         return {"width": self.width, "height": self.height}
 
 
-PHONE = Viewport("phone", 375, 800)
+PHONE = Viewport("phone", 375, 812)
 DESKTOP = Viewport("desktop", 1280, 900)
 
 
@@ -37,3 +37,8 @@ def html(page):
 def horizontal_overflow(page):
     """How many CSS pixels the page is wider than the window (0 or less: no sideways scrolling)."""
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def messages(page):
+    """The messages the last action left at the top of the page (saved, refused, warned)."""
+    return page.locator("main > .alert[role=alert]")
