@@ -42,3 +42,11 @@ def horizontal_overflow(page):
 def messages(page):
     """The messages the last action left at the top of the page (saved, refused, warned)."""
     return page.locator("main > .alert[role=alert]")
+
+
+def in_view(page, locator):
+    """Asserts the element lies within the window's width: reachable without scrolling anything sideways
+    (a button at the end of a wide table's row is not)."""
+    box = locator.bounding_box()
+    width = page.viewport_size["width"]
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, f"{locator} is off-screen: {box}"

@@ -27,7 +27,7 @@ from fangkong.health.tests.factories import make_episode
 from fangkong.people.models import Arrival, KeyPersonTag, Person
 from fangkong.people.tests.factories import id_number, make_household, make_person
 
-from .screens import PHONE, horizontal_overflow, log_in, messages
+from .screens import PHONE, horizontal_overflow, in_view, log_in, messages
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -85,6 +85,7 @@ def test_a_whole_day_from_an_arrival_to_the_release_on_day_14(open_tab, tree, pe
     fits(officer, "需观察")
     shot(officer, "needs-observation")
     observe = rows.get_by_role("link", name="开始观察")
+    in_view(officer, observe)
     with officer.expect_navigation():
         observe.click()
     expect(officer.locator("#id_kind")).to_have_value(Episode.Kind.HOME)
@@ -182,35 +183,43 @@ def test_a_whole_day_from_an_arrival_to_the_release_on_day_14(open_tab, tree, pe
     alert = Alert.objects.get()
     assert (alert.kind, alert.status, alert.person, alert.source_check) == ("fever", "open", husband, fever)
 
-    # 19:05 The doctor sees it in the navigation bar and the inbox, and acknowledges it.
+    # 19:05 The doctor sees it beside the phone's menu button and in the inbox, and acknowledges it.
     clock.set_local(today, 19, 5)
     doctor = open_tab()
     log_in(doctor, "doctor")
+    expect(doctor).to_have_url(re.compile("/health/today/$"))
+    expect(doctor.locator("#alerts-count-phone")).to_have_text(re.compile(r"预警\s*1"))
+    in_view(doctor, doctor.locator("#alerts-count-phone"))
     doctor.locator("button.navbar-toggler").click()
-    expect(doctor.locator("#alerts-count")).to_have_text("1")
     expect(doctor.locator("#inbox-count")).to_have_text("1")
-    shot(doctor, "doctor-navbar")
     doctor.locator("#nav-inbox").click()
-    notice = doctor.locator("#inbox li", has_text="陈刚")
-    expect(notice).to_contain_text("38.6")
+    expect(doctor.locator("#inbox li", has_text="陈刚")).to_contain_text("发热：陈刚，38.6 °C")
     fits(doctor, "the inbox")
     with doctor.expect_navigation():
-        notice.get_by_role("link").click()
+        doctor.locator("#alerts-count-phone").click()
+    alerts = doctor.locator("main table tbody tr")
+    expect(alerts).to_have_count(1)
+    expect(alerts).to_contain_text("陈刚")
+    fits(doctor, "the open alerts")
+    with doctor.expect_navigation():
+        alerts.get_by_role("link").first.click()
     expect(doctor.locator("#alert-status")).to_have_text("未处理")
     fits(doctor, "the alert")
     shot(doctor, "alert")
     doctor.locator("#alert-actions textarea").fill("已电话联系，马上上门")
+    in_view(doctor, doctor.locator("#acknowledge"))
     with doctor.expect_navigation():
         doctor.locator("#acknowledge").click()
     expect(doctor.locator("#alert-status")).to_have_text("已确认")
     alert.refresh_from_db()
     assert (alert.status, alert.acknowledged_by, alert.note) == ("acknowledged", people.doctor, "已电话联系，马上上门")
-    expect(doctor.locator("#alerts-count")).to_be_hidden()
+    expect(doctor.locator("#alerts-count-phone")).to_have_count(0)
 
     # 19:30 The doctor transfers him to the county's designated hospital.
     clock.set_local(today, 19, 30)
     with doctor.expect_navigation():
         doctor.locator("main h1").get_by_role("link", name="陈刚").click()
+    in_view(doctor, doctor.locator("#transfer-person"))
     with doctor.expect_navigation():
         doctor.locator("#transfer-person").click()
     doctor.select_option("#id_facility", str(hospital.pk))
@@ -247,6 +256,7 @@ def test_a_whole_day_from_an_arrival_to_the_release_on_day_14(open_tab, tree, pe
     fits(cdc_tab, "the transfer")
     with cdc_tab.expect_navigation():
         cdc_tab.locator("main h1").get_by_role("link", name="陈刚").click()
+    in_view(cdc_tab, cdc_tab.locator("#report-case"))
     with cdc_tab.expect_navigation():
         cdc_tab.locator("#report-case").click()
     cdc_tab.select_option("#id_classification", "suspected")
@@ -318,6 +328,7 @@ def test_a_whole_day_from_an_arrival_to_the_release_on_day_14(open_tab, tree, pe
     expect(officer.locator("#episode-status")).to_have_text("今日到期")
     fits(officer, "the episode on its last day")
     shot(officer, "release")
+    in_view(officer, officer.locator("#release"))
     with officer.expect_navigation():
         officer.locator("#release").click()
     expect(messages(officer)).to_contain_text("李四")
