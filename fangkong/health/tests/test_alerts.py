@@ -257,6 +257,12 @@ def test_the_doctor_acknowledges_from_the_alert_page_and_the_badge_goes(client, 
     assert 'id="alerts-count-phone"' not in page
 
 
+def test_the_alert_page_names_the_outside_channel_not_its_code(client, alert, people):
+    client.force_login(people.doctor)
+    page = client.get(reverse("health:alert", args=[alert.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "doctor · server log · village" in page
+
+
 def test_a_grid_worker_sees_the_alert_without_the_buttons(client, alert, people):
     client.force_login(people.grid_worker)
     page = client.get(reverse("health:alert", args=[alert.pk])).content.decode()

@@ -1,5 +1,6 @@
 """The two screens every browser scenario runs on, and small page helpers shared by the tests."""
 
+import re
 from dataclasses import dataclass
 
 from fangkong.core.testing import PASSWORD
@@ -50,3 +51,11 @@ def in_view(page, locator):
     box = locator.bounding_box()
     width = page.viewport_size["width"]
     assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, f"{locator} is off-screen: {box}"
+
+
+def untranslated(page, allowed=()):
+    """Latin words left in the main part of a page shown in Chinese (addresses and the export buttons'
+    file formats aside): a string that missed its translation, or a code shown instead of its label."""
+    text = re.sub(r"https?://\S+", "", page.locator("main").inner_text())
+    allowed = {"Excel", "CSV", *allowed}
+    return [word for word in re.findall(r"[A-Za-z]{3,}", text) if word not in allowed]
