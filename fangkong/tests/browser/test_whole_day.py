@@ -338,10 +338,19 @@ def test_a_whole_day_from_an_arrival_to_the_release_on_day_14(open_tab, tree, pe
     expect(officer.locator("main table tbody")).to_contain_text("王芳")
     expect(officer.locator("main table tbody")).not_to_contain_text("张伟")
 
-    # Day 14, 10:00: the officer releases 李四 in one click.
+    # Day 14, 10:00: the observations opened on day 0 end today; the officer releases 李四 in one click.
     clock.set_local(day_14, 10)
     log_in(officer, "village_officer")
-    officer.goto(f"/health/episodes/{lisi_episode.pk}/")
+    officer.goto("/health/episodes/")
+    episodes = officer.locator("main table tbody tr")
+    expect(episodes).to_have_count(3)
+    expect(episodes.filter(has_text="李四")).to_contain_text("今日到期")
+    expect(episodes.filter(has_text="王芳")).to_contain_text("今日到期")
+    expect(episodes.filter(has_text="陈刚")).to_contain_text("已转运")
+    fits(officer, "the episodes on day 14")
+    with officer.expect_navigation():
+        episodes.filter(has_text="李四").get_by_role("link", name="李四").first.click()
+    expect(officer).to_have_url(re.compile(f"/health/episodes/{lisi_episode.pk}/$"))
     expect(officer.locator("#episode-status")).to_have_text("今日到期")
     fits(officer, "the episode on its last day")
     shot(officer, "release")
@@ -353,6 +362,14 @@ def test_a_whole_day_from_an_arrival_to_the_release_on_day_14(open_tab, tree, pe
     lisi_episode.refresh_from_db()
     assert (lisi_episode.ended_on, lisi_episode.outcome) == (day_14, "released")
     assert KeyPersonTag.UNDER_OBSERVATION not in Person.objects.get(pk=lisi.pk).tag_codes()
+    assert Episode.objects.open().filter(person=wife).exists()  # released by her own click, not with his
+
+    # Nobody from the next county finds any of it.
+    outsider = open_tab()
+    log_in(outsider, "outsider")
+    for path in (f"/health/episodes/{lisi_episode.pk}/", f"/health/cases/{case.pk}/", f"/health/alerts/{alert.pk}/"):
+        assert outsider.goto(path).status == 404
+        expect(outsider.locator("main h1")).to_have_text("未找到")
 
 
 @pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
