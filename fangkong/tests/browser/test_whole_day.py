@@ -46,10 +46,6 @@ def not_yet_translated(*labels):
         return {word for label in map(str, labels) if re.search("[A-Za-z]", label) for word in label.split()}
 
 
-def shot(page, name):
-    page.screenshot(path=f"/tmp/whole-day-{name}.png", full_page=True)
-
-
 @pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
 def test_a_whole_day_from_an_arrival_to_the_release_on_day_14(open_tab, tree, people, clock):
     today = timezone.localdate()
@@ -100,7 +96,6 @@ def test_a_whole_day_from_an_arrival_to_the_release_on_day_14(open_tab, tree, pe
     expect(rows).to_have_count(1)
     expect(rows).to_contain_text("李四")
     fits(officer, "需观察")
-    shot(officer, "needs-observation")
     observe = rows.get_by_role("link", name="开始观察")
     in_view(officer, observe)
     with officer.expect_navigation():
@@ -109,7 +104,6 @@ def test_a_whole_day_from_an_arrival_to_the_release_on_day_14(open_tab, tree, pe
     expect(officer.locator("#id_reason")).to_have_value("risk_area_arrival")
     expect(officer.locator("#id_start_on")).to_have_value(today.isoformat())
     fits(officer, "the observation form")
-    shot(officer, "episode-form")
     with officer.expect_navigation():
         officer.locator("main form button[type=submit]").click()
     lisi_episode = Episode.objects.get(person=lisi)
@@ -129,7 +123,6 @@ def test_a_whole_day_from_an_arrival_to_the_release_on_day_14(open_tab, tree, pe
     worklist = worker.locator("#worklist > li")
     expect(worklist).to_have_count(3)
     fits(worker, "今日工作")
-    shot(worker, "today")
     lisi_row = worklist.filter(has_text="李四")
     expect(lisi_row).to_contain_text("第1天/共14天")
     expect(lisi_row).to_contain_text("早检")
@@ -155,7 +148,6 @@ def test_a_whole_day_from_an_arrival_to_the_release_on_day_14(open_tab, tree, pe
     expect(unsent).to_have_attribute("data-count", "2")
     expect(unsent).to_contain_text("尚未发送")
     fits(worker, "今日工作 with unsent checks")
-    shot(worker, "today-offline")
     assert not Check.objects.filter(person__in=[wife, husband]).exists()
     queue_key = f"fangkong.checks.{people.grid_worker.pk}"
     queued = worker.evaluate("key => localStorage.getItem(key)", queue_key)
@@ -179,14 +171,12 @@ def test_a_whole_day_from_an_arrival_to_the_release_on_day_14(open_tab, tree, pe
         officer.locator("#self-report-link").click()
     with officer.expect_navigation():
         officer.locator("#reissue-link").click()
-    shot(officer, "qr")
     fits(officer, "the household's QR code")
     link = officer.locator("#self-report-url").get_attribute("href")
     resident = open_tab()
     resident.goto(link)
     expect(resident.locator(".member-name")).to_have_text(["芳", "刚"])
     fits(resident, "the self-report page")
-    shot(resident, "self-report")
     member = resident.locator(".self-report-member", has_text="芳")
     member.locator("input[name$=temperature]").fill("36.5")
     member.get_by_role("button", name="保存").click()
@@ -222,7 +212,6 @@ def test_a_whole_day_from_an_arrival_to_the_release_on_day_14(open_tab, tree, pe
         alerts.get_by_role("link").first.click()
     expect(doctor.locator("#alert-status")).to_have_text("未处理")
     fits(doctor, "the alert", allowed=not_yet_translated(*channels.LABELS.values()))
-    shot(doctor, "alert")
     doctor.locator("#alert-actions textarea").fill("已电话联系，马上上门")
     in_view(doctor, doctor.locator("#acknowledge"))
     with doctor.expect_navigation():
@@ -296,7 +285,6 @@ def test_a_whole_day_from_an_arrival_to_the_release_on_day_14(open_tab, tree, pe
     cdc_tab.select_option("#id_setting", "household")
     cdc_tab.fill("#id_last_contact_on", today.isoformat())
     fits(cdc_tab, "the contact form")
-    shot(cdc_tab, "contact-form")
     with cdc_tab.expect_navigation():
         cdc_tab.locator("main form[method=post] button[type=submit]").click()
     expect(messages(cdc_tab)).to_contain_text(f"已登记 王芳 为密切接触者，观察至 {day_14.isoformat()}")
@@ -318,7 +306,6 @@ def test_a_whole_day_from_an_arrival_to_the_release_on_day_14(open_tab, tree, pe
     expect(chain).to_contain_text("王芳")
     expect(chain).to_contain_text("张伟")
     fits(cdc_tab, "the case with its chain")
-    shot(cdc_tab, "case")
 
     zhangwei = Person.objects.get(name="张伟")
     assert Contact.objects.filter(source_case=case).count() == 2
@@ -353,7 +340,6 @@ def test_a_whole_day_from_an_arrival_to_the_release_on_day_14(open_tab, tree, pe
     expect(officer).to_have_url(re.compile(f"/health/episodes/{lisi_episode.pk}/$"))
     expect(officer.locator("#episode-status")).to_have_text("今日到期")
     fits(officer, "the episode on its last day")
-    shot(officer, "release")
     in_view(officer, officer.locator("#release"))
     with officer.expect_navigation():
         officer.locator("#release").click()
