@@ -19,7 +19,7 @@ from fangkong.people.services.identity import find_by_id_number, registered_else
 
 from .. import services as observation
 from ..models import Episode, Protocol, Reason
-from .models import INITIAL_CLASSIFICATIONS, Case, CaseEvent, Classification, Sample, Transfer
+from .models import INITIAL_CLASSIFICATIONS, Case, CaseEvent, Classification, Contact, Sample, Transfer
 
 
 def _actor(user):
@@ -168,7 +168,10 @@ def tell_village(contact):
 @transaction.atomic
 def person_for_contact(user, name, area, id_number="", phone=""):
     """The contact to record when they are not picked from the register: the person registered under
-    the ID number if the user may see them, else a new person in the given village or grid."""
+    the ID number if the user may see them, else a new person in the given village or grid.
+
+    Whoever may record a contact there registers the new person with it: the county's CDC, who
+    registers nobody otherwise, traces contacts that are in no register yet."""
     if id_number:
         existing = find_by_id_number(id_number, user, field="id_number")
         if existing is not None:
@@ -177,7 +180,7 @@ def person_for_contact(user, name, area, id_number="", phone=""):
             if name and existing.person.name != name:
                 raise ValidationError({"name": registered_to(existing.person, name)})
             return existing.person
-    if not scope.can(user, Action.ADD, Person, area.path):
+    if not scope.can(user, Action.ADD, Contact, area.path):
         raise ValidationError({"area": _("You cannot register people in this area.")})
     person = Person(area=area, name=name, phone=phone)
     if id_number:

@@ -249,12 +249,20 @@ def test_the_doctor_acknowledges_from_the_alert_page_and_the_badge_goes(client, 
     client.force_login(people.doctor)
     page = client.get(reverse("health:alert", args=[alert.pk])).content.decode()
     assert 'id="acknowledge"' in page and 'id="alerts-count" class="badge rounded-pill text-bg-danger">1<' in page
+    assert 'id="alerts-count-phone"' in page  # beside the phone's folded menu
     response = client.post(reverse("health:alert-acknowledge", args=[alert.pk]), {"note": "on my way"})
     assert response.status_code == 302
     alert.refresh_from_db()
     assert (alert.status, alert.acknowledged_by, alert.note) == ("acknowledged", people.doctor, "on my way")
     page = client.get(reverse("health:alert", args=[alert.pk])).content.decode()
     assert 'id="acknowledge"' not in page and "d-none" in page.split('id="alerts-count"')[1][:60]
+    assert 'id="alerts-count-phone"' not in page
+
+
+def test_the_alert_page_names_the_outside_channel_not_its_code(client, alert, people):
+    client.force_login(people.doctor)
+    page = client.get(reverse("health:alert", args=[alert.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "doctor · server log · village" in page
 
 
 def test_a_grid_worker_sees_the_alert_without_the_buttons(client, alert, people):
