@@ -54,8 +54,8 @@ def members_at(path, roles):
 def recipients(alert, level):
     """The users told of the alert at the level, without repeats.
 
-    A fever or a symptom: the person's doctor and the officers of the person's village, then the
-    officers and commanders of the town, then of the county. A missed check: the person's
+    A fever or a symptom: the person's doctor (without one, the village's doctors) and the officers of
+    the person's village, then the officers and commanders of the town, then of the county. A missed check: the person's
     responsible cadre, else the grid workers of the person's grid.
     """
     person = alert.person
@@ -64,8 +64,12 @@ def recipients(alert, level):
             return [person.responsible]
         return members_at(Area.path_at_level(alert.area_path, Area.Level.GRID), [Role.GRID_WORKER])
     if level == Level.VILLAGE:
-        users = [person.doctor] if person.doctor_id and person.doctor.is_active else []
-        users += members_at(Area.path_at_level(alert.area_path, Area.Level.VILLAGE), [Role.OFFICER])
+        village = Area.path_at_level(alert.area_path, Area.Level.VILLAGE)
+        if person.doctor_id and person.doctor.is_active:
+            users = [person.doctor]
+        else:  # nobody assigned yet (a new arrival): no fever may wait for an assignment
+            users = members_at(village, [Role.DOCTOR])
+        users += members_at(village, [Role.OFFICER])
     else:
         users = members_at(Area.path_at_level(alert.area_path, LEVEL_AREA[level]), [Role.OFFICER, Role.COMMANDER])
     return list({user.pk: user for user in users}.values())

@@ -42,6 +42,14 @@ def test_a_fever_raises_an_alert_told_to_the_doctor_and_the_village_officer_only
     assert sorted(deliveries) == [("log", "doctor"), ("log", "village_officer")]
 
 
+def test_a_fever_of_someone_without_a_doctor_is_told_to_the_village_doctors(tree, people):
+    episode = make_episode(area=tree.grid)  # a new arrival: nobody assigned yet
+
+    make_check(episode, temperature=Decimal("38.2"))
+
+    assert told(Alert.objects.get()) == ["doctor", "village_officer"]
+
+
 def test_a_listed_symptom_without_fever_raises_a_symptom_alert(episode):
     make_check(episode, temperature=Decimal("36.6"), symptoms=["fatigue"])
     assert Alert.objects.get().kind == Alert.Kind.SYMPTOM
