@@ -65,10 +65,9 @@ def recipients(alert, level):
         return members_at(Area.path_at_level(alert.area_path, Area.Level.GRID), [Role.GRID_WORKER])
     if level == Level.VILLAGE:
         village = Area.path_at_level(alert.area_path, Area.Level.VILLAGE)
-        if person.doctor_id and person.doctor.is_active:
-            users = [person.doctor]
-        else:  # nobody assigned yet (a new arrival): no fever may wait for an assignment
-            users = members_at(village, [Role.DOCTOR])
+        assigned = person.doctor_id and person.doctor.is_active
+        # Nobody assigned yet (a new arrival): no fever waits for an assignment.
+        users = [person.doctor] if assigned else members_at(village, [Role.DOCTOR])
         users += members_at(village, [Role.OFFICER])
     else:
         users = members_at(Area.path_at_level(alert.area_path, LEVEL_AREA[level]), [Role.OFFICER, Role.COMMANDER])
