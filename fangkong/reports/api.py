@@ -3,6 +3,8 @@
 An area out of the caller's scope is 404, as everywhere; without ``area``, the caller's first area.
 """
 
+import datetime
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
@@ -16,6 +18,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
 from fangkong.core.api import RefuseNulMixin, django_errors
+from fangkong.core.schema import AutoSchema
 
 from . import exports, figures, services
 from .views import area_in_scope
@@ -41,11 +44,13 @@ class CompletenessQuery(AreaQuery):
     # "from" is a Python keyword: the serializer's fields are named in the constructor.
     def get_fields(self):
         fields = super().get_fields()
-        fields["from"] = serializers.DateField(help_text="First day, YYYY-MM-DD.")
-        fields["to"] = serializers.DateField(help_text="Last day, YYYY-MM-DD.")
+        fields["from"] = serializers.DateField(required=False, help_text="First day, YYYY-MM-DD; a week before `to`.")
+        fields["to"] = serializers.DateField(required=False, help_text="Last day, YYYY-MM-DD; today when left out.")
         return fields
 
     def validate(self, data):
+        data["to"] = data.get("to") or timezone.localdate()
+        data["from"] = data.get("from") or data["to"] - datetime.timedelta(days=6)
         _checked(figures.check_range, data["from"], data["to"])
         return data
 
@@ -82,6 +87,11 @@ class ConfirmationSerializer(serializers.Serializer):
     confirmed_by = serializers.CharField(source="confirmed_by.username", allow_null=True, default=None)
     confirmed_at = serializers.DateTimeField()
     on_time = serializers.BooleanField()
+
+
+class ConfirmStateSerializer(serializers.Serializer):
+    confirmation = ConfirmationSerializer(allow_null=True, help_text="The latest version; null before any.")
+    may_confirm = serializers.BooleanField()
 
 
 class RowSerializer(serializers.Serializer):
@@ -147,11 +157,31 @@ def _valid(serializer_class, data):
     return serializer.validated_data
 
 
+class OneAnswerSchema(AutoSchema):
+    """The router calls these endpoints' GET ``list``, but each answers one object, not a list; an area
+    named out of the user's scope is 404."""
+
+    def _is_list_view(self, serializer=None):
+        return False
+
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        if operation is not None:
+            operation["responses"]["404"] = {
+                "description": "No such area, or it is outside the user's areas.",
+                "content": {"application/json": {"schema": self._error_component("Error")}},
+            }
+            operation["responses"] = dict(sorted(operation["responses"].items()))
+        return operation
+
+
 class DailyReportViewSet(RefuseNulMixin, viewsets.ViewSet):
     """The daily report of an area (``area``: its code) for a day (``date``): figures, their links to the
     records behind them, one row per child area with its confirmation status, and the total."""
 
     permission_classes = [permissions.IsAuthenticated]
+    queryset = None  # not a list of records: no filterset, no paging
+    schema = OneAnswerSchema()
 
     @extend_schema(parameters=[DailyQuery], responses=DailyReportSerializer)
     def list(self, request):
@@ -162,24 +192,15 @@ class DailyReportViewSet(RefuseNulMixin, viewsets.ViewSet):
 
     @extend_schema(
         request=ConfirmInput,
-        parameters=[DailyQuery],
-        responses={200: ConfirmationSerializer, 201: ConfirmationSerializer, 204: None},
+        responses={200: ConfirmationSerializer, 201: ConfirmationSerializer},
     )
-    @action(detail=False, methods=["get", "post"])
+    @action(detail=False, methods=["post"])
     def confirm(self, request):
-        """POST confirms the area's report of the day (201; 200 when it was confirmed as it is already),
-        as the area's own officer or commander: 403 for anyone else, also for an area above them. GET
-        shows the latest confirmation (204 when there is none yet)."""
-        data = request.data if request.method == "POST" else request.query_params
-        serializer_class = ConfirmInput if request.method == "POST" else DailyQuery
-        values = _valid(serializer_class, data)
+        """Confirm the area's report of the day (201; 200 when it was confirmed as it is already), as the
+        area's own officer or commander: 403 for anyone else, also for an officer of an area above it."""
+        values = _valid(ConfirmInput, request.data)
         area = _area(request, values)
         day = values.get("date") or timezone.localdate()
-        if request.method == "GET":
-            latest = services.versions(area, day)
-            if not latest:
-                return Response(status=status.HTTP_204_NO_CONTENT)
-            return Response(ConfirmationSerializer(latest[0]).data)
         if not services.may_confirm(request.user, area):
             raise exceptions.PermissionDenied(_("Only the area's own officers confirm its report."))
         confirmation, created = services.confirm(
@@ -188,12 +209,25 @@ class DailyReportViewSet(RefuseNulMixin, viewsets.ViewSet):
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(ConfirmationSerializer(confirmation).data, status=code)
 
+    @extend_schema(parameters=[DailyQuery], responses=ConfirmStateSerializer)
+    @confirm.mapping.get
+    def confirmation(self, request):
+        """The latest confirmation of the area's report of the day (null before any), and whether the
+        caller may confirm it."""
+        values = _valid(DailyQuery, request.query_params)
+        area = _area(request, values)
+        found = services.versions(area, values.get("date") or timezone.localdate())
+        state = {"confirmation": found[0] if found else None, "may_confirm": services.may_confirm(request.user, area)}
+        return Response(ConfirmStateSerializer(state).data)
+
 
 class CompletenessViewSet(RefuseNulMixin, viewsets.ViewSet):
     """Reports expected, confirmed and on time per day, with the reporting and on-time rates (percent,
     rounded down), for ``from``..``to`` (at most REPORT_MAX_DAYS days)."""
 
     permission_classes = [permissions.IsAuthenticated]
+    queryset = None  # not a list of records: no filterset, no paging
+    schema = OneAnswerSchema()
 
     @extend_schema(parameters=[CompletenessQuery], responses=CompletenessSerializer)
     def list(self, request):
@@ -216,6 +250,8 @@ class ExportViewSet(RefuseNulMixin, viewsets.ViewSet):
     JSON) or adx (XML)."""
 
     permission_classes = [permissions.IsAuthenticated]
+    queryset = None  # not a list of records: no filterset, no paging
+    schema = OneAnswerSchema()
     content_negotiation_class = FormatIsTheFile
 
     @extend_schema(
