@@ -38,7 +38,9 @@ class ReportForm(AreaRecord):
     )
     hidden = models.JSONField(_("hidden indicators"), default=list, blank=True, validators=[validate_codes])
     unit = models.CharField(_("reporting unit"), max_length=100, blank=True, help_text=_("Empty: the area's name."))
-    signer = models.CharField(_("signed by"), max_length=100, blank=True, help_text=_("填表人 / 审核人 of the table."))
+    signer = models.CharField(
+        _("signed by"), max_length=100, blank=True, help_text=_("Who signs at the foot of the table.")
+    )
 
     # Commanders name and shape the tables of their area.
     roles_by_action = {

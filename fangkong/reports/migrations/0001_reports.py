@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
                 ('indicators', models.JSONField(blank=True, default=list, help_text='Indicator codes in the order of the table; indicators not listed follow in their own order.', validators=[fangkong.reports.models.validate_codes], verbose_name='indicators in order')),
                 ('hidden', models.JSONField(blank=True, default=list, validators=[fangkong.reports.models.validate_codes], verbose_name='hidden indicators')),
                 ('unit', models.CharField(blank=True, help_text="Empty: the area's name.", max_length=100, verbose_name='reporting unit')),
-                ('signer', models.CharField(blank=True, help_text='填表人 / 审核人 of the table.', max_length=100, verbose_name='signed by')),
+                ('signer', models.CharField(blank=True, help_text='Who signs at the foot of the table.', max_length=100, verbose_name='signed by')),
                 ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='areas.area', verbose_name='area')),
             ],
             options={
