@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 
 from fangkong.areas.models import Area
 from fangkong.core import scope
+from fangkong.core.roles import Action
 from fangkong.core.views import ObjectEditView, ObjectListView
 
 from . import exports, figures, services
@@ -104,6 +105,7 @@ class DailyReportView(ReportMixin, TemplateView):
             figure_cells=list(zip(report.shown, total.cells, strict=True)),
             versions=services.versions(self.area, self.day),
             may_confirm=services.may_confirm(self.request.user, self.area),
+            may_shape_forms=scope.can(self.request.user, Action.ADD, ReportForm),
             ancestors=self.area.ancestors(),
             query=query_for(self.area, self.day),
             previous_query=query_for(self.area, previous_day),
