@@ -61,3 +61,25 @@ def test_every_export_answers(client, tree, people, fmt):
     client.force_login(people.town_officer)
     response = client.get(reverse("reports:export"), {"area": tree.town.code, "format": fmt})
     assert response.status_code == 200
+
+
+def test_series_gives_one_value_a_day_for_a_dashboard(tree, people):
+    make_arrival(tree.grid, day=days_ago(2))
+    make_arrival(tree.grid, day=days_ago(2))
+    make_arrival(tree.village2, day=days_ago(0))
+    series = figures.series(tree.town, "arrivals_new", 3, user=people.town_officer)
+    assert series == [(days_ago(2), 2), (days_ago(1), 0), (days_ago(0), 1)]
+    assert [value for _day, value in figures.series(tree.town, "households_coverage", 2)] == [None, None]
+    assert figures.figures(tree.village, days_ago(2), ["arrivals_new", "arrivals_total"]) == {
+        "arrivals_new": 2,
+        "arrivals_total": 2,
+    }
+
+
+def test_records_filed_on_a_village_itself_have_their_own_row(tree, people):
+    make_arrival(tree.grid)
+    make_arrival(tree.village)  # not in a grid
+    report = figures.report(tree.village, timezone.localdate(), people.village_officer)
+    rows = {(row.area.code, row.own): row.values["arrivals_new"] for row in report.rows}
+    assert rows[(tree.grid.code, False)] == 1 and rows[(tree.village.code, True)] == 1
+    assert report.figures["arrivals_new"] == 2
