@@ -106,3 +106,11 @@ def test_the_printable_page_is_a4_landscape(client, tree, people):
     page = client.get(reverse("reports:print"), {"area": tree.town.code})
     assert page.status_code == 200
     assert "reports/print.css" in page.content.decode() and "李主任" in page.content.decode()
+
+
+def test_a_form_name_that_looks_like_a_formula_stays_text(client, tree, people):
+    ReportForm.objects.create(area=tree.county, name='=HYPERLINK("http://x","y")')
+    client.force_login(people.county_officer)
+    response = client.get(reverse("reports:export"), {"area": tree.town.code, "format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A1"].value == '=HYPERLINK("http://x","y")' and sheet["A1"].data_type == "s"
