@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_date
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
 from fangkong.areas.models import Area
 from fangkong.core import scope
@@ -185,7 +185,7 @@ class ConfirmView(ReportMixin, TemplateView):
         )
 
 
-class ExportView(ReportMixin, TemplateView):
+class ExportView(ReportMixin, View):
     """?format=xlsx|csv|dhis2|adx, for ``date`` or a range ``from``..``to``."""
 
     def get(self, request, *args, **kwargs):
