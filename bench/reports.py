@@ -55,7 +55,8 @@ SELECT now(), now(), e.area_id, e.area_path, 'bench-' || e.id || '-' || d::date 
     (d::date + CASE w WHEN 'morning' THEN time '08:00' ELSE time '18:00' END) AT TIME ZONE 'Asia/Shanghai',
     d::date, w, CASE WHEN f.fever THEN 38.2 ELSE 36.5 END, '[]', 'worker', f.fever
 FROM health_episode e, generate_series(e.start_on, coalesce(e.ended_on, %(today)s::date), interval '1 day') d,
-    unnest(array['morning', 'evening']) w, LATERAL (SELECT random() < 0.003 + extract(epoch FROM d) * 0 + length(w) * 0 AS fever) f;
+    unnest(array['morning', 'evening']) w,
+    LATERAL (SELECT random() < 0.003 + extract(epoch FROM d) * 0 + length(w) * 0 AS fever) f;
 
 INSERT INTO health_alert (created, last_updated, area_id, area_path, key, person_id, episode_id, source_check_id,
     kind, level, status, raised_at, escalated_at, resolved_at, note)
@@ -90,7 +91,8 @@ SELECT e.created, now(), e.area_id, e.area_path, e.person_id,
 FROM health_episode e WHERE e.id %% 5 = 0 AND NOT EXISTS (SELECT 1 FROM health_case c WHERE c.person_id = e.person_id);
 
 INSERT INTO people_screeninground (created, last_updated, area_id, area_path, title, opened_on, deadline)
-SELECT now(), now(), id, path, '全覆盖排查', %(today)s::date - 10, %(today)s::date + 5 FROM areas_area WHERE level = 'town';
+SELECT now(), now(), id, path, '全覆盖排查', %(today)s::date - 10, %(today)s::date + 5
+FROM areas_area WHERE level = 'town';
 INSERT INTO people_screeningvisit (created, last_updated, area_id, area_path, round_id, household_id, visited_on,
     members_home, arrivals_found, symptoms_found, note)
 SELECT now(), now(), h.area_id, h.area_path, r.id, h.id, %(today)s::date - (random() * 9)::int, 3, false, false, ''
