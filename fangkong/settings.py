@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "fangkong.accounts",
     "fangkong.people",
     "fangkong.health",
+    "fangkong.reports",
 ]
 
 MIDDLEWARE = [
@@ -225,6 +226,15 @@ ALERTS_SMS_URL = os.environ.get("ALERTS_SMS_URL", "")
 ALERTS_SEND_TIMEOUT = int(os.environ.get("ALERTS_SEND_TIMEOUT", "10"))
 ALERTS_DELIVERY_ATTEMPTS = int(os.environ.get("ALERTS_DELIVERY_ATTEMPTS", "5"))
 # Below these, work stays in the request: a list of fewer rows exports at once, a smaller file previews at once.
+# When each level's daily report is due (local time, HH:MM): a village's by 16:00, then the levels
+# above it. Levels not listed confirm nothing (grids). Missing reports are told to the parent's officers.
+REPORT_DEADLINES = dict(
+    item.split("=", 1)
+    for item in os.environ.get("REPORT_DEADLINES", "village=16:00,town=17:00,county=18:00,city=19:00").split(",")
+    if "=" in item
+)
+# The longest range of days a report, completeness or export covers in one request.
+REPORT_MAX_DAYS = int(os.environ.get("REPORT_MAX_DAYS", "31"))
 EXPORT_BACKGROUND_ROWS = int(os.environ.get("EXPORT_BACKGROUND_ROWS", "5000"))
 IMPORT_BACKGROUND_BYTES = int(os.environ.get("IMPORT_BACKGROUND_BYTES", str(512 * 1024)))
 

@@ -30,6 +30,7 @@ from fangkong.health.tests.factories import make_check, make_episode
 from fangkong.people import services
 from fangkong.people.models import Arrival, KeyPersonTag, ScreeningRound
 from fangkong.people.tests.factories import id_number, make_household, make_person
+from fangkong.reports.models import ReportForm
 
 
 def list_views():
@@ -78,6 +79,7 @@ def register(tree, people):
     make_contact(make_person(tree.grid, "钱七", id_number()), source_case=make_case(area=tree.grid))
     site = make_site(tree.town)
     make_episode(make_person(tree.grid, "孙八", id_number()), site=site, room=site.rooms.first())
+    ReportForm.objects.create(area=tree.town, name="竹林关镇疫情防控日报表", signer="=HYPERLINK(1)")
 
 
 @pytest.mark.parametrize(("url_name", "view_class"), list_views(), ids=[name for name, _view in list_views()])

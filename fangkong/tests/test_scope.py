@@ -12,8 +12,9 @@ from fangkong.areas.tests.scope_cases import CASES as AREA_CASES
 from fangkong.core.tests.scope_cases import CASES as CORE_CASES
 from fangkong.health.tests.scope_cases import CASES as HEALTH_CASES
 from fangkong.people.tests.scope_cases import CASES as PEOPLE_CASES
+from fangkong.reports.tests.scope_cases import CASES as REPORT_CASES
 
-CASES = [*AREA_CASES, *ACCOUNT_CASES, *CORE_CASES, *PEOPLE_CASES, *HEALTH_CASES]
+CASES = [*AREA_CASES, *ACCOUNT_CASES, *CORE_CASES, *PEOPLE_CASES, *HEALTH_CASES, *REPORT_CASES]
 USERS = [
     "city_commander",
     "county_officer",

@@ -18,6 +18,13 @@ from fangkong.people.models import KeyPersonTag, Person
 from fangkong.people.tests.factories import id_number, make_person, report_fever
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Reasons are read in English here (the catalogue has them in Chinese)."""
+    with translation.override("en"):
+        yield
+
+
 def status(person):
     return person_status.of(person)
 
