@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "fangkong.accounts",
     "fangkong.people",
     "fangkong.health",
+    "fangkong.duty",
 ]
 
 MIDDLEWARE = [
@@ -224,6 +225,13 @@ ALERTS_WEBHOOK_URL = os.environ.get("ALERTS_WEBHOOK_URL", "")
 ALERTS_SMS_URL = os.environ.get("ALERTS_SMS_URL", "")
 ALERTS_SEND_TIMEOUT = int(os.environ.get("ALERTS_SEND_TIMEOUT", "10"))
 ALERTS_DELIVERY_ATTEMPTS = int(os.environ.get("ALERTS_DELIVERY_ATTEMPTS", "5"))
+
+# 24-hour duty: a full-day shift runs from DUTY_DAY_STARTS to the same time the next day, a split day
+# changes over at DUTY_NIGHT_STARTS; tomorrow's roster still missing at DUTY_ROSTER_DEADLINE (local
+# times, HH:MM) is flagged to the level above.
+DUTY_DAY_STARTS = os.environ.get("DUTY_DAY_STARTS", "08:00")
+DUTY_NIGHT_STARTS = os.environ.get("DUTY_NIGHT_STARTS", "20:00")
+DUTY_ROSTER_DEADLINE = os.environ.get("DUTY_ROSTER_DEADLINE", "17:00")
 # Below these, work stays in the request: a list of fewer rows exports at once, a smaller file previews at once.
 EXPORT_BACKGROUND_ROWS = int(os.environ.get("EXPORT_BACKGROUND_ROWS", "5000"))
 IMPORT_BACKGROUND_BYTES = int(os.environ.get("IMPORT_BACKGROUND_BYTES", str(512 * 1024)))

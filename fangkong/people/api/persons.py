@@ -80,6 +80,7 @@ class PersonSerializer(serializers.ModelSerializer):
             "relation_to_head",
             "area",
             "residency",
+            "party_member",
             "address",
             "tags",
             "responsible",
