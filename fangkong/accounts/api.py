@@ -61,7 +61,18 @@ class UserSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "full_name", "phone", "party_member", "is_active", "memberships", "password", "area", "role"]
+        fields = [
+            "id",
+            "username",
+            "full_name",
+            "phone",
+            "party_member",
+            "is_active",
+            "memberships",
+            "password",
+            "area",
+            "role",
+        ]
         read_only_fields = ["id"]
 
     @extend_schema_field(UserMembershipSerializer(many=True))
