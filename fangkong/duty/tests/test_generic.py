@@ -206,7 +206,12 @@ class TestZones(HoldingTests):
         return make_zone(tree.village, grids=[tree.grid])
 
     def form_data(self, tree, people):
-        return {"area": tree.village.pk, "organisation": "竹林关村党支部", "name": "二组责任区", "grids": [tree.grid2.pk]}
+        return {
+            "area": tree.village.pk,
+            "organisation": "竹林关村党支部",
+            "name": "二组责任区",
+            "grids": [tree.grid2.pk],
+        }
 
     def api_payload(self, tree, people):
         return {**self.form_data(tree, people), "area": tree.village.code, "grids": [tree.grid2.code]}
