@@ -26,20 +26,12 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 MULTIPLE = forms.SelectMultiple(attrs={"size": 6})
 
 
-class UniqueInService:
-    """The record's uniqueness is checked by its service, whose message names what it clashes with
-    (the leader already on the shift, the volunteer of that phone), rather than Django's generic one."""
-
-    def validate_unique(self):
-        pass
-
-
 def duty_area_field(form):
     area = form.fields["area"]
     area.queryset = area.queryset.filter(level__in=DUTY_LEVELS).order_by("path")
 
 
-class RosterForm(UniqueInService, ScopedModelForm):
+class RosterForm(ScopedModelForm):
     """The leader, and the staff as offices write them: names in one box, their phones in the same order."""
 
     leader_phone = PhoneField(label=_("leader's phone"))
@@ -126,7 +118,7 @@ class TeamForm(ScopedModelForm):
         fields = ["area", "name", "leader_name", "leader_phone", "signup_open"]
 
 
-class VolunteerForm(UniqueInService, ScopedModelForm):
+class VolunteerForm(ScopedModelForm):
     phone = PhoneField(label=_("phone"))
 
     class Meta:

@@ -62,6 +62,10 @@ class DutyRoster(AreaRecord):
     def get_absolute_url(self):
         return reverse("duty:roster", args=[self.pk])
 
+    def validate_constraints(self, exclude=None):
+        # One leader per shift is checked by services.check_roster, whose message names the leader on it.
+        super().validate_constraints(exclude={*(exclude or ()), "shift"})
+
     @property
     def staff_names(self):
         return "、".join(member["name"] for member in self.staff)
@@ -294,6 +298,10 @@ class Volunteer(AreaRecord):
 
     def get_absolute_url(self):
         return reverse("duty:volunteer", args=[self.pk])
+
+    def validate_constraints(self, exclude=None):
+        # One phone per team is checked by services.save_volunteer, whose message names the volunteer.
+        super().validate_constraints(exclude={*(exclude or ()), "phone"})
 
     @property
     def masked_phone(self):

@@ -35,20 +35,22 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 NOT_A_DUTY_AREA = gettext_lazy("Duty rosters and logs are kept by towns, counties and the city.")
-# Staff names and phones are written one after another in a cell: 张三、李四 / 138…, 139…
-SEPARATORS = re.compile(r"[、,，;；/\s]+")
+# Staff names and phones are written one after another in a cell: 张三、李四 / 138…, 139…; a phone may
+# hold spaces (139 0000 0001), a name does not.
+NAME_SEPARATORS = re.compile(r"[、,，;；/\s]+")
+PHONE_SEPARATORS = re.compile(r"[、,，;；/\n]+")
 
 # --- the roster ---------------------------------------------------------------------------------
 
 
-def split_list(text):
-    return [item for item in SEPARATORS.split(text or "") if item]
+def split_list(text, separators=NAME_SEPARATORS):
+    return [item.strip() for item in separators.split(text or "") if item.strip()]
 
 
 def parse_staff(names, phones):
     """The staff on duty from two texts as offices write them (names 张三、李四; phones in the same order),
     phones normalised. A ValidationError names ``staff`` or ``staff_phones``."""
-    names, phones = split_list(names), split_list(phones)
+    names, phones = split_list(names), split_list(phones, PHONE_SEPARATORS)
     if len(names) != len(phones):
         raise ValidationError(
             {
