@@ -263,6 +263,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CheckWindowEnum": "fangkong.health.models.Check.Window",
         "CaseClassificationEnum": "fangkong.health.cases.models.Classification",
+        "DutyShiftEnum": "fangkong.duty.models.DutyRoster.Shift",
+        "DutyLogKindEnum": "fangkong.duty.models.DutyLogEntry.Kind",
+        "PioneerPostKindEnum": "fangkong.duty.models.PostKind",
+        "VolunteerShiftKindEnum": "fangkong.duty.models.VolunteerShift.Kind",
+        "VolunteerStatusEnum": "fangkong.duty.models.Volunteer.Status",
     },
 }
 

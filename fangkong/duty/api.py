@@ -306,7 +306,7 @@ class ShiftSerializer(serializers.ModelSerializer):
         return services.save_shift(instance, volunteers)
 
 
-class CheckSerializer(serializers.Serializer):
+class ShiftCheckSerializer(serializers.Serializer):
     volunteer = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
 
 
@@ -324,7 +324,7 @@ class ShiftViewSet(ScopedViewSet):
         if not self.queryset.restrict(request.user, Action.CHANGE).filter(pk=shift.pk).exists():
             raise exceptions.PermissionDenied
         if request.method == "POST":
-            body = CheckSerializer(data=request.data)
+            body = ShiftCheckSerializer(data=request.data)
             body.is_valid(raise_exception=True)
             assignment = shift.assignments.filter(volunteer_id=body.validated_data["volunteer"]).first()
             if assignment is None:
@@ -334,14 +334,14 @@ class ShiftViewSet(ScopedViewSet):
         return Response(self.get_serializer(shift).data)
 
     @extend_schema(methods=["GET"], responses={200: ShiftSerializer})
-    @extend_schema(methods=["POST"], request=CheckSerializer, responses={200: ShiftSerializer})
+    @extend_schema(methods=["POST"], request=ShiftCheckSerializer, responses={200: ShiftSerializer})
     @action(detail=True, methods=["get", "post"], url_path="check-in")
     def check_in(self, request, pk=None):
         """GET: the shift, if you may check its volunteers in. POST: check one in."""
         return self.check(request, pk, services.check_in)
 
     @extend_schema(methods=["GET"], responses={200: ShiftSerializer})
-    @extend_schema(methods=["POST"], request=CheckSerializer, responses={200: ShiftSerializer})
+    @extend_schema(methods=["POST"], request=ShiftCheckSerializer, responses={200: ShiftSerializer})
     @action(detail=True, methods=["get", "post"], url_path="check-out")
     def check_out(self, request, pk=None):
         """GET: the shift, if you may check its volunteers out. POST: check one out."""
