@@ -3,7 +3,8 @@
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
@@ -133,7 +134,15 @@ class LogViewSet(ScopedViewSet):
     filterset_class = LogFilterSet
     http_method_names = ["get", "post", "head", "options"]
 
-    @extend_schema(methods=["GET", "POST"], request=None, responses={200: LogEntrySerializer})
+    @extend_schema(methods=["GET"], responses={200: LogEntrySerializer})
+    @extend_schema(
+        methods=["POST"],
+        request=None,
+        responses={
+            200: LogEntrySerializer,
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="Not on the next shift, or acknowledged already."),
+        },
+    )
     @action(detail=True, methods=["get", "post"])
     def acknowledge(self, request, pk=None):
         """GET: the entry. POST: acknowledge it (400 unless you are on the next shift of its area)."""
