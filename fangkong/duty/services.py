@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fangkong.areas.models import Area
-from fangkong.core import jobs, ratelimit
+from fangkong.core import changelog, jobs, ratelimit
 from fangkong.core.context import Source, change_context
+from fangkong.core.models import ChangeLogEntry
 from fangkong.core.roles import MANAGERS
 from fangkong.core.validators import normalise_phone
 
@@ -274,15 +275,24 @@ def check_zone(area, grids=(), households=()):
 
 
 def save_holding(record, **related):
-    """Save a pioneer post or a responsibility zone and set its members (and a zone's grids and households)."""
+    """Save a pioneer post or a responsibility zone and set its members (and a zone's grids and households).
+    Saving a row logs its own fields; who holds it changes only its links, logged here as one more entry."""
     check_holders(related.get("holders", ()), related.get("person_holders", ()))
     if "grids" in related or "households" in related:
         check_zone(record.area, related.get("grids", ()), related.get("households", ()))
     with transaction.atomic():
+        before = {name: [] if record.pk is None else linked_ids(record, name) for name in related}
         record.save()
         for name, values in related.items():
             getattr(record, name).set(values)
+        after = {name: sorted(value.pk for value in values) for name, values in related.items()}
+        if after != before:
+            changelog.insert_entries(ChangeLogEntry.Kind.UPDATE, [(record, before, after)])
     return record
+
+
+def linked_ids(record, name):
+    return sorted(getattr(record, name).values_list("pk", flat=True))
 
 
 # --- volunteers ---------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from fangkong.core.models import ChangeLogEntry
 from fangkong.duty import services
 from fangkong.duty.models import PioneerPost
 from fangkong.duty.tests.factories import make_post, make_zone
@@ -23,6 +24,13 @@ def test_posts_are_held_by_party_members_only(tree, people, member):
         make_post(tree.village, holders=[people.doctor])
     assert refused.value.message_dict["holders"] == ["Not marked as party members: doctor."]
     assert list(make_post(tree.village, holders=[member]).holders.all()) == [member]
+
+
+def test_who_holds_a_post_is_in_the_change_log(tree, people, member):
+    post = make_post(tree.village)
+    services.save_holding(post, holders=[member])
+    entry = ChangeLogEntry.objects.filter(content_type__model="pioneerpost", object_id=str(post.pk)).first()
+    assert (entry.before, entry.after) == ({"holders": []}, {"holders": [member.pk]})
 
 
 def test_the_api_refuses_a_holder_who_is_not_a_party_member(api, tree, people):
