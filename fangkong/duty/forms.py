@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.areas.models import Area
 from fangkong.core.fields import PhoneField
 from fangkong.core.forms import ScopedModelForm, StyledForm, add_errors
-from fangkong.people.models import Household, Person
+from fangkong.people.models import Person
 
 from . import services
 from .models import (
@@ -74,20 +74,44 @@ class LogEntryForm(ScopedModelForm):
         duty_area_field(self)
 
 
+# A list of registered records to pick from (party members, households) is offered up to this length.
+CHOICES_LIMIT = 1000
+
+
 class HoldingForm(ScopedModelForm):
-    """A pioneer post or a zone: its members are party members the user may see."""
+    """A pioneer post or a zone: its members are party members the user may see.
+
+    Registered party members (and a zone's households) are picked among those of the record's area: a
+    city holds too many for one list. Until the area is known (a new record opened without ``?area=``)
+    or where it holds more than CHOICES_LIMIT of them, the field is left out and the page says why."""
+
+    within_area = ("person_holders",)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         users = get_user_model().objects.restrict(self.user).filter(party_member=True)
         self.fields["holders"].queryset = users.order_by("username")
         self.fields["person_holders"].queryset = Person.objects.restrict(self.user).filter(party_member=True)
+        area = self.instance.area if self.instance.area_id else self.initial.get("area")
+        for name in self.within_area:
+            self.limit_to_area(name, area)
         for name in ("holders", "person_holders", "grids", "households"):
             if name in self.fields:
                 self.fields[name].widget.attrs["size"] = 6
 
+    def limit_to_area(self, name, area):
+        field = self.fields[name]
+        choices = field.queryset.within(area) if area is not None else None
+        if choices is None or len(choices.values_list("pk", flat=True)[: CHOICES_LIMIT + 1]) > CHOICES_LIMIT:
+            del self.fields[name]
+            self.fields["area"].help_text = _(
+                "Registered party members and households are picked among the area's, once it is saved."
+            )
+            return
+        field.queryset = choices
+
     def related(self):
-        return {name: self.cleaned_data[name] for name in self.Meta.related}
+        return {name: self.cleaned_data[name] for name in self.Meta.related if name in self.fields}
 
 
 class PostForm(HoldingForm):
@@ -98,6 +122,8 @@ class PostForm(HoldingForm):
 
 
 class ZoneForm(HoldingForm):
+    within_area = ("person_holders", "households")
+
     class Meta:
         model = ResponsibilityZone
         fields = ["area", "organisation", "name", "grids", "households", "holders", "person_holders"]
@@ -107,7 +133,8 @@ class ZoneForm(HoldingForm):
         super().__init__(*args, **kwargs)
         grids = self.fields["grids"]
         grids.queryset = Area.objects.restrict(self.user).filter(level=Area.Level.GRID).order_by("path")
-        self.fields["households"].queryset = Household.objects.restrict(self.user).order_by("area_path", "address")
+        if "households" in self.fields:
+            self.fields["households"].queryset = self.fields["households"].queryset.order_by("area_path", "address")
 
 
 class TeamForm(ScopedModelForm):
@@ -135,7 +162,15 @@ class ShiftForm(ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         volunteers = self.fields["volunteers"]
-        volunteers.queryset = volunteers.queryset.filter(status=Volunteer.Status.APPROVED).select_related("team")
+        choices = volunteers.queryset.filter(status=Volunteer.Status.APPROVED).select_related("team")
+        team = self.instance.team if self.instance.team_id else self.initial.get("team")
+        if team is not None:
+            choices = choices.filter(team=team)
+        elif len(choices.values_list("pk", flat=True)[: CHOICES_LIMIT + 1]) > CHOICES_LIMIT:
+            # Too many to list: the team's page opens this form for the team (?team=).
+            del self.fields["volunteers"]
+            return
+        volunteers.queryset = choices
         volunteers.label_from_instance = lambda volunteer: f"{volunteer.name} ({volunteer.team})"
 
 

@@ -82,3 +82,14 @@ def test_a_registered_party_members_page_lists_what_they_hold(client, tree, peop
     assert "市场先锋岗" in client.get(reverse("duty:person-holdings", args=[person.pk])).content.decode()
     client.force_login(people.outsider)
     assert client.get(reverse("duty:person-holdings", args=[person.pk])).status_code == 404
+
+
+def test_registered_members_and_households_are_offered_from_the_records_area(client, tree, people):
+    make_person(tree.grid, "党员丙", id_number(), party_member=True)
+    make_person(tree.other_grid, "党员丁", id_number(), party_member=True)
+    make_household(tree.grid, "竹林关村一组 5 号")
+    client.force_login(people.city_commander)
+    assert "person_holders" not in client.get(reverse("duty:zone-add")).context["form"].fields
+    form = client.get(reverse("duty:zone-add"), {"area": tree.village.code}).context["form"]
+    assert [str(p) for p in form.fields["person_holders"].queryset] == ["党员丙"]
+    assert [str(h) for h in form.fields["households"].queryset] == ["竹林关村一组 5 号"]

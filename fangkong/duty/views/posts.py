@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from fangkong.areas.models import Area
 from fangkong.core.roles import Action
 from fangkong.core.views import (
     ObjectDeleteView,
@@ -51,6 +52,12 @@ class HoldingEditView(ObjectEditView):
     """A post or zone is saved with its members (party members only) by ``services.save_holding``."""
 
     list_url = None
+
+    def get_initial(self):
+        """``?area=`` (from the area's duty page) chooses the area, and so the party members offered."""
+        code = self.request.GET.get("area", "")[:20]
+        area = Area.objects.restrict(self.request.user).filter(code=code).first() if code else None
+        return {"area": area} if area else {}
 
     def save(self, form):
         return services.save_holding(form.instance, **form.related())

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from fangkong.areas.models import Area
+from fangkong.core import scope
 from fangkong.core.roles import Action
 from fangkong.core.views import (
     BulkImportView,
@@ -106,6 +107,7 @@ class AreaDutyView(ScopedViewMixin, TemplateView):
             posts=PioneerPost.objects.restrict(user).within(area).prefetch_related("holders", "person_holders"),
             zones=ResponsibilityZone.objects.restrict(user).within(area).prefetch_related("holders", "person_holders"),
             teams=VolunteerTeam.objects.restrict(user).within(area),
+            can_add_holdings=scope.can(user, Action.ADD, PioneerPost, area.path),
         )
         return super().get_context_data(**context, **kwargs)
 

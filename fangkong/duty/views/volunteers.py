@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.generic import View
 
+from fangkong.areas.models import Area
 from fangkong.core.roles import Action
 from fangkong.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
 
@@ -71,6 +72,11 @@ class TeamView(ObjectDetailView):
 class TeamEditView(ObjectEditView):
     model = VolunteerTeam
     form_class = TeamForm
+
+    def get_initial(self):
+        code = self.request.GET.get("area", "")[:20]
+        area = Area.objects.restrict(self.request.user).filter(code=code).first() if code else None
+        return {"area": area} if area else {}
 
     def get_success_url(self):
         return self.object.get_absolute_url()
@@ -180,7 +186,8 @@ class ShiftEditView(ObjectEditView):
         return {"team": team} if team else {}
 
     def save(self, form):
-        return services.save_shift(form.instance, list(form.cleaned_data["volunteers"]))
+        volunteers = form.cleaned_data.get("volunteers")
+        return services.save_shift(form.instance, None if volunteers is None else list(volunteers))
 
     def get_success_url(self):
         return self.object.get_absolute_url()
