@@ -258,13 +258,9 @@ class VolunteerSerializer(serializers.ModelSerializer):
         return self.update(Volunteer(), validated_data)
 
     def update(self, instance, validated_data):
-        status = validated_data.pop("status", None)
         for name, value in validated_data.items():
             setattr(instance, name, value)
-        volunteer = services.save_volunteer(instance)
-        if status is not None and status != volunteer.status:
-            services.decide(volunteer, self.context["request"].user, status)
-        return volunteer
+        return services.save_volunteer(instance, self.context["request"].user)
 
 
 class VolunteerViewSet(ScopedViewSet):

@@ -331,14 +331,19 @@ def sign_up(team, name, phone, skills="", availability=""):
     return volunteer, True
 
 
-def save_volunteer(volunteer):
-    """A volunteer added or corrected by an officer; one phone appears once per team."""
+def save_volunteer(volunteer, user=None):
+    """A volunteer added or corrected by an officer; one phone appears once per team. A status set here
+    is the officer's decision, recorded as ``decide`` records it."""
     volunteer.area = volunteer.team.area
     same = Volunteer.objects.filter(team=volunteer.team, phone=volunteer.phone).exclude(pk=volunteer.pk).first()
     if same is not None:
         raise ValidationError(
             {"phone": _("This phone has signed up for the team already: %(name)s.") % {"name": same.name}}
         )
+    loaded = volunteer.loaded_snapshot() if volunteer.pk else None
+    decided = volunteer.status != Volunteer.Status.PENDING and (loaded or {}).get("status") != volunteer.status
+    if decided and user is not None:
+        volunteer.decided_by, volunteer.decided_at = user, timezone.now()
     volunteer.save()
     return volunteer
 
@@ -347,10 +352,7 @@ def save_volunteer(volunteer):
 def decide(volunteer, user, status):
     """An officer approves or declines a volunteer."""
     volunteer.status = status
-    volunteer.decided_by = user
-    volunteer.decided_at = timezone.now()
-    volunteer.save()
-    return volunteer
+    return save_volunteer(volunteer, user)
 
 
 def save_shift(shift, volunteers=None):

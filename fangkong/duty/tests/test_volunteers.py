@@ -72,6 +72,14 @@ def test_an_officer_approves_a_sign_up(client, tree, people):
     assert client.post(reverse("duty:volunteer-decide", args=[volunteer.pk]), {"status": "declined"}).status_code == 403
 
 
+def test_an_officer_approves_through_the_api(api, tree, people):
+    volunteer = make_volunteer(make_team(tree.village), status=Volunteer.Status.PENDING)
+    url = reverse("volunteer-detail", args=[volunteer.pk])
+    assert api.login_as(people.village_officer).patch(url, {"status": "approved"}, format="json").status_code == 200
+    volunteer.refresh_from_db()
+    assert volunteer.status == "approved" and volunteer.decided_by == people.village_officer
+
+
 def test_only_approved_volunteers_of_the_team_are_given_shifts(tree):
     team = make_team(tree.village)
     pending = make_volunteer(team, status=Volunteer.Status.PENDING)

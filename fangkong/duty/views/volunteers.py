@@ -122,7 +122,7 @@ class VolunteerEditView(ObjectEditView):
     form_class = VolunteerForm
 
     def save(self, form):
-        return services.save_volunteer(form.instance)
+        return services.save_volunteer(form.instance, self.request.user)
 
     def get_success_url(self):
         return self.object.get_absolute_url()
