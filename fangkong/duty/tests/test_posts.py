@@ -79,6 +79,8 @@ def test_a_registered_party_members_page_lists_what_they_hold(client, tree, peop
     post = PioneerPost(area=tree.village, organisation="竹林关村党支部", name="市场先锋岗", kind="market")
     services.save_holding(post, person_holders=[person])
     client.force_login(people.village_officer)
+    person_page = client.get(reverse("people:person", args=[person.pk])).content.decode()
+    assert reverse("duty:person-holdings", args=[person.pk]) in person_page
     assert "市场先锋岗" in client.get(reverse("duty:person-holdings", args=[person.pk])).content.decode()
     client.force_login(people.outsider)
     assert client.get(reverse("duty:person-holdings", args=[person.pk])).status_code == 404
