@@ -5,6 +5,7 @@ from fangkong.accounts.api import MembershipViewSet, UserViewSet, me
 from fangkong.areas.api import AreaViewSet, DivisionViewSet, RiskAreaViewSet
 from fangkong.core import job_api
 from fangkong.core.changelog_api import ChangeLogViewSet
+from fangkong.duty import api as duty_api
 from fangkong.health import api as health_api
 from fangkong.health.alerts import api as health_alerts_api
 from fangkong.health.cases import api as health_cases_api
@@ -35,6 +36,7 @@ health_cases_api.register(router)
 health_alerts_api.register(router)
 health_sites_api.register(router)
 reports_api.register(router)
+duty_api.register(router)
 
 urlpatterns = [
     path("me/", me, name="me"),

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "fangkong.people",
     "fangkong.health",
     "fangkong.reports",
+    "fangkong.duty",
 ]
 
 MIDDLEWARE = [
@@ -225,6 +226,13 @@ ALERTS_WEBHOOK_URL = os.environ.get("ALERTS_WEBHOOK_URL", "")
 ALERTS_SMS_URL = os.environ.get("ALERTS_SMS_URL", "")
 ALERTS_SEND_TIMEOUT = int(os.environ.get("ALERTS_SEND_TIMEOUT", "10"))
 ALERTS_DELIVERY_ATTEMPTS = int(os.environ.get("ALERTS_DELIVERY_ATTEMPTS", "5"))
+
+# 24-hour duty: a full-day shift runs from DUTY_DAY_STARTS to the same time the next day, a split day
+# changes over at DUTY_NIGHT_STARTS; tomorrow's roster still missing at DUTY_ROSTER_DEADLINE (local
+# times, HH:MM) is flagged to the level above.
+DUTY_DAY_STARTS = os.environ.get("DUTY_DAY_STARTS", "08:00")
+DUTY_NIGHT_STARTS = os.environ.get("DUTY_NIGHT_STARTS", "20:00")
+DUTY_ROSTER_DEADLINE = os.environ.get("DUTY_ROSTER_DEADLINE", "17:00")
 # Below these, work stays in the request: a list of fewer rows exports at once, a smaller file previews at once.
 # When each level's daily report is due (local time, HH:MM): a village's by 16:00, then the levels
 # above it. Levels not listed confirm nothing (grids). Missing reports are told to the parent's officers.
@@ -265,6 +273,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CheckWindowEnum": "fangkong.health.models.Check.Window",
         "CaseClassificationEnum": "fangkong.health.cases.models.Classification",
+        "DutyShiftEnum": "fangkong.duty.models.DutyRoster.Shift",
+        "DutyLogKindEnum": "fangkong.duty.models.DutyLogEntry.Kind",
+        "PioneerPostKindEnum": "fangkong.duty.models.PostKind",
+        "VolunteerShiftKindEnum": "fangkong.duty.models.VolunteerShift.Kind",
+        "VolunteerStatusEnum": "fangkong.duty.models.Volunteer.Status",
     },
 }
 

@@ -62,7 +62,18 @@ class UserSerializer(ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "full_name", "phone", "is_active", "memberships", "password", "area", "role"]
+        fields = [
+            "id",
+            "username",
+            "full_name",
+            "phone",
+            "party_member",
+            "is_active",
+            "memberships",
+            "password",
+            "area",
+            "role",
+        ]
         read_only_fields = ["id"]
 
     @extend_schema_field(UserMembershipSerializer(many=True))

@@ -45,7 +45,7 @@ class UserCreateForm(MembershipFieldsMixin, ScopedModelForm):
 
     class Meta:
         model = User
-        fields = ["username", "full_name", "phone"]
+        fields = ["username", "full_name", "phone", "party_member"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -68,7 +68,7 @@ class UserEditForm(ScopedModelForm):
 
     class Meta:
         model = User
-        fields = ["full_name", "phone", "is_active"]
+        fields = ["full_name", "phone", "party_member", "is_active"]
 
     def clean_new_password(self):
         password = self.cleaned_data["new_password"]

@@ -45,6 +45,9 @@ class User(ChangeLoggedMixin, AbstractUser):
 
     full_name = models.CharField(_("full name"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    party_member = models.BooleanField(
+        _("party member"), default=False, help_text=_("Holds pioneer posts and responsibility zones.")
+    )
 
     objects = ScopedUserManager()
 

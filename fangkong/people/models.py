@@ -168,6 +168,9 @@ class Person(AreaRecord):
         _("relation to the head of household"), max_length=20, blank=True, help_text=_("与户主关系: 户主, 配偶, 子女…")
     )
     residency = models.CharField(_("residency"), max_length=10, choices=Residency.choices, default=Residency.RESIDENT)
+    party_member = models.BooleanField(
+        _("party member"), default=False, help_text=_("Holds pioneer posts and responsibility zones.")
+    )
     address = models.CharField(_("address"), max_length=200, blank=True)
     tags = models.ManyToManyField(KeyPersonTag, verbose_name=_("key-person categories"), blank=True)
     responsible = models.ForeignKey(

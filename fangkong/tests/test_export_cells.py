@@ -80,6 +80,34 @@ def register(tree, people):
     site = make_site(tree.town)
     make_episode(make_person(tree.grid, "孙八", id_number()), site=site, room=site.rooms.first())
     ReportForm.objects.create(area=tree.town, name="竹林关镇疫情防控日报表", signer="=HYPERLINK(1)")
+    make_duty_records(tree, people)
+
+
+def make_duty_records(tree, people):
+    """A roster, a flag, a log entry, a post, a zone, a team with a volunteer on a worked shift."""
+    from fangkong.duty import services as duty
+    from fangkong.duty.models import MissingRoster
+    from fangkong.duty.tests.factories import (
+        make_log_entry,
+        make_post,
+        make_roster,
+        make_shift,
+        make_team,
+        make_volunteer,
+        make_zone,
+    )
+
+    make_roster(tree.town, staff=[("刘干事", "13900000004")])
+    MissingRoster(area=tree.county, date=datetime.date(2020, 2, 2)).save()
+    make_log_entry(tree.town, people.town_officer)
+    people.grid_worker.party_member = True
+    people.grid_worker.save()
+    make_post(tree.village, holders=[people.grid_worker])
+    make_zone(tree.village, grids=[tree.grid], holders=[people.grid_worker])
+    team = make_team(tree.village)
+    volunteer = make_volunteer(team, phone="13712345678")
+    assignment = duty.assignment_of(make_shift(team, [volunteer]), volunteer.pk)
+    duty.check_out(duty.check_in(assignment))
 
 
 @pytest.mark.parametrize(("url_name", "view_class"), list_views(), ids=[name for name, _view in list_views()])

@@ -90,6 +90,7 @@ class PersonSerializer(ModelSerializer):
             "relation_to_head",
             "area",
             "residency",
+            "party_member",
             "address",
             "tags",
             "responsible",

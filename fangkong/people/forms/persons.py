@@ -35,6 +35,7 @@ class PersonForm(ScopedModelForm):
             "household",
             "relation_to_head",
             "residency",
+            "party_member",
             "address",
             "tags",
             "responsible",
