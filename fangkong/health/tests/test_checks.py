@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fangkong.health import services
-from fangkong.health.models import Check
+from fangkong.health.models import Check, Episode
 from fangkong.health.tests.factories import make_check, make_episode
 from fangkong.health.worklist import worklist
 from fangkong.people.models import KeyPersonTag
@@ -191,9 +191,11 @@ def test_the_check_form_is_403_for_a_role_that_may_not_check(client, tree, peopl
 def test_today_lists_who_still_needs_a_check_by_grid_and_address(tree, people):
     from fangkong.people.tests.factories import id_number, make_person
 
-    second = make_episode(make_person(tree.grid2, name="李四", number=id_number(), address="二组 2 号"))
-    first_b = make_episode(make_person(tree.grid, name="王五", number=id_number(), address="一组 5 号"))
-    first_a = make_episode(make_person(tree.grid, name="赵六", number=id_number(), address="一组 1 号"))
+    # Centralised observations (no dwelling to disinfect) off their test days: the checks alone.
+    site = Episode.Kind.CENTRALISED
+    second = make_episode(make_person(tree.grid2, name="李四", number=id_number(), address="二组 2 号"), kind=site)
+    first_b = make_episode(make_person(tree.grid, name="王五", number=id_number(), address="一组 5 号"), kind=site)
+    first_a = make_episode(make_person(tree.grid, name="赵六", number=id_number(), address="一组 1 号"), kind=site)
     make_check(first_a, taken_at=at_local(8))
     assert worklist(people.village_officer, now=at_local(5)) == []  # no window open yet
     morning = worklist(people.village_officer, now=at_local(9))
