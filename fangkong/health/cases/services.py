@@ -155,11 +155,14 @@ def record_contact(contact, user, today=None):
 
 def tell_village(contact):
     village = village_of(contact.person.area)
-    title = _("Close contact to observe: %(name)s, last contact %(date)s, observed until %(end)s") % {
-        "name": contact.person,
-        "date": contact.last_contact_on.isoformat(),
-        "end": contact.episode.planned_end_on.isoformat(),
-    }
+
+    def title():  # in each officer's language
+        return _("Close contact to observe: %(name)s, last contact %(date)s, observed until %(end)s") % {
+            "name": contact.person,
+            "date": contact.last_contact_on.isoformat(),
+            "end": contact.episode.planned_end_on.isoformat(),
+        }
+
     link = reverse("health:episode", args=[contact.episode_id])
     officers = Membership.objects.filter(role=Role.OFFICER, area=village, user__is_active=True).select_related("user")
     for user in {membership.user for membership in officers}:

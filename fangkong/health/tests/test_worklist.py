@@ -94,9 +94,14 @@ def test_an_edition_may_have_no_test_days(client, people):
     assert Protocol.objects.get(name="2022 第三版").test_days == []
 
 
-def test_the_protocol_api_gives_the_test_days(api, people):
-    rows = api.login_as(people.grid_worker).get(reverse("protocol-list")).json()
-    assert rows[0]["test_days"] == [1, 7, 13]
+def test_the_protocol_api_gives_the_test_days_of_every_edition_even_one_added_since_the_last_request(api, people):
+    client = api.login_as(people.grid_worker)
+    assert [row["test_days"] for row in client.get(reverse("protocol-list")).json()] == [[1, 7, 13]]
+    first = Protocol.objects.get()
+    Protocol.objects.create(
+        name="第二版", effective_from=datetime.date(2021, 1, 1), fever_threshold="37.3", symptoms=first.symptoms
+    )
+    assert [row["test_days"] for row in client.get(reverse("protocol-list")).json()] == [[], [1, 7, 13]]
 
 
 def test_the_episode_page_shows_each_test_day_sampled_due_missed_or_upcoming(client, tree, people):
