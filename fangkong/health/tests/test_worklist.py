@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from fangkong.health.cases.tests.factories import make_disinfection, make_sample
 from fangkong.health.models import Disinfection, Episode, Protocol, Sample
-from fangkong.health.tests.factories import make_episode
+from fangkong.health.tests.factories import make_centralised_episode, make_episode
 from fangkong.health.worklist import worklist
 from fangkong.people.tests.factories import id_number, make_household, make_person
 
@@ -31,7 +31,8 @@ def at_local(hour):
 
 
 def centralised(area, days_ago):
-    return make_episode(area=area, days_ago=days_ago, kind=Episode.Kind.CENTRALISED)
+    """An observation with no dwelling to disinfect: today's work lists it for its checks and tests only."""
+    return make_centralised_episode(area, days_ago=days_ago)
 
 
 def edition_form(**changes):
