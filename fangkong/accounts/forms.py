@@ -1,11 +1,12 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.areas.models import Area
 from fangkong.core import scope
-from fangkong.core.forms import ScopedModelForm, style_widgets
+from fangkong.core.forms import ScopedModelForm, StyledForm, style_widgets
 from fangkong.core.roles import Action, Role
 
 from .models import Membership, User, grantable_roles
@@ -55,6 +56,12 @@ class UserCreateForm(MembershipFieldsMixin, ScopedModelForm):
         password = self.cleaned_data["password"]
         password_validation.validate_password(password, User(username=self.data.get("username", "")))
         return password
+
+
+class LanguageForm(StyledForm):
+    """The language of my alerts and notices (and of the interface)."""
+
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
 
 
 class UserEditForm(ScopedModelForm):

@@ -150,6 +150,8 @@ def build_register(tree, people):
         "/api/screening-visits/{id}/": visit.pk,
         "/api/tags/{code}/": KeyPersonTag.FEVER,
         "/api/users/{id}/": people.grid_worker.pk,
+        "/api/worklist/{id}/disinfected/": episode.pk,
+        "/api/worklist/{id}/sampled/": episode.pk,
         "/api/changelog/{id}/": None,  # filled in by the caller: the register's own change log
     }
 

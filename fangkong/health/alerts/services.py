@@ -11,7 +11,7 @@ import logging
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Coalesce
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.accounts.models import User
@@ -94,15 +94,14 @@ def describe(alert):
 
 
 def tell(alert, level):
-    """An inbox notice to everyone told at the level, and a delivery through every channel in use for
-    those who want this kind outside the app; the deliveries go once the transaction commits."""
-    with translation.override(settings.LANGUAGE_CODE):
-        title = describe(alert)
+    """An inbox notice to everyone told at the level, each in their own language, and a delivery
+    through every channel in use for those who want this kind outside the app; the deliveries go once
+    the transaction commits."""
     link = alert.get_absolute_url()
     names = channels.enabled()
     deliveries = []
     for user in recipients(alert, level):
-        jobs.notify(user, "alert", title, link=link)
+        jobs.notify(user, "alert", lambda: describe(alert), link=link)
         if AlertPreference.wants(user, alert.kind):
             deliveries += [AlertDelivery(alert=alert, level=level, channel=name, recipient=user) for name in names]
     AlertDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
@@ -314,7 +313,7 @@ def deliver(delivery_id, now=None):
         return delivery.status
     alert = delivery.alert
     alert.level = delivery.level
-    with translation.override(settings.LANGUAGE_CODE):
+    with jobs.in_language_of(delivery.recipient):  # the recipient's, not the sender's
         text = describe(alert)
     try:
         channels.CHANNELS[delivery.channel](delivery.recipient, text)

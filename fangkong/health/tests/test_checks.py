@@ -10,7 +10,7 @@ from django.utils import timezone
 from fangkong.core import person_status
 from fangkong.health import services
 from fangkong.health.models import Check
-from fangkong.health.tests.factories import make_check, make_episode
+from fangkong.health.tests.factories import make_centralised_episode, make_check, make_episode
 from fangkong.health.worklist import worklist
 
 
@@ -189,22 +189,30 @@ def test_the_check_form_is_403_for_a_role_that_may_not_check(client, tree, peopl
     assert client.get(reverse("health:check-add", args=[episode.pk])).status_code == 403
 
 
-def test_today_lists_who_still_needs_a_check_by_grid_and_address(tree, people):
-    from fangkong.people.tests.factories import id_number, make_person
+def test_today_lists_who_still_needs_a_check_by_grid_and_address(tree, people, monkeypatch):
 
-    second = make_episode(make_person(tree.grid2, name="李四", number=id_number(), address="二组 2 号"))
-    first_b = make_episode(make_person(tree.grid, name="王五", number=id_number(), address="一组 5 号"))
-    first_a = make_episode(make_person(tree.grid, name="赵六", number=id_number(), address="一组 1 号"))
-    # Yesterday's list, whatever the hour the test runs at: a check at 08:00 today may not have happened yet.
-    day = timezone.localdate() - datetime.timedelta(days=1)
-    make_check(first_a, taken_at=at_local(8, day))
-    assert worklist(people.village_officer, now=at_local(5, day)) == []  # no window open yet
-    morning = worklist(people.village_officer, now=at_local(9, day))
+    late = at_local(21)  # the morning check below was taken in the past, whenever the test runs
+    monkeypatch.setattr(timezone, "now", lambda: late)
+
+    # Centralised observations (no dwelling to disinfect) off their test days: the checks alone.
+    second = make_centralised_episode(tree.grid2)
+    first_b = make_centralised_episode(tree.grid)
+    first_a = make_centralised_episode(tree.grid)
+    for episode, name, address in (
+        (second, "李四", "二组 2 号"),
+        (first_b, "王五", "一组 5 号"),
+        (first_a, "赵六", "一组 1 号"),
+    ):
+        episode.person.name, episode.person.address = name, address
+        episode.person.save()
+    make_check(first_a, taken_at=at_local(8))
+    assert worklist(people.village_officer, now=at_local(5)) == []  # no window open yet
+    morning = worklist(people.village_officer, now=at_local(9))
     assert morning == [first_b, second]
-    evening = worklist(people.village_officer, now=at_local(17, day))
+    evening = worklist(people.village_officer, now=at_local(17))
     assert evening == [first_a, first_b, second]
     assert [row.needs for row in evening] == [["evening"], ["morning", "evening"], ["morning", "evening"]]
-    assert worklist(people.grid_worker, now=at_local(17, day)) == [first_a, first_b]
+    assert worklist(people.grid_worker, now=at_local(17)) == [first_a, first_b]
 
 
 def test_today_takes_the_same_number_of_queries_for_more_people(tree, people, django_assert_max_num_queries):
@@ -221,7 +229,7 @@ def test_today_takes_the_same_number_of_queries_for_more_people(tree, people, dj
 
 
 def test_the_worklist_api_says_what_is_needed(api, tree, people):
-    episode = make_episode(area=tree.grid, days_ago=2)
+    episode = make_centralised_episode(tree.grid, days_ago=2)  # its checks only
     rows = api.login_as(people.grid_worker).get(reverse("worklist-list")).json()
     now = timezone.localtime().time()
     if now < datetime.time(6):

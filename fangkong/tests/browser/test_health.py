@@ -106,3 +106,28 @@ def test_a_check_waiting_a_day_is_warned_of_and_a_refused_one_is_shown_with_its_
     assert Check.objects.count() == 0
     refused.locator("button").click()  # seen: dismissed
     expect(refused).to_have_count(0)
+
+
+@pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
+def test_a_doctor_records_todays_sample_and_disinfection_in_one_tap_each(tab, tree, people, monkeypatch, screenshot):
+    from fangkong.health.models import Disinfection, Sample
+
+    evening = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(20)))
+    monkeypatch.setattr(timezone, "now", lambda: evening)
+    # Day 7 of a home observation: a test day of the first edition, and its dwelling to disinfect.
+    episode = make_episode(
+        make_person(tree.grid, name="王芳", number=id_number(), address="竹林关村一组 3 号"), days_ago=6
+    )
+    log_in(tab, "doctor")
+
+    tab.goto("/health/today/")
+    assert horizontal_overflow(tab) <= 1, "today's work scrolls sideways on a phone"
+    screenshot(tab, "today-tasks")
+    tab.locator(f"form[action='/health/today/{episode.pk}/disinfected/'] button").click()
+    expect(tab.locator(".alert-success")).to_contain_text("王芳")
+    expect(tab.locator(f"form[action='/health/today/{episode.pk}/disinfected/']")).to_have_count(0)
+    tab.locator(f"form[action='/health/today/{episode.pk}/sampled/'] button").click()
+    expect(tab.locator(".alert-success")).to_contain_text("王芳")
+    expect(tab.locator(f"form[action='/health/today/{episode.pk}/sampled/']")).to_have_count(0)
+    assert Disinfection.objects.get().episode == episode
+    assert Sample.objects.get().person == episode.person
