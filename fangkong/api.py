@@ -16,6 +16,7 @@ from fangkong.people.api import moves as people_moves
 from fangkong.people.api import persons as people_persons
 from fangkong.people.api import screening as people_screening
 from fangkong.reports import api as reports_api
+from fangkong.reports import dashboard_api as reports_dashboard_api
 
 router = DefaultRouter()
 router.register("areas", AreaViewSet, basename="area")
@@ -33,6 +34,7 @@ self_report_api.register(router)
 health_cases_api.register(router)
 health_alerts_api.register(router)
 reports_api.register(router)
+reports_dashboard_api.register(router)
 
 urlpatterns = [
     path("me/", me, name="me"),
