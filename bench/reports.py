@@ -15,7 +15,9 @@ visited, and confirmations for 80 % of the villages on each past day.
 Then, for the city, a county, a town and a village: ``reports.figures.report`` (every registered
 figure, one grouped query each, the rows per child, statuses) as the page and the API call it, and the
 same figures by hand-written SQL (one statement per table, every figure of the table in it with
-``FILTER``, grouped by the child's path prefix). Each is run ``--repeat`` times; the median is reported.
+``FILTER``, grouped by the child's path prefix); and the command dashboard (``reports.dashboard.build``:
+the report, a 30-day trend of each key figure, the open alerts, the remarks) as of noon of the day.
+Each is run ``--repeat`` times; the median is reported.
 """
 
 import argparse
@@ -259,9 +261,10 @@ def measure(args):
     from django.utils import timezone
 
     from fangkong.areas.models import Area
-    from fangkong.reports import figures
+    from fangkong.reports import dashboard, figures
 
     day = args.date or timezone.localdate()
+    noon = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
     results = {}
     for label, code in AREAS:
         area = Area.objects.get(code=code)
@@ -270,6 +273,9 @@ def measure(args):
             report = figures.report(area, day)
         live = median_ms(lambda area=area: figures.report(area, day), args.repeat)
         hand = median_ms(lambda area=area: hand_written(area, day), args.repeat)
+        with CaptureQueriesContext(connection) as board_queries:
+            dashboard.build(area, now=noon)
+        board = median_ms(lambda area=area: dashboard.build(area, now=noon), args.repeat)
         results[label] = {
             "code": code,
             "rows": len(report.rows),
@@ -279,6 +285,9 @@ def measure(args):
             "hand_sql_ms_median": hand[0],
             "hand_sql_ms_min": hand[1],
             "ratio": round(live[0] / hand[0], 2) if hand[0] else None,
+            "dashboard_queries": len(board_queries),
+            "dashboard_ms_median": board[0],
+            "dashboard_ms_min": board[1],
             "fever_today": report.figures["fever_today"],
             "home_current": report.figures["home_current"],
         }

@@ -18,6 +18,7 @@ from fangkong.people.api import moves as people_moves
 from fangkong.people.api import persons as people_persons
 from fangkong.people.api import screening as people_screening
 from fangkong.reports import api as reports_api
+from fangkong.reports import dashboard_api as reports_dashboard_api
 
 router = DefaultRouter()
 router.register("areas", AreaViewSet, basename="area")
@@ -37,6 +38,7 @@ health_alerts_api.register(router)
 health_sites_api.register(router)
 reports_api.register(router)
 duty_api.register(router)
+reports_dashboard_api.register(router)
 
 urlpatterns = [
     path("me/", me, name="me"),

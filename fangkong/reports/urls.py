@@ -1,4 +1,4 @@
-from .views import urlpatterns
+from . import dashboard_views, views
 
 app_name = "reports"
-__all__ = ["urlpatterns"]
+urlpatterns = [*views.urlpatterns, *dashboard_views.urlpatterns]

@@ -31,4 +31,6 @@ CASES = [
     ScopeCase("report-daily-confirm", allowed=_EVERYONE, record_lookup=False),
     ScopeCase("report-completeness-list", allowed=_EVERYONE, record_lookup=False),
     ScopeCase("report-export-list", allowed=_EVERYONE, record_lookup=False),
+    ScopeCase("reports:dashboard", allowed=_EVERYONE, record_lookup=False),
+    ScopeCase("report-dashboard-list", allowed=_EVERYONE, record_lookup=False),
 ]
