@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "fangkong.accounts",
     "fangkong.people",
     "fangkong.health",
+    "fangkong.supplies",
 ]
 
 MIDDLEWARE = [
