@@ -5,9 +5,13 @@ of a store in an item is the sum of its moves (``stock_rows``). Issuing is check
 with the store's row locked (``services.record_move``).
 """
 
+import datetime
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.areas.models import Area
@@ -19,6 +23,9 @@ from fangkong.core.roles import ALL_ROLES, REFERENCE_DATA_ROLES, Action
 MAX_QUANTITY = 10_000_000
 MAX_PRICE = 1_000_000
 MAX_AMOUNT = 1_000_000_000
+# A store with fewer days of stock than this, at the rate of use of the last CONSUMPTION_DAYS, is low.
+LOW_DAYS = 3
+CONSUMPTION_DAYS = 7
 
 
 class Item(ChangeLoggedMixin, models.Model):
@@ -84,28 +91,69 @@ class Store(AreaRecord):
         return reverse("supplies:store", args=[self.pk])
 
 
-class SafetyLevel(ChangeLoggedMixin, models.Model):
-    """The least a store should hold of an item: below it the store is flagged."""
+def _sum_of_moves(moves, field="delta"):
+    rows = moves.filter(store=models.OuterRef("store"), item=models.OuterRef("item")).order_by().values("store")
+    return Coalesce(models.Subquery(rows.annotate(total=models.Sum(field)).values("total")), 0)
 
-    store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.CASCADE, related_name="safety_levels")
+
+class StockQuerySet(RestrictedQuerySet):
+    def with_levels(self, today=None):
+        """``quantity`` (the sum of the ledger), ``used_week`` (given out to be used over the last
+        CONSUMPTION_DAYS days), ``low`` (below the safety level, or fewer than LOW_DAYS days of that
+        use left): subqueries over the ledger's (store, item) index, one query for a whole list."""
+        today = today or timezone.localdate()
+        since = today - datetime.timedelta(days=CONSUMPTION_DAYS - 1)
+        moves = StockMove.objects.all()
+        used = moves.filter(kind__in=CONSUMED, moved_on__gte=since)
+        return (
+            self.annotate(quantity=_sum_of_moves(moves), used_week=-_sum_of_moves(used))
+            # days left = quantity / (used_week / CONSUMPTION_DAYS) < LOW_DAYS, compared without division
+            .annotate(_stock_days=models.F("quantity") * CONSUMPTION_DAYS, _low_days=models.F("used_week") * LOW_DAYS)
+            .annotate(
+                low=models.Case(
+                    models.When(safety_level__gt=models.F("quantity"), then=True),
+                    models.When(used_week__gt=0, _stock_days__lt=models.F("_low_days"), then=True),
+                    default=False,
+                    output_field=models.BooleanField(),
+                )
+            )
+        )
+
+
+class Stock(AreaRecord):
+    """A store's holding of one item: the row the ledger locks to issue, and the safety level. The
+    quantity is never stored here: ``with_levels`` sums the ledger."""
+
+    store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.CASCADE, related_name="stocks")
     item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+")
-    level = models.PositiveIntegerField(_("safety level"), validators=[MaxValueValidator(MAX_QUANTITY)])
+    safety_level = models.PositiveIntegerField(
+        _("safety level"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_QUANTITY)],
+        help_text=_("Below it the store is flagged as low."),
+    )
 
-    objects = RestrictedQuerySet.as_manager()
-    scope_lookup = "store__area_path"
-    scope_spans_many = False
-    scope_form_field = "store"
+    objects = StockQuerySet.as_manager()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["store", "item"], name="unique_safety_level")]
-        verbose_name = _("safety level")
-        verbose_name_plural = _("safety levels")
+        ordering = ["area_path", "store_id", "item_id"]
+        constraints = [models.UniqueConstraint(fields=["store", "item"], name="unique_stock_per_store_item")]
+        indexes = [models.Index(fields=["area_path", "store", "item"], name="stock_area")]
+        verbose_name = _("stock")
+        verbose_name_plural = _("stock")
 
     def __str__(self):
-        return f"{self.store} {self.item}: {self.level}"
+        return f"{self.store} {self.item}"
 
-    def get_scope_path(self):
-        return self.store.area_path
+    def get_absolute_url(self):
+        return reverse("supplies:stock-edit", args=[self.pk])
+
+    def days_left(self):
+        """Days of stock at last week's rate of use (None without use), on rows ``with_levels``."""
+        if not self.used_week:
+            return None
+        return round(self.quantity * CONSUMPTION_DAYS / self.used_week, 1)
 
 
 class MoveKind(models.TextChoices):
@@ -179,6 +227,7 @@ class StockMove(AreaRecord):
         indexes = [
             # The stock of a store: the sum of its moves per item, read from the index alone.
             models.Index(fields=["store", "item", "delta"], name="stockmove_store_item"),
+            models.Index(fields=["store", "item", "moved_on"], name="stockmove_store_item_date"),
             models.Index(fields=["area_path", "moved_on"], name="stockmove_area_date"),
         ]
         verbose_name = _("stock move")

@@ -1,11 +1,9 @@
 """Writing the supplies ledger and donations: one transaction each.
 
-Every write that takes stock out of a store locks the store's row first (``select_for_update``) and
-then sums the ledger: two issues at the same moment are serialised, and the second sees what the
+Every move locks the store's ``Stock`` row of its item first (``select_for_update``) and then sums
+the ledger: two issues at the same moment are serialised, and the second sees what the
 first took, so a store never goes below zero.
 """
-
-import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -18,12 +16,9 @@ from fangkong.areas.models import Area
 from fangkong.core import scope
 from fangkong.core.services import ConcurrentEdit
 
-from .models import CONSUMED, RECEIVED, Allocation, AllocationLine, Donation, MoveKind, SafetyLevel, StockMove, Store
+from .models import RECEIVED, Allocation, AllocationLine, Donation, MoveKind, Stock, StockMove, Store
 
 KEY_REUSED = gettext_lazy("A different move was already saved under this key; it is not overwritten.")
-# A store with fewer days of stock than this, at the last week's rate of use, is flagged.
-LOW_DAYS = 3
-CONSUMPTION_DAYS = 7
 MOVE_FIELDS = ("store_id", "item_id", "kind", "quantity", "to_store_id", "recipient", "supplier", "unit_price")
 
 
@@ -54,9 +49,11 @@ def _check_move(move):
 
 
 def _take(move):
-    """Save a move within the caller's transaction, with the store locked: refused when it takes more
+    """Save a move within the caller's transaction, with the store's row of the item locked: refused when it takes more
     than the store holds."""
-    store = Store.objects.select_for_update().get(pk=move.store_id)
+    store = move.store
+    stock, _created = Stock.objects.get_or_create(store=store, item=move.item, defaults={"area": store.area})
+    Stock.objects.select_for_update().filter(pk=stock.pk).get()  # held until the caller's transaction ends
     move.area = store.area
     if move.kind not in RECEIVED:
         held = stock_of(store, move.item)
@@ -252,37 +249,6 @@ def receive_donation(donation, goods, user):
         )
         _take(move)
     return donation
-
-
-def stock_rows(moves):
-    """The stock per store and item of the given moves: the sum of the ledger, one row per pair."""
-    return moves.order_by().values("store", "item").annotate(quantity=Sum("delta")).order_by("store", "item")
-
-
-def consumption_since(moves, since):
-    """What each (store, item) gave out to be used since the date."""
-    rows = moves.filter(kind__in=CONSUMED, moved_on__gte=since).order_by().values("store", "item")
-    return {(row["store"], row["item"]): -row["used"] for row in rows.annotate(used=Sum("delta"))}
-
-
-def stock_levels(moves, today=None):
-    """Every (store, item) pair of the moves with its ``quantity``, ``safety_level``, last week's
-    ``daily_use``, ``days_left`` and the ``low`` flag: below the safety level, or fewer than
-    LOW_DAYS days of use left."""
-    today = today or timezone.localdate()
-    rows = list(stock_rows(moves))
-    used = consumption_since(moves, today - datetime.timedelta(days=CONSUMPTION_DAYS - 1))
-    stores = {row["store"] for row in rows}
-    levels = {(level.store_id, level.item_id): level.level for level in SafetyLevel.objects.filter(store__in=stores)}
-    for row in rows:
-        pair = (row["store"], row["item"])
-        row["safety_level"] = levels.get(pair)
-        row["daily_use"] = used.get(pair, 0) / CONSUMPTION_DAYS
-        row["days_left"] = row["quantity"] / row["daily_use"] if row["daily_use"] else None
-        row["low"] = (row["safety_level"] is not None and row["quantity"] < row["safety_level"]) or (
-            row["days_left"] is not None and row["days_left"] < LOW_DAYS
-        )
-    return rows
 
 
 def pending_counts(stores):

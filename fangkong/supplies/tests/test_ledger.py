@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Sum
 
 from fangkong.supplies import services
-from fangkong.supplies.models import AllocationLine, MoveKind, StockMove, Store
+from fangkong.supplies.models import AllocationLine, MoveKind, Stock, StockMove, Store
 from fangkong.supplies.tests.factories import item, make_store, move
 
 
@@ -84,19 +84,25 @@ def test_an_allocation_is_prefilled_in_proportion_to_people_under_observation(tr
     assert services.proportional(10, [0, 0, 0]) == [4, 3, 3]
 
 
-def test_a_store_below_its_safety_level_or_short_of_days_is_flagged(tree, county_store):
-    from fangkong.supplies.models import SafetyLevel
+def levels():
+    return {stock.item.code: stock for stock in Stock.objects.with_levels().select_related("item")}
 
+
+def test_a_store_below_its_safety_level_or_short_of_days_is_flagged(tree, county_store):
     move(county_store, MoveKind.PURCHASE, 100)
     move(county_store, MoveKind.PURCHASE, 100, item_code="gloves")
     move(county_store, MoveKind.USED, 70, item_code="gloves", days_ago=1)  # 10 a day: 3 days left
-    SafetyLevel.objects.create(store=county_store, item=item(), level=200)
-    rows = {row["item"]: row for row in services.stock_levels(StockMove.objects.all())}
-    assert rows[item().pk]["low"] and rows[item().pk]["quantity"] == 100
-    assert rows[item("gloves").pk]["days_left"] == 3 and not rows[item("gloves").pk]["low"]
+    Stock.objects.filter(item=item()).update(safety_level=200)
+    assert levels()["mask-n95"].low and levels()["mask-n95"].quantity == 100
+    assert levels()["gloves"].days_left() == 3 and not levels()["gloves"].low
     move(county_store, MoveKind.USED, 1, item_code="gloves")
-    rows = {row["item"]: row for row in services.stock_levels(StockMove.objects.all())}
-    assert rows[item("gloves").pk]["low"]
+    assert levels()["gloves"].low
+
+
+def test_use_older_than_a_week_does_not_count_towards_days_left(county_store):
+    move(county_store, MoveKind.PURCHASE, 100, item_code="gloves", days_ago=10)
+    move(county_store, MoveKind.USED, 90, item_code="gloves", days_ago=7)
+    assert levels()["gloves"].days_left() is None and not levels()["gloves"].low
 
 
 def test_stock_equals_a_direct_sum_of_the_ledger_after_random_moves(tree, county_store):
@@ -114,7 +120,10 @@ def test_stock_equals_a_direct_sum_of_the_ledger_after_random_moves(tree, county
             assert kind != MoveKind.PURCHASE and held[store.pk, code] < quantity
             continue
         held[store.pk, code] += quantity if kind == MoveKind.PURCHASE else -quantity
-    for row in services.stock_rows(StockMove.objects.all()):
-        direct = StockMove.objects.filter(store=row["store"], item=row["item"]).aggregate(total=Sum("delta"))["total"]
-        code = next(code for code in codes if item(code).pk == row["item"])
-        assert row["quantity"] == direct == held[row["store"], code] >= 0
+    stocks = list(Stock.objects.with_levels().select_related("item"))
+    assert {(stock.store_id, stock.item.code) for stock in stocks} == {
+        pair for pair in held if StockMove.objects.filter(store=pair[0], item__code=pair[1]).exists()
+    }
+    for stock in stocks:
+        direct = StockMove.objects.filter(store=stock.store_id, item=stock.item_id).aggregate(total=Sum("delta"))
+        assert stock.quantity == direct["total"] == held[stock.store_id, stock.item.code] >= 0
