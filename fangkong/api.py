@@ -16,6 +16,7 @@ from fangkong.people.api import imports as people_imports
 from fangkong.people.api import moves as people_moves
 from fangkong.people.api import persons as people_persons
 from fangkong.people.api import screening as people_screening
+from fangkong.supplies import api as supplies_api
 
 router = DefaultRouter()
 router.register("areas", AreaViewSet, basename="area")
@@ -33,6 +34,7 @@ self_report_api.register(router)
 health_cases_api.register(router)
 health_alerts_api.register(router)
 health_sites_api.register(router)
+supplies_api.register(router)
 
 urlpatterns = [
     path("me/", me, name="me"),

@@ -9,6 +9,7 @@ from fangkong.core.changelog_views import ChangeLogEntryView, ChangeLogListView
 from fangkong.core.health import HealthView
 from fangkong.core.job_views import InboxView, JobCancelView, JobDetailView, JobDownloadView, JobListView
 from fangkong.health.selfreport.views import public_urlpatterns as self_report_urlpatterns
+from fangkong.supplies.views import public_urlpatterns as supplies_public_urlpatterns
 
 from . import views
 
@@ -22,6 +23,7 @@ urlpatterns = [
     path("areas/", include("fangkong.areas.urls")),
     path("people/", include("fangkong.people.urls")),
     path("health/", include("fangkong.health.urls")),
+    path("supplies/", include("fangkong.supplies.urls")),
     path("changelog/", ChangeLogListView.as_view(), name="changelog"),
     path("changelog/<int:pk>/", ChangeLogEntryView.as_view(), name="changelog-entry"),
     path("jobs/", JobListView.as_view(), name="jobs"),
@@ -39,4 +41,6 @@ urlpatterns = [
     path("health/", HealthView.as_view(), name="health"),
     # A household's self-report page, opened from its QR code without a login.
     *self_report_urlpatterns,
+    # Each county's donations in public (公示): only what donors agreed to show.
+    *supplies_public_urlpatterns,
 ]

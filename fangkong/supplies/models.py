@@ -244,6 +244,16 @@ class StockMove(AreaRecord):
         super().save(*args, **kwargs)
 
 
+class AllocationQuerySet(RestrictedQuerySet):
+    def restrict(self, user, action=Action.VIEW):
+        """The allocating side's; a receiving store's side reads the allocations it has a line of."""
+        restricted = super().restrict(user, action)
+        if action != Action.VIEW:
+            return restricted
+        received = AllocationLine._base_manager.filter(scope.user_q(user, ALL_ROLES, "area_path"))
+        return self.filter(models.Q(pk__in=restricted.values("pk")) | models.Q(pk__in=received.values("allocation")))
+
+
 class Allocation(AreaRecord):
     """Supplies handed down from a store to stores below it in one go (调拨), filed under the
     allocating store's area; each receiving store confirms its line."""
@@ -268,6 +278,8 @@ class Allocation(AreaRecord):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    objects = AllocationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-allocated_on", "-id"]

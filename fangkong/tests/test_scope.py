@@ -12,8 +12,9 @@ from fangkong.areas.tests.scope_cases import CASES as AREA_CASES
 from fangkong.core.tests.scope_cases import CASES as CORE_CASES
 from fangkong.health.tests.scope_cases import CASES as HEALTH_CASES
 from fangkong.people.tests.scope_cases import CASES as PEOPLE_CASES
+from fangkong.supplies.tests.scope_cases import CASES as SUPPLIES_CASES
 
-CASES = [*AREA_CASES, *ACCOUNT_CASES, *CORE_CASES, *PEOPLE_CASES, *HEALTH_CASES]
+CASES = [*AREA_CASES, *ACCOUNT_CASES, *CORE_CASES, *PEOPLE_CASES, *HEALTH_CASES, *SUPPLIES_CASES]
 USERS = [
     "city_commander",
     "county_officer",
@@ -33,9 +34,14 @@ def _self_report_link(tree, people):
     return {"token": issue(make_household(tree.grid), people.village_officer).token}
 
 
+def _county(tree, people):
+    return {"code": tree.county.code}
+
+
 # Open without a login by design: the load balancer's health check, about no records, and a household's
-# self-report page, whose unguessable token is the access (first names only; revoked, it answers 404).
-PUBLIC = {"health": None, "self-report": _self_report_link}
+# self-report page, whose unguessable token is the access (first names only; revoked, it answers 404), and a
+# county's public donations page (公示: donors named only where they agreed).
+PUBLIC = {"health": None, "self-report": _self_report_link, "public-donations": _county}
 # Pages about the user themself, or with no records: nothing to scope.
 EXEMPT = set(PUBLIC) | {
     "home",
