@@ -30,6 +30,8 @@ from fangkong.health.tests.factories import make_check, make_episode
 from fangkong.people import services
 from fangkong.people.models import Arrival, KeyPersonTag, ScreeningRound
 from fangkong.people.tests.factories import id_number, make_household, make_person
+from fangkong.supplies.models import MoveKind, Store
+from fangkong.supplies.tests.factories import make_donation, make_store, move
 
 
 def list_views():
@@ -78,6 +80,10 @@ def register(tree, people):
     make_contact(make_person(tree.grid, "钱七", id_number()), source_case=make_case(area=tree.grid))
     site = make_site(tree.town)
     make_episode(make_person(tree.grid, "孙八", id_number()), site=site, room=site.rooms.first())
+    town_store = make_store(tree.town, "竹林关镇物资站", Store.Kind.TOWN)
+    make_donation(tree.town, "秦岭制药", named=True, store=town_store, goods=[("mask-n95", 500)])
+    move(town_store, MoveKind.PURCHASE, 100, item_code="gloves", supplier="医药公司", unit_price=Decimal("0.80"))
+    move(town_store, MoveKind.ISSUED_STORE, 200, to_store=make_store(tree.village, "竹林关村物资室"))
 
 
 @pytest.mark.parametrize(("url_name", "view_class"), list_views(), ids=[name for name, _view in list_views()])
