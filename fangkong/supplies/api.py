@@ -22,7 +22,18 @@ from .filters import (
     StockMoveFilterSet,
     StoreFilterSet,
 )
-from .models import DIRECT_KINDS, MAX_QUANTITY, Allocation, AllocationLine, Donation, Item, Stock, StockMove, Store
+from .models import (
+    DIRECT_KINDS,
+    MAX_QUANTITY,
+    Allocation,
+    AllocationLine,
+    Donation,
+    Item,
+    MoveKind,
+    Stock,
+    StockMove,
+    Store,
+)
 
 
 @extend_schema_field({"type": "integer"})
@@ -76,7 +87,9 @@ class StoreViewSet(ScopedViewSet):
 class StockMoveSerializer(ModelSerializer):
     store = ScopedStoreField(Action.ADD)
     item = item_field()
-    kind = serializers.ChoiceField(choices=[(kind.value, kind.label) for kind in DIRECT_KINDS])
+    kind = serializers.ChoiceField(
+        choices=MoveKind.choices, help_text="donation and allocation moves come from donations and receipts only."
+    )
     to_store = ScopedStoreField(required=False, allow_null=True, help_text="The lower store, for issued_store.")
     key = serializers.CharField(
         max_length=64, help_text="The client's idempotency key: sending a move again with it saves nothing new."
@@ -105,10 +118,10 @@ class StockMoveSerializer(ModelSerializer):
         read_only_fields = ["line", "donation"]
         extra_kwargs = {"key": {"validators": []}}  # a key seen before is answered by record_move
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["kind"] = instance.kind  # donations and receipts are listed too
-        return data
+    def validate_kind(self, value):
+        if value not in DIRECT_KINDS:
+            raise serializers.ValidationError(_("Record a donation or confirm a receipt instead."))
+        return value
 
 
 _KEY_REUSED = OpenApiResponse(FIELD_ERRORS, description="The key names a move with other content: nothing saved.")
