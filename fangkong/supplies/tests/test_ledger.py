@@ -127,3 +127,15 @@ def test_stock_equals_a_direct_sum_of_the_ledger_after_random_moves(tree, county
     for stock in stocks:
         direct = StockMove.objects.filter(store=stock.store_id, item=stock.item_id).aggregate(total=Sum("delta"))
         assert stock.quantity == direct["total"] == held[stock.store_id, stock.item.code] >= 0
+
+
+def test_every_move_and_receipt_is_in_the_change_log(tree, county_store):
+    from fangkong.core.models import ChangeLogEntry
+
+    town_store = make_store(tree.town, kind=Store.Kind.TOWN)
+    move(county_store, MoveKind.PURCHASE, 10)
+    move(county_store, MoveKind.ISSUED_STORE, 4, to_store=town_store)
+    services.confirm_receipt(AllocationLine.objects.get(), 4, None)
+    logged = ChangeLogEntry.objects.filter(content_type__app_label="supplies")
+    assert logged.filter(content_type__model="stockmove", kind="create").count() == 3
+    assert logged.filter(content_type__model="allocationline", kind="update").exists()
