@@ -19,6 +19,7 @@ from fangkong.people.api import persons as people_persons
 from fangkong.people.api import screening as people_screening
 from fangkong.reports import api as reports_api
 from fangkong.reports import dashboard_api as reports_dashboard_api
+from fangkong.supplies import api as supplies_api
 
 router = DefaultRouter()
 router.register("areas", AreaViewSet, basename="area")
@@ -39,6 +40,7 @@ health_sites_api.register(router)
 reports_api.register(router)
 duty_api.register(router)
 reports_dashboard_api.register(router)
+supplies_api.register(router)
 
 urlpatterns = [
     path("me/", me, name="me"),

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "fangkong.health",
     "fangkong.reports",
     "fangkong.duty",
+    "fangkong.supplies",
 ]
 
 MIDDLEWARE = [

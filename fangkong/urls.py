@@ -10,6 +10,7 @@ from fangkong.core.health import HealthView
 from fangkong.core.job_views import InboxView, JobCancelView, JobDetailView, JobDownloadView, JobListView
 from fangkong.duty.views import public_urlpatterns as volunteer_signup_urlpatterns
 from fangkong.health.selfreport.views import public_urlpatterns as self_report_urlpatterns
+from fangkong.supplies.views import public_urlpatterns as supplies_public_urlpatterns
 
 from . import views
 
@@ -25,6 +26,7 @@ urlpatterns = [
     path("health/", include("fangkong.health.urls")),
     path("reports/", include("fangkong.reports.urls")),
     path("duty/", include("fangkong.duty.urls")),
+    path("supplies/", include("fangkong.supplies.urls")),
     path("changelog/", ChangeLogListView.as_view(), name="changelog"),
     path("changelog/<int:pk>/", ChangeLogEntryView.as_view(), name="changelog-entry"),
     path("jobs/", JobListView.as_view(), name="jobs"),
@@ -44,4 +46,6 @@ urlpatterns = [
     *self_report_urlpatterns,
     # A volunteer team's sign-up page, opened from its QR code without a login.
     *volunteer_signup_urlpatterns,
+    # Each county's donations in public (公示): only what donors agreed to show.
+    *supplies_public_urlpatterns,
 ]

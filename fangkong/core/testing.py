@@ -139,5 +139,6 @@ def reload_reference_data():
         "fangkong.people.migrations.0002_builtin_tags",
         "fangkong.health.migrations.0002_first_protocol",
         "fangkong.health.migrations.0008_test_days",
+        "fangkong.supplies.migrations.0002_catalogue",
     ):
         importlib.import_module(module).load(apps, None)

@@ -41,6 +41,8 @@ from fangkong.health.tests.factories import make_check, make_episode
 from fangkong.people import services
 from fangkong.people.models import Arrival, KeyPersonTag, ScreeningRound, ScreeningVisit
 from fangkong.people.tests.factories import id_number, make_household, make_person
+from fangkong.supplies.models import Item, MoveKind, Store
+from fangkong.supplies.tests import factories as supplies
 
 # Generated requests per operation and user. API_FUZZ_EXAMPLES=200 digs deeper by hand; CI keeps 20.
 EXAMPLES_PER_OPERATION = int(os.environ.get("API_FUZZ_EXAMPLES", 20))
@@ -112,9 +114,20 @@ def build_register(tree, people):
     disinfection = make_disinfection(episode)
     site = make_site(tree.town)
     placed = make_episode(make_person(tree.grid, number=id_number()), site=site, room=site.rooms.first())
+    town_store = supplies.make_store(tree.town, "竹林关镇物资站", Store.Kind.TOWN)
+    donation = supplies.make_donation(tree.town, "秦岭制药", named=True, store=town_store, goods=[("mask-n95", 500)])
+    village_store = supplies.make_store(tree.village, "竹林关村物资室")
+    issue = supplies.move(town_store, MoveKind.ISSUED_STORE, 200, to_store=village_store)
     duty = build_duty(tree, people)
     return {
         **duty,
+        "/api/items/{id}/": Item.objects.get(code="gloves").pk,
+        "/api/stores/{id}/": town_store.pk,
+        "/api/stock-moves/{id}/": issue.pk,
+        "/api/stock/{id}/": town_store.stocks.get().pk,
+        "/api/allocations/{id}/": issue.line.allocation_id,
+        "/api/allocations/{id}/confirm/": issue.line.allocation_id,
+        "/api/donations/{id}/": donation.pk,
         "/api/sites/{id}/": site.pk,
         "/api/episodes/{id}/move-site/": placed.pk,
         "/api/alerts/{id}/": alert.pk,

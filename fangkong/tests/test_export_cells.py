@@ -31,6 +31,8 @@ from fangkong.people import services
 from fangkong.people.models import Arrival, KeyPersonTag, ScreeningRound
 from fangkong.people.tests.factories import id_number, make_household, make_person
 from fangkong.reports.models import ReportForm
+from fangkong.supplies.models import MoveKind, Store
+from fangkong.supplies.tests.factories import make_donation, make_store, move
 
 
 def list_views():
@@ -81,6 +83,10 @@ def register(tree, people):
     make_episode(make_person(tree.grid, "孙八", id_number()), site=site, room=site.rooms.first())
     ReportForm.objects.create(area=tree.town, name="竹林关镇疫情防控日报表", signer="=HYPERLINK(1)")
     make_duty_records(tree, people)
+    town_store = make_store(tree.town, "竹林关镇物资站", Store.Kind.TOWN)
+    make_donation(tree.town, "秦岭制药", named=True, store=town_store, goods=[("mask-n95", 500)])
+    move(town_store, MoveKind.PURCHASE, 100, item_code="gloves", supplier="医药公司", unit_price=Decimal("0.80"))
+    move(town_store, MoveKind.ISSUED_STORE, 200, to_store=make_store(tree.village, "竹林关村物资室"))
 
 
 def make_duty_records(tree, people):

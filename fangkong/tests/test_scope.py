@@ -14,8 +14,18 @@ from fangkong.duty.tests.scope_cases import CASES as DUTY_CASES
 from fangkong.health.tests.scope_cases import CASES as HEALTH_CASES
 from fangkong.people.tests.scope_cases import CASES as PEOPLE_CASES
 from fangkong.reports.tests.scope_cases import CASES as REPORT_CASES
+from fangkong.supplies.tests.scope_cases import CASES as SUPPLIES_CASES
 
-CASES = [*AREA_CASES, *ACCOUNT_CASES, *CORE_CASES, *PEOPLE_CASES, *HEALTH_CASES, *REPORT_CASES, *DUTY_CASES]
+CASES = [
+    *AREA_CASES,
+    *ACCOUNT_CASES,
+    *CORE_CASES,
+    *PEOPLE_CASES,
+    *HEALTH_CASES,
+    *REPORT_CASES,
+    *DUTY_CASES,
+    *SUPPLIES_CASES,
+]
 USERS = [
     "city_commander",
     "county_officer",
@@ -41,10 +51,20 @@ def _volunteer_signup(tree, people):
     return {"token": make_team(tree.village).signup_token}
 
 
+def _county(tree, people):
+    return {"code": tree.county.code}
+
+
 # Open without a login by design: the load balancer's health check, about no records, a household's
 # self-report page, whose unguessable token is the access (first names only; revoked, it answers 404),
-# and a volunteer team's sign-up page (it takes a sign-up and shows nothing of the team's volunteers).
-PUBLIC = {"health": None, "self-report": _self_report_link, "volunteer-signup": _volunteer_signup}
+# a volunteer team's sign-up page (it takes a sign-up and shows nothing of the team's volunteers), and
+# a county's public donations page (公示: donors named only where they agreed).
+PUBLIC = {
+    "health": None,
+    "self-report": _self_report_link,
+    "volunteer-signup": _volunteer_signup,
+    "public-donations": _county,
+}
 # Pages about the user themself, or with no records: nothing to scope.
 EXEMPT = set(PUBLIC) | {
     "home",

@@ -232,9 +232,10 @@ def test_nobody_removes_their_own_membership_or_a_peers(client, tree, people):
         page = client.get(reverse("accounts:user", args=[membership.user.pk])).content.decode()
         assert url not in page  # no Remove button that answers 403
     client.force_login(people.town_officer)
-    assert reverse("accounts:membership-delete", args=[peer.pk]) in client.get(
-        reverse("accounts:user", args=[peer.user.pk])
-    ).content.decode()
+    assert (
+        reverse("accounts:membership-delete", args=[peer.pk])
+        in client.get(reverse("accounts:user", args=[peer.user.pk])).content.decode()
+    )
     assert client.post(reverse("accounts:membership-delete", args=[peer.pk])).status_code == 302
     assert list(Membership.objects.filter(pk__in=[own.pk, peer.pk])) == [own]
 

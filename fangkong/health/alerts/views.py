@@ -39,8 +39,12 @@ class AlertView(ObjectDetailView):
     template_name = "health/alert_detail.html"
 
     def get_queryset(self):
-        return super().get_queryset().select_related(
-            "person", "area__parent", "episode__protocol", "source_check", "acknowledged_by", "resolved_by"
+        return (
+            super()
+            .get_queryset()
+            .select_related(
+                "person", "area__parent", "episode__protocol", "source_check", "acknowledged_by", "resolved_by"
+            )
         )
 
     def get_context_data(self, **kwargs):

@@ -331,8 +331,13 @@ def test_the_missed_checks_page_and_api_list_the_people_of_the_area(client, api,
     api.login_as(people.village_officer)
     rows = api.get(reverse("missed-check-list"), {"area": tree.grid.code}).json()
     assert rows == [
-        {"episode": episode.pk, "person": episode.person_id, "name": episode.person.name, "area": tree.grid.code,
-         "window": "morning"}
+        {
+            "episode": episode.pk,
+            "person": episode.person_id,
+            "name": episode.person.name,
+            "area": tree.grid.code,
+            "window": "morning",
+        }
     ]
     assert api.get(reverse("missed-check-list"), {"area": tree.grid2.code}).json() == []
 

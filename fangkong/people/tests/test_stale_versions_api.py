@@ -17,7 +17,8 @@ def test_every_versioned_endpoint_has_a_case():
         basename
         for _prefix, viewset, basename in router.registry
         if viewset.queryset is not None  # the imports endpoint has no records of its own
-        and hasattr(viewset, "partial_update") and "patch" in viewset.http_method_names  # not actions only
+        and hasattr(viewset, "partial_update")
+        and "patch" in viewset.http_method_names  # not actions only
         and any(field.name == "version" for field in viewset.queryset.model._meta.fields)
     }
     assert versioned == set(VERSIONED)
