@@ -43,11 +43,11 @@ DELETE FROM health_case; DELETE FROM health_transfer; DELETE FROM health_episode
 DELETE FROM people_screeningvisit; DELETE FROM people_screeninground; DELETE FROM reports_confirmation;
 
 INSERT INTO health_episode (created, last_updated, area_id, area_path, person_id, kind, reason, start_on,
-    planned_end_on, protocol_id, ended_on, outcome, end_change_reason, version)
+    planned_end_on, protocol_id, ended_on, outcome, end_change_reason, place_change_reason, version)
 SELECT now(), now(), p.area_id, p.area_path, p.id, CASE WHEN random() < 0.8 THEN 'home' ELSE 'centralised' END,
     'risk_area_arrival', s.start_on, s.start_on + 14, %(protocol)s,
     CASE WHEN s.start_on + 14 <= %(today)s::date THEN s.start_on + 14 END,
-    CASE WHEN s.start_on + 14 <= %(today)s::date THEN 'released' ELSE '' END, '', 1
+    CASE WHEN s.start_on + 14 <= %(today)s::date THEN 'released' ELSE '' END, '', '', 1
 FROM (SELECT id, area_id, area_path FROM people_person ORDER BY random() LIMIT %(episodes)s) p,
     LATERAL (SELECT %(today)s::date - (random() * (%(days)s - 1) + p.id * 0)::int AS start_on) s;
 

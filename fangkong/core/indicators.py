@@ -6,11 +6,13 @@ its figures to every report, export and dashboard without touching the ``reports
 reads this registry.
 
 A ``Count`` indicator is counted from dated records, so that the figure of any past day can be counted
-again: ``rows(queryset, day)`` narrows the model's rows (already limited to an area's subtree and the
-user's scope) to those the figure counts on that day. Its ``url_name`` and ``params(day)`` name the
-list the figure links to, filtered the same way (the list adds ``area``: same scope, same day). A
-``Rate`` is a percentage of two counts; reports sum the counts over areas and divide once (a rate is
-never averaged).
+again: ``where(day)`` is the condition (a ``Q``) on the model's rows (already limited to an area's
+subtree and the user's scope) that the figure counts on that day, or, where a condition cannot say it
+(an annotation, a subquery), ``rows(queryset, day)`` narrows the rows itself. The figures of one model
+declared by ``where`` are counted together, in one query (``Count(filter=...)``). Its ``url_name``
+and ``params(day)`` name the list the figure links to, filtered the same way (the list adds ``area``:
+same scope, same day). A ``Rate`` is a percentage of two counts; reports sum the counts over areas and
+divide once (a rate is never averaged).
 """
 
 import datetime
@@ -82,7 +84,8 @@ class Indicator:
 @dataclass(frozen=True)
 class Count(Indicator):
     model: str = ""  # "people.Arrival"
-    rows: Callable = None  # rows(queryset, day) -> the rows counted on the day
+    where: Callable = None  # where(day) -> Q: the rows counted on the day
+    rows: Callable = None  # rows(queryset, day) -> the rows counted on the day, where ``where`` cannot say it
     url_name: str = ""
     params: Callable = lambda day: {}  # the list's filters for the day, besides the area
     distinct: str = ""  # count the distinct values of this field (people), not the rows
@@ -94,12 +97,20 @@ class Count(Indicator):
     def model_class(self):
         return apps.get_model(self.model)
 
-    def records(self, area, day, user=None):
-        """The rows counted for the area's subtree on the day, among those the user may view (every row
-        when ``user`` is None: the periodic sweep and the confirmation's frozen figures)."""
+    def subtree(self, area, user=None):
+        """The model's rows in the area's subtree, among those the user may view (every row when
+        ``user`` is None: the periodic sweep and the confirmation's frozen figures)."""
         model = self.model_class()
         queryset = model.objects.all() if user is None else model.objects.restrict(user)
-        return self.rows(queryset.filter(subtree_q(self.path_field, area.path)), day)
+        return queryset.filter(subtree_q(self.path_field, area.path))
+
+    def select(self, rows, day):
+        """Of ``rows``, those counted on the day."""
+        return rows.filter(self.where(day)) if self.where else self.rows(rows, day)
+
+    def records(self, area, day, user=None):
+        """The rows counted for the area's subtree on the day, among those the user may view."""
+        return self.select(self.subtree(area, user), day)
 
     def count(self, area, day, user=None):
         """The figure counted directly, one query (the reports group it by child area instead)."""

@@ -14,12 +14,15 @@ CASES = {"group_zh": "四类人员", "group_en": "Four categories"}
 ALERTS = {"group_zh": "预警", "group_en": "Alerts"}
 
 
-def observed_on(episodes, day, lookup=""):
+def observing(day, lookup=""):
     """Observation started by the day and not ended by its end (``lookup`` reaches the episode)."""
-    return episodes.filter(
-        Q(**{f"{lookup}start_on__lte": day}),
-        Q(**{f"{lookup}ended_on__isnull": True}) | Q(**{f"{lookup}ended_on__gt": day}),
+    return Q(**{f"{lookup}start_on__lte": day}) & (
+        Q(**{f"{lookup}ended_on__isnull": True}) | Q(**{f"{lookup}ended_on__gt": day})
     )
+
+
+def observed_on(episodes, day, lookup=""):
+    return episodes.filter(observing(day, lookup))
 
 
 def classified_on(cases, day, classification=None):
@@ -33,21 +36,31 @@ def classified_on(cases, day, classification=None):
     return cases.filter(classification_on=classification) if classification else cases
 
 
-def pending_on(transfers, day):
+def pending(day):
     """People transferred by the end of the day whose result had not come by then (fever not ruled out)."""
-    return transfers.filter(by_end_of("transferred_at", day), not_by_end_of("result_at", day))
+    return by_end_of("transferred_at", day) & not_by_end_of("result_at", day)
+
+
+def pending_on(transfers, day):
+    return transfers.filter(pending(day))
+
+
+def open_then(day):
+    """Alerts raised by the end of the day that nobody had acknowledged or resolved by then."""
+    return by_end_of("raised_at", day) & not_by_end_of("acknowledged_at", day) & not_by_end_of("resolved_at", day)
 
 
 def open_on(alerts, day):
-    """Alerts raised by the end of the day that nobody had acknowledged or resolved by then."""
-    return alerts.filter(by_end_of("raised_at", day), not_by_end_of("acknowledged_at", day)).filter(
-        not_by_end_of("resolved_at", day)
-    )
+    return alerts.filter(open_then(day))
+
+
+def overdue_then(day):
+    """Open alerts that had gone up a level by the end of the day: not acknowledged in time."""
+    return open_then(day) & by_end_of("escalated_at", day)
 
 
 def overdue_on(alerts, day):
-    """Open alerts that had gone up a level by the end of the day: not acknowledged in time."""
-    return open_on(alerts, day).filter(by_end_of("escalated_at", day))
+    return alerts.filter(overdue_then(day))
 
 
 def _day(day):
@@ -62,7 +75,7 @@ def _episodes(kind, kind_zh, kind_en):
             f"New in {kind_en}",
             **OBSERVATION,
             model="health.Episode",
-            rows=lambda episodes, day: episodes.filter(kind=kind, start_on=day),
+            where=lambda day: Q(kind=kind, start_on=day),
             url_name="health:episode-list",
             params=lambda day: {"kind": kind, "started": _day(day)},
         ),
@@ -72,7 +85,7 @@ def _episodes(kind, kind_zh, kind_en):
             f"In {kind_en} now",
             **OBSERVATION,
             model="health.Episode",
-            rows=lambda episodes, day: observed_on(episodes.filter(kind=kind), day),
+            where=lambda day: Q(kind=kind) & observing(day),
             url_name="health:episode-list",
             params=lambda day: {"kind": kind, "observed_on": _day(day)},
         ),
@@ -82,7 +95,7 @@ def _episodes(kind, kind_zh, kind_en):
             f"Released from {kind_en}",
             **OBSERVATION,
             model="health.Episode",
-            rows=lambda episodes, day: episodes.filter(kind=kind, outcome="released", ended_on=day),
+            where=lambda day: Q(kind=kind, outcome="released", ended_on=day),
             url_name="health:episode-list",
             params=lambda day: {"kind": kind, "status": "released", "ended": _day(day)},
         ),
@@ -122,7 +135,7 @@ register(
         "Transferred today",
         **OBSERVATION,
         model="health.Transfer",
-        rows=lambda transfers, day: transfers.filter(on_day("transferred_at", day)),
+        where=lambda day: on_day("transferred_at", day),
         url_name="health:transfer-list",
         params=lambda day: {"date": _day(day)},
         distinct="person",
@@ -135,7 +148,7 @@ register(
         "Fever not ruled out",
         **CASES,
         model="health.Transfer",
-        rows=pending_on,
+        where=pending,
         url_name="health:transfer-list",
         params=lambda day: {"pending_on": _day(day)},
         distinct="person",
@@ -167,7 +180,7 @@ register(
         "Alerts open",
         **ALERTS,
         model="health.Alert",
-        rows=open_on,
+        where=open_then,
         url_name="health:alert-list",
         params=lambda day: {"open_on": _day(day)},
     ),
@@ -177,7 +190,7 @@ register(
         "Alerts overdue",
         **ALERTS,
         model="health.Alert",
-        rows=overdue_on,
+        where=overdue_then,
         url_name="health:alert-list",
         params=lambda day: {"overdue_on": _day(day)},
     ),

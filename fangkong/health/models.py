@@ -387,6 +387,9 @@ class Check(AreaRecord):
             models.Index(fields=["episode", "taken_on", "window"]),
             # The derived status asks per person for fever checks: few rows, one small index.
             models.Index(fields=["person", "taken_at"], condition=models.Q(is_fever=True), name="check_fever_person"),
+            # The daily report's "fever today" reads one day's fever checks of a subtree: the day first,
+            # so the index range is that day's few fever checks, not every check of the subtree.
+            models.Index(fields=["taken_on", "area_path"], condition=models.Q(is_fever=True), name="check_fever_day"),
         ]
         verbose_name = _("check")
         verbose_name_plural = _("checks")

@@ -4,7 +4,7 @@ children's latest remarks.
 
 Everything is read in a fixed number of queries, whatever the number of children: the rows come from
 the daily report (one grouped query per figure), and each figure's trend is one query, the counts of
-its days joined with UNION ALL (each day's rows are the indicator's own ``rows(queryset, day)``, so a
+its days joined with UNION ALL (each day's rows are the indicator's own ``select(queryset, day)``, so a
 trend point is the figure of that day exactly as the report counts it).
 """
 
@@ -111,12 +111,10 @@ def trends(area, codes, end, days=TREND_DAYS, user=None):
 
 def _daily_counts(count, area, span, user):
     """[count on each day of ``span``], the days' counts joined in one query."""
-    model = count.model_class()
-    queryset = model.objects.all() if user is None else model.objects.restrict(user)
-    queryset = queryset.filter(subtree_q(count.path_field, area.path))
+    queryset = count.subtree(area, user)
     aggregate = CountOf(count.distinct, distinct=True) if count.distinct else CountOf("pk")
     pieces = [
-        count.rows(queryset, day)
+        count.select(queryset, day)
         .order_by()
         .annotate(day_index=Value(index, output_field=IntegerField()))
         .values("day_index")

@@ -1,4 +1,5 @@
-"""The figures of a daily report, counted live from the records: one grouped query per indicator.
+"""The figures of a daily report, counted live from the records: one grouped query per model for the
+figures declared by a condition (``where``), one per figure for the others.
 
 ``report(area, day)`` counts each figure once for the whole subtree, grouped by child area: the rows'
 area path cut to the length of a child's path (``Substr``) is the group, so the query is one range scan
@@ -9,6 +10,8 @@ from the summed counts. Reusable by any page: ``figures(area, day)``, ``series(a
 
 import datetime
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -66,20 +69,48 @@ def children_of(area):
     return list(Area.objects.filter(parent=area).order_by("path"))
 
 
-def _grouped(indicator, area, day, user, children):
-    """{child path or OWN: count} in one query."""
-    rows = indicator.records(area, day, user).order_by()
+def _batches(counts):
+    """The counts in the batches that one query counts: the figures declared by a condition, per model
+    and area path field; every other figure alone."""
+    batches = {}
+    for count in counts:
+        key = (count.model, count.path_field) if count.where else count.code
+        batches.setdefault(key, []).append(count)
+    return list(batches.values())
+
+
+def _aggregate(count, condition=None):
+    if count.distinct:
+        return CountOf(count.distinct, distinct=True, filter=condition)
+    return CountOf("pk", filter=condition)
+
+
+def _grouped(batch, area, day, user, children):
+    """{child path or OWN: {code: count}} of a batch's figures in one query."""
+    first = batch[0]
+    if len(batch) == 1:
+        rows = first.records(area, day, user)
+        aggregates = {"count_0": _aggregate(first)}
+    else:
+        conditions = [count.where(day) for count in batch]
+        # Only the rows some figure counts are read; each figure counts those meeting its condition.
+        rows = first.subtree(area, user).filter(reduce(or_, conditions))
+        aggregates = {
+            f"count_{i}": _aggregate(count, condition)
+            for i, (count, condition) in enumerate(zip(batch, conditions, strict=True))
+        }
     lengths = {len(child.path) for child in children}
     # Codes of one level have one length: the path cut to a child's length is the child (else the
     # rows' own paths are grouped, and mapped to the children here).
-    key = Substr(indicator.path_field, 1, lengths.pop()) if len(lengths) == 1 else F(indicator.path_field)
-    aggregate = CountOf(indicator.distinct, distinct=True) if indicator.distinct else CountOf("pk")
+    key = Substr(first.path_field, 1, lengths.pop()) if len(lengths) == 1 else F(first.path_field)
     counts = {}
     child_level = area.child_level
-    for path, number in rows.annotate(group=key).values_list("group").annotate(number=aggregate):
+    for found in rows.order_by().annotate(group=key).values("group").annotate(**aggregates):
+        path = found["group"]
         child = Area.path_at_level(path, child_level) if child_level and path != area.path else area.path
-        group = OWN if child == area.path else child
-        counts[group] = counts.get(group, 0) + number
+        group = counts.setdefault(OWN if child == area.path else child, dict.fromkeys((c.code for c in batch), 0))
+        for i, count in enumerate(batch):
+            group[count.code] += found[f"count_{i}"]
     return counts
 
 
@@ -95,9 +126,9 @@ def count_all(area, day, codes, user=None, children=None):
     parts = indicators.parts(codes)
     groups = [child.path for child in children] + [OWN]
     values = {group: dict.fromkeys((count.code for count in parts.counts), 0) for group in groups}
-    for count in parts.counts:
-        for group, number in _grouped(count, area, day, user, children).items():
-            values.setdefault(group, dict.fromkeys((c.code for c in parts.counts), 0))[count.code] = number
+    for batch in _batches(parts.counts):
+        for group, numbers in _grouped(batch, area, day, user, children).items():
+            values.setdefault(group, dict.fromkeys((c.code for c in parts.counts), 0)).update(numbers)
     total = {count.code: sum(row[count.code] for row in values.values()) for count in parts.counts}
     for row in [*values.values(), total]:
         _with_rates(row, parts.rates)

@@ -104,6 +104,8 @@ class Transfer(AreaRecord):
 
     class Meta:
         ordering = ["-transferred_at", "-id"]
+        # The daily reports count a subtree's transfers (today's, and those still awaiting a result).
+        indexes = [models.Index(fields=["area_path", "transferred_at"])]
         verbose_name = _("transfer")
         verbose_name_plural = _("transfers")
 
@@ -159,6 +161,8 @@ class Case(AreaRecord):
 
     class Meta:
         ordering = ["-reported_at", "-id"]
+        # The daily reports count a subtree's cases by their classification on the day.
+        indexes = [models.Index(fields=["area_path", "reported_at"])]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
 
@@ -254,6 +258,8 @@ class Contact(AreaRecord):
 
     class Meta:
         ordering = ["-last_contact_on", "-id"]
+        # The daily reports count a subtree's contacts (under observation, traced on the day).
+        indexes = [models.Index(fields=["area_path", "created"])]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(source_case__isnull=False, source_person__isnull=True)

@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,6 +28,17 @@ def test_the_town_report_sums_its_villages_and_links_each_figure(client, tree, p
     page = client.get(link)
     assert page.status_code == 200
     assert len(page.context["table"].rows) == 3
+
+
+def test_it_counts_the_figures_of_one_model_in_one_query_per_report(tree, people):
+    make_arrival(tree.grid)
+    make_arrival(tree.village2, day=days_ago(2))
+    with CaptureQueriesContext(connection) as queries:
+        report = figures.report(tree.town, timezone.localdate(), people.town_officer)
+    # arrivals (new, cumulative, from risk areas) and the six episode figures: one query each table
+    for table in ("people_arrival", "health_episode"):
+        assert len([query for query in queries if f'FROM "{table}"' in query["sql"]]) == 1, table
+    assert (report.figures["arrivals_new"], report.figures["arrivals_total"]) == (1, 2)
 
 
 def test_fever_today_counts_people_and_drills_down_to_their_checks(client, tree, people):
