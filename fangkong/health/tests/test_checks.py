@@ -66,6 +66,32 @@ def test_a_resent_check_answers_200_with_the_saved_one(api, tree, people):
     assert Check.objects.count() == 1
 
 
+def test_a_check_resent_after_its_episode_ended_answers_200_with_the_saved_one(api, tree, people):
+    episode = make_episode(area=tree.grid)
+    body = payload(episode)
+    api.login_as(people.grid_worker)
+    first = api.post(reverse("check-list"), body, format="json")
+    episode.start_on = timezone.localdate() - datetime.timedelta(days=30)
+    episode.ended_on, episode.outcome = timezone.localdate() - datetime.timedelta(days=10), "released"
+    episode.save()
+    assert api.post(reverse("check-list"), payload(episode, key="phone-7-0002"), format="json").status_code == 400
+    again = api.post(reverse("check-list"), body, format="json")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["id"] == first.json()["id"]
+
+
+def test_a_new_check_reads_the_person_and_the_episode_and_writes_in_one_transaction(
+    api, tree, people, django_assert_num_queries
+):
+    episode = make_episode(area=tree.grid)
+    api.login_as(people.grid_worker)
+    api.post(reverse("check-list"), payload(episode, key="warm-up"), format="json")  # the memberships' cache
+    # The person with its area, the episode with its protocol; BEGIN, the check, its log entry, COMMIT.
+    with django_assert_num_queries(6):
+        response = api.post(reverse("check-list"), payload(episode), format="json")
+    assert response.status_code == 201 and response.json()["area"] == tree.grid.code
+
+
 def test_a_reused_key_with_other_content_is_refused(api, tree, people):
     episode = make_episode(area=tree.grid)
     api.login_as(people.grid_worker)
