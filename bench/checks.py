@@ -88,6 +88,9 @@ def parse_args():
     parser.add_argument("--rates", type=int, nargs="+", default=[300], help="paced requests/s (default: 300)")
     parser.add_argument("--paced-seconds", type=int, default=20)
     parser.add_argument("--integrity-seconds", type=int, default=30)
+    parser.add_argument(
+        "--integrity-rate", type=int, help="checks/s of the integrity run (default: the first of --rates)"
+    )
     parser.add_argument("--client-threads", type=int, default=64, help="sending threads of the paced client")
     parser.add_argument("--resend-share", type=float, default=0.05, help="checks sent again after their answer")
     parser.add_argument("--twin-share", type=float, default=0.02, help="checks sent twice at once")
@@ -317,7 +320,7 @@ class PacedClient:
                 time.sleep(wait)
         if helper:
             helper.join()
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 600
         with self.lock:
             while self.pending and not self.stopping and time.monotonic() < deadline:
                 self.ready.wait(1)
@@ -397,7 +400,7 @@ def paced_and_integrity(args, token, person_ids, environment, server_box):
             sig = signal.SIGKILL if args.restart_signal == "kill" else signal.SIGTERM
             serving.kill(server_box[0], sig)
             try:
-                server_box[0] = serving.start_gunicorn(args.port, args.workers, environment)
+                server_box[0] = serving.start_gunicorn(args.port, args.workers, environment, probe="connect")
             except RuntimeError:
                 server_box[0] = None
                 client.close()  # nothing would ever answer the retries
@@ -406,7 +409,7 @@ def paced_and_integrity(args, token, person_ids, environment, server_box):
 
         faults = {"resend": args.resend_share, "twin": args.twin_share, "timeout": args.timeout_share}
         load = round(os.getloadavg()[0], 2)
-        rate = args.rates[0]
+        rate = args.integrity_rate or args.rates[0]
         keys = client.run(f"integrity-{uuid.uuid4().hex[:8]}", rate, args.integrity_seconds, faults, midway)
         with client.lock:
             acked = {key: client.acked[key] for key in keys if key in client.acked}

@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -39,8 +40,10 @@ def create_minimal_table():
         editor.create_model(BenchRow)
 
 
-def start_gunicorn(port, workers, environment=None, timeout=60):
-    """gunicorn in a session of its own (``stop``/``kill`` end the master and its workers), once it answers."""
+def start_gunicorn(port, workers, environment=None, timeout=60, probe="ping"):
+    """gunicorn in a session of its own (``stop``/``kill`` end the master and its workers), once it
+    answers /bench/ping/, or with ``probe="connect"`` once it accepts connections (its socket is bound
+    before its workers boot; requests queue meanwhile: a ping behind a crowd of clients may wait long)."""
     command = [
         str(Path(sys.executable).with_name("gunicorn")),
         "django.core.wsgi:get_wsgi_application()",
@@ -60,7 +63,10 @@ def start_gunicorn(port, workers, environment=None, timeout=60):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/ping/", timeout=2)
+            if probe == "connect":
+                socket.create_connection(("127.0.0.1", port), timeout=2).close()
+            else:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/ping/", timeout=2)
             return server
         except OSError:
             time.sleep(0.1)
