@@ -1,5 +1,8 @@
+import copy
+import hashlib
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.cache import cache
 from django.db import models, transaction
@@ -43,6 +46,18 @@ class User(ChangeLoggedMixin, AbstractUser):
 
     full_name = models.CharField(_("full name"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    party_member = models.BooleanField(
+        _("party member"), default=False, help_text=_("Holds pioneer posts and responsibility zones.")
+    )
+    # Notices are written for whoever reads them: an alert raised by a Chinese-speaking worker reaches
+    # an English-speaking doctor in English.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("Your alerts and notices, in the app and by text message or work chat, are written in it."),
+    )
 
     objects = ScopedUserManager()
 
@@ -188,6 +203,43 @@ def _replace_version(key):
 def forget_memberships_of(user_id):
     """The user's memberships (and their area look-ups) changed: read them again everywhere."""
     _replace_version(_memberships_keys(user_id)[1])
+
+
+def _token_key(key):
+    # The token itself is a credential: the cache (Redis) holds only its hash.
+    return "token-user:" + hashlib.sha256(key.encode()).hexdigest()
+
+
+def cached_token_user(key):
+    """The account of an API token as kept by ``keep_token_user``, with its memberships read from the
+    cache; None when nothing is kept, or when the account's memberships changed since (read it again)."""
+    kept = cache.get(_token_key(key))
+    if kept is None:
+        return None
+    version, user = kept
+    user._memberships_cache = user._shared_memberships()
+    if user._memberships_version != version:
+        return None
+    return user
+
+
+def keep_token_user(key, user):
+    user.memberships_cached()
+    version = getattr(user, "_memberships_version", None)
+    if version is not None:
+        kept = copy.copy(user)
+        kept.__dict__.pop("_memberships_cache", None)
+        cache.set(_token_key(key), (version, kept), SCOPE_CACHE_SECONDS)
+
+
+def forget_token(key):
+    """A deleted token stops working at once in every process (and again on commit, as for versions)."""
+
+    def forget():
+        cache.delete(_token_key(key))
+
+    forget()
+    transaction.on_commit(forget)
 
 
 def forget_area_lookups():

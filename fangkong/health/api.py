@@ -1,21 +1,37 @@
-"""Observation endpoints: /api/protocols/, /api/episodes/, /api/checks/ (+ batch/) and /api/worklist/."""
+"""Observation endpoints: /api/protocols/, /api/episodes/, /api/checks/ (+ batch/) and /api/worklist/
+(+ its one-tap disinfected/ and sampled/)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from fangkong.core import scope
 from fangkong.core.api import RefuseNulMixin, ScopedPermission, ScopedViewSet, django_errors
 from fangkong.core.roles import Action
 from fangkong.core.schema import FIELD_ERRORS
+from fangkong.core.serializers import ModelSerializer
 from fangkong.people.models import Person
 
 from . import services
+from .cases import services as cases
 from .filters import CheckFilterSet, EpisodeFilterSet
-from .models import PROTOCOL_FIELDS, Check, Episode, Protocol, Reason
+from .models import (
+    PROTOCOL_FIELDS,
+    Check,
+    Disinfection,
+    Episode,
+    Protocol,
+    Reason,
+    Room,
+    Sample,
+    Site,
+    validate_test_days,
+)
+from .sites import services as sites
 from .worklist import worklist
 
 # A phone syncing after a day offline sends a few dozen checks; more in one request is refused.
@@ -30,11 +46,17 @@ class LocalTimeField(serializers.TimeField):
         super().__init__(format="%H:%M", **kwargs)
 
 
-class ProtocolSerializer(serializers.ModelSerializer):
+class ProtocolSerializer(ModelSerializer):
     morning_from = LocalTimeField()
     morning_until = LocalTimeField()
     evening_from = LocalTimeField()
     evening_until = LocalTimeField()
+    test_days = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        validators=[validate_test_days],
+        required=False,
+        help_text="The days of an observation (day 1 is its start) on which a nucleic-acid sample is due.",
+    )
 
     class Meta:
         model = Protocol
@@ -57,7 +79,19 @@ class ScopedPersonField(serializers.PrimaryKeyRelatedField):
         return Person.objects.restrict(self.context["request"].user, Action.VIEW).select_related("area")
 
 
-class EpisodeSerializer(serializers.ModelSerializer):
+@extend_schema_field({"type": "integer"})
+class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
+    """A record the user may view, by id."""
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.model.objects.restrict(self.context["request"].user, Action.VIEW)
+
+
+class EpisodeSerializer(ModelSerializer):
     person = ScopedPersonField()
     area = serializers.SlugRelatedField(slug_field="code", read_only=True)
     reason = serializers.ChoiceField(
@@ -68,6 +102,10 @@ class EpisodeSerializer(serializers.ModelSerializer):
     day = serializers.SerializerMethodField(help_text="第N天: the start is day 1.")
     total_days = serializers.IntegerField(read_only=True)
     outcome = serializers.CharField(read_only=True, help_text="released, transferred or cancelled; empty while open.")
+    site = ScopedRelatedField(
+        Site, required=False, allow_null=True, help_text="The isolation site (id) of a centralised observation."
+    )
+    room = ScopedRelatedField(Room, required=False, allow_null=True, help_text="A room (id) of that site, optional.")
 
     class Meta:
         model = Episode
@@ -86,9 +124,20 @@ class EpisodeSerializer(serializers.ModelSerializer):
             "day",
             "total_days",
             "end_change_reason",
+            "site",
+            "room",
+            "place_change_reason",
             "version",
         ]
-        read_only_fields = ["planned_end_on", "protocol", "ended_on", "outcome", "end_change_reason", "version"]
+        read_only_fields = [
+            "planned_end_on",
+            "protocol",
+            "ended_on",
+            "outcome",
+            "end_change_reason",
+            "place_change_reason",
+            "version",
+        ]
 
     def get_status(self, episode) -> str:
         return episode.current_status()
@@ -117,14 +166,21 @@ class MoveEndSerializer(VersionSerializer):
     reason = serializers.CharField(max_length=200)
 
 
+class MoveSiteSerializer(VersionSerializer):
+    site = ScopedRelatedField(Site)
+    room = ScopedRelatedField(Room, required=False, allow_null=True)
+    reason = serializers.CharField(max_length=200)
+
+
 _CONFLICT = OpenApiResponse(FIELD_ERRORS, description="The version sent is stale: read the episode again.")
 
 
 class EpisodeViewSet(ScopedViewSet):
     """Observation episodes. Filters: area (code, subtree), status (active, due, overdue, released,
-    transferred, cancelled), kind. POST opens one (the protocol in force sets the planned end)."""
+    transferred, cancelled), kind, site (id). POST opens one (the protocol in force sets the planned
+    end); a centralised one names its ``site`` (and ``room``), refused (400) when full."""
 
-    queryset = Episode.objects.select_related("area", "protocol").order_by("pk")
+    queryset = Episode.objects.select_related("area", "protocol", "site", "room").order_by("pk")
     serializer_class = EpisodeSerializer
     filterset_class = EpisodeFilterSet
     http_method_names = ["get", "post", "head", "options"]
@@ -166,8 +222,22 @@ class EpisodeViewSet(ScopedViewSet):
             services.move_end(episode, data["planned_end_on"], data["reason"], data.get("version"))
         return Response(self.get_serializer(episode).data)
 
+    @extend_schema(methods=["GET"], responses={200: EpisodeSerializer})
+    @extend_schema(methods=["POST"], request=MoveSiteSerializer, responses={200: EpisodeSerializer, 409: _CONFLICT})
+    @action(detail=True, methods=["get", "post"], url_path="move-site")
+    def move_site(self, request, pk=None):
+        """GET: the episode, if you may change it. POST: move an open centralised observation to
+        another site or room, with a reason; a full site or room is refused (400 naming the field)."""
+        episode = self.changeable()
+        if request.method == "POST":
+            body = MoveSiteSerializer(data=request.data, context=self.get_serializer_context())
+            body.is_valid(raise_exception=True)
+            data = body.validated_data
+            sites.move(episode, data["site"], data.get("room"), data["reason"], data.get("version"))
+        return Response(self.get_serializer(episode).data)
 
-class CheckSerializer(serializers.ModelSerializer):
+
+class CheckSerializer(ModelSerializer):
     key = serializers.CharField(
         max_length=64, help_text="The client's idempotency key: sending a check again with it saves nothing new."
     )
@@ -291,11 +361,30 @@ class WorkItemSerializer(serializers.Serializer):
     day = serializers.IntegerField()
     total_days = serializers.IntegerField()
     needs = serializers.ListField(child=serializers.ChoiceField(choices=Check.Window.choices))
+    sample_due = serializers.BooleanField(
+        help_text="Today is a test day of the protocol and the person has no nucleic-acid sample taken today."
+    )
+    disinfection_due = serializers.BooleanField(
+        help_text="A home observation whose dwelling has no disinfection recorded today (listed once per household)."
+    )
+
+
+class WorkDoneSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The disinfection's or the nucleic-acid test's id.")
+    episode = serializers.IntegerField(source="episode_id")
+    date = serializers.DateField()
+    created = serializers.BooleanField(help_text="False: it was recorded already today, nothing new was saved.")
+
+
+_WORK_DONE = {201: WorkDoneSerializer, 200: WorkDoneSerializer}
 
 
 class WorklistViewSet(RefuseNulMixin, viewsets.GenericViewSet):
     """Today's work: the people under observation in your areas who still need this morning's or this
-    evening's check (``needs``), by area and address."""
+    evening's check (``needs``), a nucleic-acid sample (``sample_due``) or today's disinfection of their
+    dwelling (``disinfection_due``), by area and address. ``{episode}/disinfected/`` and
+    ``{episode}/sampled/`` record those done in one request each, once a day: sent again, they answer
+    200 with the record already made."""
 
     queryset = Episode.objects.all()
     serializer_class = WorkItemSerializer
@@ -305,6 +394,44 @@ class WorklistViewSet(RefuseNulMixin, viewsets.GenericViewSet):
 
     def list(self, request):
         return Response(self.get_serializer(worklist(request.user), many=True).data)
+
+    def episode_for(self, model):
+        """The episode, looked up in the user's scope (404), if they may record ``model`` for it (403)."""
+        episode = get_object_or_404(
+            Episode.objects.restrict(self.request.user, Action.VIEW).select_related("person__household"),
+            pk=self.kwargs["pk"],
+        )
+        if not scope.can(self.request.user, Action.ADD, model, episode.area_path):
+            raise exceptions.PermissionDenied
+        return episode
+
+    def done(self, episode, record, date, created):
+        body = WorkDoneSerializer({"id": record.pk, "episode_id": episode.pk, "date": date, "created": created})
+        return Response(body.data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(methods=["GET"], responses={200: EpisodeSerializer})
+    @extend_schema(methods=["POST"], request=None, responses=_WORK_DONE)
+    @action(detail=True, methods=["get", "post"])
+    def disinfected(self, request, pk=None):
+        """GET: the episode, if you may record its dwelling's disinfection. POST: today's disinfection
+        done, by you."""
+        episode = self.episode_for(Disinfection)
+        if request.method != "POST":
+            return Response(EpisodeSerializer(episode, context=self.get_serializer_context()).data)
+        record, created = cases.disinfect_today(episode, request.user)
+        return self.done(episode, record, record.done_on, created)
+
+    @extend_schema(methods=["GET"], responses={200: EpisodeSerializer})
+    @extend_schema(methods=["POST"], request=None, responses=_WORK_DONE)
+    @action(detail=True, methods=["get", "post"])
+    def sampled(self, request, pk=None):
+        """GET: the episode, if you may record its person's nucleic-acid sample. POST: a sample taken
+        today."""
+        episode = self.episode_for(Sample)
+        if request.method != "POST":
+            return Response(EpisodeSerializer(episode, context=self.get_serializer_context()).data)
+        record, created = cases.sample_today(episode)
+        return self.done(episode, record, record.taken_on, created)
 
 
 def register(router):

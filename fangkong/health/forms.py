@@ -1,16 +1,40 @@
+import re
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.forms import ScopedModelForm, StyledForm
 
 from .models import HIGHEST_TEMPERATURE, LOWEST_TEMPERATURE, PROTOCOL_FIELDS, Check, Episode, Protocol
+from .sites.forms import place_fields
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
+class DayNumbersField(forms.CharField):
+    """Day numbers of an observation typed on one line, "1, 7, 13" (commas, 、 or spaces between them);
+    the model's validator then checks their range and order."""
+
+    def prepare_value(self, value):
+        return ", ".join(str(day) for day in value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        parts = [part for part in re.split(r"[\s,，、;；]+", super().to_python(value)) if part]
+        if not all(part.isascii() and part.isdigit() for part in parts):
+            raise ValidationError(_("List the test days as whole numbers, e.g. 1, 7, 13."), code="invalid")
+        return [int(part) for part in parts]
+
+
 class ProtocolForm(ScopedModelForm):
+    test_days = DayNumbersField(
+        label=_("test days"),
+        required=False,
+        help_text=_("The days on which a nucleic-acid sample is due, e.g. 1, 7, 13; day 1 is the start."),
+    )
+
     class Meta:
         model = Protocol
         fields = PROTOCOL_FIELDS
@@ -24,12 +48,18 @@ class ProtocolForm(ScopedModelForm):
 
 
 class EpisodeForm(ScopedModelForm):
-    """Open an observation of the person named in the URL; the protocol in force sets the planned end."""
+    """Open an observation of the person named in the URL; the protocol in force sets the planned end.
+    A centralised one names its isolation site (and room)."""
 
     class Meta:
         model = Episode
-        fields = ["kind", "reason", "start_on"]
+        fields = ["kind", "site", "room", "reason", "start_on"]
         widgets = {"start_on": DATE_INPUT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        place_fields(self)
+        self.fields["kind"].widget.attrs["data-kind-select"] = ""
 
 
 class MoveEndForm(ScopedModelForm):

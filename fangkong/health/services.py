@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fangkong.core.services import ConcurrentEdit, bump_version
-from fangkong.people import services as people
 from fangkong.people.models import KeyPersonTag
 
 from .alerts import services as alerts
 from .models import Check, Episode, Protocol, Reason
+from .sites import services as sites
 
 STALE_EPISODE = gettext_lazy("This episode was changed by someone else meanwhile: read it again before saving.")
 KEY_REUSED = gettext_lazy("A different check was already saved under this key; it is not overwritten.")
@@ -22,13 +22,13 @@ CLOCK_SKEW = datetime.timedelta(minutes=5)
 
 
 def suggested_reason(person):
-    """The reason an episode would be opened for, from the person's key-person categories."""
+    """The reason an episode would be opened for, from the person's key-person categories and status."""
     codes = person.tag_codes()
     if KeyPersonTag.CLOSE_CONTACT in codes:
         return Reason.CLOSE_CONTACT
     if KeyPersonTag.FROM_RISK_AREA in codes:
         return Reason.RISK_AREA_ARRIVAL
-    if KeyPersonTag.FEVER in codes:
+    if person.status.fever:
         return Reason.FEVER_EXCLUDED
     return Reason.OTHER
 
@@ -40,8 +40,9 @@ def suggested_start(person):
 
 
 def open_episode(episode, user):
-    """Open an observation: the protocol in force at the start sets the planned end; the person is
-    tagged under observation. A person has one open episode at a time."""
+    """Open an observation: the protocol in force at the start sets the planned end (the person is
+    under observation while it is open, core.person_status). A person has one open episode at a time.
+    A centralised one takes a bed in its site (and room), refused when it is full."""
     person = episode.person
     protocol = Protocol.in_force(episode.start_on)
     if protocol is None:
@@ -52,14 +53,16 @@ def open_episode(episode, user):
         raise ValidationError(
             {"person": _("%(name)s is already under observation: end that episode first.") % {"name": person}}
         )
+    sites.check_placement(episode.kind, episode.site, episode.room)
     episode.protocol = protocol
     episode.planned_end_on = episode.start_on + datetime.timedelta(days=protocol.days_for(episode.reason))
     episode.area = person.area
     episode.opened_by = user if user and user.is_authenticated else None
     try:
         with transaction.atomic():
+            if episode.site is not None:
+                sites.take_bed(episode.site, episode.room)  # the site stays locked until the episode is saved
             episode.save()
-            people.add_tags(person, KeyPersonTag.UNDER_OBSERVATION)
     except IntegrityError as error:  # opened by someone else a moment ago
         raise ValidationError(
             {"person": _("%(name)s is already under observation: end that episode first.") % {"name": person}}
@@ -88,8 +91,6 @@ def release(episode, expected_version=None, today=None):
         raise ValidationError(_("The last check was a fever: this observation cannot be released."))
     episode.ended_on, episode.outcome = today, Episode.Outcome.RELEASED
     episode.save()
-    person = episode.person
-    people.set_tags(person, [tag for tag in person.tags.all() if tag.code != KeyPersonTag.UNDER_OBSERVATION])
     return episode
 
 
@@ -171,8 +172,8 @@ class KeyReused(ConcurrentEdit):
 
 def record_check(check, user):
     """Save a check once: a resent one (same key, same content) returns the saved check and False;
-    the same key with other content is refused. A fever flags the person; a fever or a symptom raises
-    an alert in the same transaction.
+    the same key with other content is refused. A fever makes the person red until ruled out
+    (core.person_status); a fever or a symptom raises an alert in the same transaction.
 
     A new key is the common case (a resend is a phone that lost an answer), so the check is prepared
     and inserted straight away, and the key is looked up only when that fails: a refusal of a key
@@ -188,8 +189,6 @@ def record_check(check, user):
     try:
         with transaction.atomic():
             check.save()
-            if check.is_fever:
-                people.add_tags(check.person, KeyPersonTag.FEVER)
             alerts.raise_for_check(check)
     except IntegrityError:
         existing = Check.objects.filter(key=check.key).first()

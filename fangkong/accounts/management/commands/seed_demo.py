@@ -5,6 +5,7 @@ from fangkong.areas.demo import create_demo_grids
 from fangkong.areas.models import Area
 from fangkong.core.management.base import LoggedCommand
 from fangkong.core.roles import Role
+from fangkong.demo import seed_lived_in
 
 DEMO_PASSWORD = "fangkong-demo"
 ZHULINGUAN_VILLAGE = "611022106200"
@@ -19,11 +20,17 @@ DEMO_USERS = [
     ("zlg_grid_worker_1", "竹林关村 张网格员", Role.GRID_WORKER, f"{ZHULINGUAN_VILLAGE}001"),
     ("zlg_grid_worker_2", "竹林关村 周网格员", Role.GRID_WORKER, f"{ZHULINGUAN_VILLAGE}002"),
     ("zlg_doctor", "竹林关村 孙村医", Role.DOCTOR, ZHULINGUAN_VILLAGE),
+    ("danfeng_cdc", "丹凤县疾控中心 马医生", Role.CDC, "611022"),
 ]
 
 
 class Command(LoggedCommand):
-    help = "Demo grids (3-6 per village) and demo users for Shangluo. Safe to repeat."
+    help = "Demo grids (3-6 per village), demo users and a lived-in 竹林关镇 for Shangluo. Safe to repeat."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--empty", action="store_true", help="Only the grids and the users: no households, arrivals or cases."
+        )
 
     def handle(self, *args, **options):
         if not Area.objects.filter(level=Area.Level.CITY).exists():
@@ -38,6 +45,9 @@ class Command(LoggedCommand):
                 user.set_password(DEMO_PASSWORD)
                 user.save()
             Membership.objects.get_or_create(user=user, area=Area.objects.get(code=code), role=role)
+        if not options["empty"]:
+            summary = seed_lived_in()
+            self.stdout.write(f"Lived-in demo of 竹林关镇: {summary or 'seeded already'}")
         self.stdout.write(
             f"Demo logins (password {DEMO_PASSWORD}): admin, " + ", ".join(username for username, *_rest in DEMO_USERS)
         )
