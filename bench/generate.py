@@ -3,6 +3,7 @@
     .venv/bin/python bench/generate.py                                   # 2,000,000 persons, PostgreSQL
     .venv/bin/python bench/generate.py --persons 200000 --workers 2
     .venv/bin/python bench/generate.py --database-url sqlite:///var/bench/people.sqlite3 --persons 100000
+    .venv/bin/python bench/generate.py --episodes 60000 --check-days 60 --cases 300   # + observation
 
 The database named in the URL (PostgreSQL: its name must contain "bench"; SQLite: a file under
 var/bench/) is dropped, created and migrated; then the real division list is imported and the demo
@@ -12,7 +13,8 @@ grids are made, exactly as ``seed_demo`` does. Households and persons are built 
 ``area_path`` copied from the area) and written with ``core.bulk.insert`` (the path imports use:
 COPY on PostgreSQL) in batches of 5,000. Synthetic rows get no change-log entries. Names, ID
 numbers and phones are generated in ``--workers`` processes (the Fernet encryption is the CPU-heavy
-part) while the main process writes.
+part) while the main process writes. ``--episodes`` then adds observation episodes with their
+checks, and ``--cases`` cases with close contacts (PostgreSQL only; bench/observation.py).
 """
 
 import argparse
@@ -63,6 +65,9 @@ def parse_args():
     parser.add_argument("--seed", type=int, default=20200124)
     parser.add_argument("--json", type=Path, help="also write the timings to this file")
     parser.add_argument("--no-drop", action="store_true", help="keep an existing database: only add persons")
+    parser.add_argument("--episodes", type=int, default=0, help="observation episodes, half open (default: none)")
+    parser.add_argument("--check-days", type=int, default=60, help="days of checks per episode (default: 60)")
+    parser.add_argument("--cases", type=int, default=0, help="cases with 3-10 close contacts each (default: none)")
     return parser.parse_args()
 
 
@@ -330,6 +335,10 @@ def main():
             pool.close()
             pool.join()
     report["generate_s"] = time.perf_counter() - started
+    if args.episodes:
+        import observation
+
+        report["observation"] = observation.generate(args.episodes, args.check_days, args.cases, args.seed)
     analyze_started = time.perf_counter()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

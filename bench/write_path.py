@@ -17,25 +17,19 @@ request makes (CaptureQueriesContext, a warm second request) and the time each t
 
 import argparse
 import json
-import os
-import re
-import shutil
-import signal
 import statistics
-import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from tree import BENCH_DIR, GRID, ROOT, build_tree, create_database, drop_database, use_database, versions  # noqa: E402
+import serving  # noqa: E402
+from tree import BENCH_DIR, GRID, build_tree, create_database, drop_database, use_database, versions  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/fangkong_bench_write"
 BODY = {"address": "竹林关村一组 1 号", "area": GRID}
-ENDPOINTS = {"minimal": "/bench/insert/", "core": "/api/households/"}
+ENDPOINTS = {"minimal": serving.MINIMAL, "core": "/api/households/"}
 
 
 def parse_args():
@@ -58,9 +52,7 @@ def parse_args():
 def seed():
     """The tree, a grid worker on the demo's first grid, and their token; the minimal view's table."""
     from django.core.management import call_command
-    from django.db import connection
     from rest_framework.authtoken.models import Token
-    from write_path_urls import BenchRow
 
     from fangkong.accounts.models import Membership, User
     from fangkong.areas.models import Area
@@ -68,8 +60,7 @@ def seed():
 
     call_command("migrate", verbosity=0)
     build_tree(1)
-    with connection.schema_editor() as editor:
-        editor.create_model(BenchRow)
+    serving.create_minimal_table()
     user = User.objects.create_user("bench_grid_worker")
     Membership.objects.create(user=user, area=Area.objects.get(code=GRID), role=Role.GRID_WORKER)
     return Token.objects.create(user=user).key
@@ -104,73 +95,16 @@ def in_process(token, repeat):
     return results
 
 
-def start_gunicorn(args, environment):
-    command = [
-        str(Path(sys.executable).with_name("gunicorn")),
-        "django.core.wsgi:get_wsgi_application()",
-        "--bind", f"127.0.0.1:{args.port}",
-        "--workers", str(args.workers),
-        "--worker-class", "sync",
-        "--log-level", "warning",
-    ]  # fmt: skip
-    env = {
-        **os.environ,
-        **environment,
-        "DJANGO_SETTINGS_MODULE": "write_path_settings",
-        "PYTHONPATH": f"{Path(__file__).resolve().parent}:{ROOT}",
-        "CONN_MAX_AGE": "60",
-    }
-    server = subprocess.Popen(command, env=env, start_new_session=True)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{args.port}/api/", timeout=2)
-            return server
-        except urllib.error.HTTPError:
-            return server  # 401/403: it answers
-        except OSError:
-            time.sleep(0.2)
-    stop(server)
-    sys.exit("gunicorn did not answer within 30 s")
-
-
-def stop(server):
-    os.killpg(server.pid, signal.SIGTERM)
-    server.wait(timeout=30)
-
-
 WRK_SCRIPT = """wrk.method = "POST"
 wrk.body = {body}
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Token {token}"
 """
-UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-
-
-def milliseconds(text):
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
-    return float(number) * UNITS[unit]
-
-
-def wrk(args, script, path, duration):
-    command = ["wrk", "-t2", f"-c{args.connections}", f"-d{duration}s", "--timeout", "10s", "--latency"]
-    command += ["-s", str(script), f"http://127.0.0.1:{args.port}{path}"]
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    if "Non-2xx" in output or "Socket errors" in output:
-        sys.exit(f"wrk saw failed requests on {path}:\n{output}")
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
-    return {
-        "requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "p50_ms": round(milliseconds(latency["50"]), 2),
-        "p99_ms": round(milliseconds(latency["99"]), 2),
-        "load": round(os.getloadavg()[0], 2),
-    }
 
 
 def main():
     args = parse_args()
-    if shutil.which("wrk") is None:
-        sys.exit("needs wrk on the PATH (Debian: apt-get install -y wrk)")
+    serving.require_wrk()
     environment = {"REDIS_URL": args.redis_url} if args.redis_url else {}
     use_database(args.database_url, DJANGO_SETTINGS_MODULE="write_path_settings", **environment)
     create_database(args.database_url)
@@ -187,18 +121,17 @@ def main():
         BENCH_DIR.mkdir(parents=True, exist_ok=True)
         script = BENCH_DIR / "write_path.lua"
         script.write_text(WRK_SCRIPT.format(body=json.dumps(json.dumps(BODY)), token=token))
-        server = start_gunicorn(args, environment)
-        rounds = []
+        server = serving.start_gunicorn(args.port, args.workers, environment)
         try:
             for path in ENDPOINTS.values():
-                wrk(args, script, path, 2)  # warm-up: every worker connected and its caches filled
-            for _ in range(args.rounds):
-                measured = {name: wrk(args, script, path, args.duration) for name, path in ENDPOINTS.items()}
-                measured["ratio"] = round(measured["core"]["requests_per_s"] / measured["minimal"]["requests_per_s"], 3)
-                rounds.append(measured)
-                print(json.dumps(measured), flush=True)
+                serving.wrk(args.port, script, path, 2)  # warm-up: every worker connected and its caches filled
+
+            def measure(path):
+                return serving.wrk(args.port, script, path, args.duration, args.connections)
+
+            rounds = serving.alternate(measure, ENDPOINTS, args.rounds, "core")
         finally:
-            stop(server)
+            serving.stop(server)
         report["rounds"] = rounds
         report["ratio"] = round(statistics.mean(r["ratio"] for r in rounds), 3)
     finally:

@@ -1,5 +1,6 @@
 """The product's URLs plus /bench/insert/, the yardstick: a plain Django view that inserts one row
-and answers JSON, through the same middleware as the product. Served only by bench/write_path.py."""
+and answers JSON, through the same middleware as the product, and /bench/ping/, which tells the
+benchmark the server is up. Served only by the HTTP benchmarks (bench/serving.py)."""
 
 from django.db import models
 from django.http import JsonResponse
@@ -30,7 +31,12 @@ def insert_one(request):
     return JsonResponse({"id": row.pk}, status=201)
 
 
+def ping(request):
+    return JsonResponse({})
+
+
 urlpatterns = [
     path("bench/insert/", insert_one),
+    path("bench/ping/", ping),
     path("", include("fangkong.urls")),
 ]

@@ -2,7 +2,6 @@
 (+ its one-tap disinfected/ and sampled/)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import exceptions, serializers, status, viewsets
@@ -76,7 +75,8 @@ class ProtocolViewSet(ScopedViewSet):
 
 class ScopedPersonField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
-        return Person.objects.restrict(self.context["request"].user, Action.VIEW)
+        # With the area: the record takes the person's, and the answer shows its code.
+        return Person.objects.restrict(self.context["request"].user, Action.VIEW).select_related("area")
 
 
 @extend_schema_field({"type": "integer"})
@@ -303,13 +303,13 @@ class CheckViewSet(ScopedViewSet):
         if not serializer.is_valid():
             return status.HTTP_400_BAD_REQUEST, serializer.errors
         try:
-            with transaction.atomic():
-                check, created = services.record_check(Check(**serializer.validated_data), self.request.user)
+            check, created = services.record_check(Check(**serializer.validated_data), self.request.user)
         except services.KeyReused as error:
             return status.HTTP_409_CONFLICT, {error.field: error.messages}
         except DjangoValidationError as error:
             return status.HTTP_400_BAD_REQUEST, django_errors(error)
-        return (status.HTTP_201_CREATED if created else status.HTTP_200_OK), self.get_serializer(check).data
+        serializer.instance = check  # answered by the same serializer: its fields are built once
+        return (status.HTTP_201_CREATED if created else status.HTTP_200_OK), serializer.data
 
     @extend_schema(responses={201: CheckSerializer, 200: CheckSerializer, 409: _KEY_REUSED})
     def create(self, request, *args, **kwargs):

@@ -173,18 +173,33 @@ class KeyReused(ConcurrentEdit):
 def record_check(check, user):
     """Save a check once: a resent one (same key, same content) returns the saved check and False;
     the same key with other content is refused. A fever makes the person red until ruled out
-    (core.person_status); a fever or a symptom raises an alert in the same transaction."""
-    existing = Check.objects.filter(key=check.key).first()
-    if existing is None:
+    (core.person_status); a fever or a symptom raises an alert in the same transaction.
+
+    A new key is the common case (a resend is a phone that lost an answer), so the check is prepared
+    and inserted straight away, and the key is looked up only when that fails: a refusal of a key
+    saved before still answers with the saved check, as the unique key's violation does."""
+    try:
         prepare_check(check)
-        check.recorded_by = user if user and user.is_authenticated else None
-        try:
-            with transaction.atomic():
-                check.save()
-                alerts.raise_for_check(check)
-            return check, True
-        except IntegrityError:  # the same key saved a moment ago by another request
-            existing = Check.objects.get(key=check.key)
+    except ValidationError:
+        existing = Check.objects.filter(key=check.key).first()
+        if existing is None:
+            raise
+        return resent(check, existing)
+    check.recorded_by = user if user and user.is_authenticated else None
+    try:
+        with transaction.atomic():
+            check.save()
+            alerts.raise_for_check(check)
+    except IntegrityError:
+        existing = Check.objects.filter(key=check.key).first()
+        if existing is None:  # not the key: nothing to answer with
+            raise
+        return resent(check, existing)
+    return check, True
+
+
+def resent(check, existing):
+    """The saved check and False if ``check`` is the same one sent again; refused if its content differs."""
     check.symptoms = sorted(set(check.symptoms))
     if not same_content(check, existing):
         raise KeyReused(KEY_REUSED, code="key_reused")

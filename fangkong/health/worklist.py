@@ -10,6 +10,20 @@ from fangkong.core.roles import Action
 
 from .models import Check, Disinfection, Episode, Sample
 
+# What a row of today's work shows (health/today.html, the API's WorkItemSerializer) and needs to be scoped.
+ROW_FIELDS = [
+    "area",
+    "area_path",
+    "kind",
+    "person__name",
+    "person__address",
+    "person__household",
+    "start_on",
+    "planned_end_on",
+    "ended_on",
+    "protocol",
+]
+
 
 def worklist(user, now=None):
     """The open episodes in the user's scope with something left to do today, ordered by area and
@@ -17,13 +31,16 @@ def worklist(user, now=None):
     ``sample_due``: today is one of its protocol's test days and the person has no sample taken
     today; ``disinfection_due``: a home observation whose dwelling has no disinfection today (a
     household with two people under observation is listed once, at the first of them); ``day``: its
-    第N天; ``address``: the person's or their household's."""
+    第N天; ``address``: the person's or their household's. The episode and its person carry only
+    ``ROW_FIELDS``: read others and each row costs a query."""
     now = timezone.localtime(now or timezone.now())
     today = now.date()
     done_in = {
         f"{window}_done": Exists(Check.objects.filter(episode=OuterRef("pk"), taken_on=today, window=window))
         for window in Check.Window.values
     }
+    # A town has thousands of rows: each is an episode and its person, read with the few fields the
+    # list shows; their areas and protocols are a few shared rows, read once (a query each).
     episodes = (
         Episode.objects.restrict(user, Action.VIEW)
         .open()
@@ -39,7 +56,9 @@ def worklist(user, now=None):
             # The person's address, or their household's: what the worker walks by.
             address=Coalesce(NullIf("person__address", Value("")), "person__household__address", Value("")),
         )
-        .select_related("person__household", "area__parent", "protocol")
+        .select_related("person")
+        .only(*ROW_FIELDS)
+        .prefetch_related("area__parent", "protocol")
         .order_by("area_path", "address", "person__name", "pk")
     )
     rows, dwellings = [], set()

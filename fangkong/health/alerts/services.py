@@ -233,7 +233,9 @@ def missed_checks(episodes, now=None):
             morning_done=models.Exists(done.filter(window=Check.Window.MORNING)),
             evening_done=models.Exists(done.filter(window=Check.Window.EVENING)),
         )
-        .select_related("person", "area__parent", "protocol")
+        # A town has thousands of rows; their areas and protocols are a few shared rows, read once.
+        .select_related("person")
+        .prefetch_related("area__parent", "protocol")
         .order_by("area_path", "person__name", "pk")
     )
     missed = []

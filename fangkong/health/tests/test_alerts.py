@@ -218,6 +218,20 @@ def test_a_missed_window_is_listed_once_it_closed(episode):
     assert services.missed_checks(Episode.objects.all(), local(23, day=day)) == [(episode, Check.Window.EVENING)]
 
 
+def test_the_missed_list_takes_the_same_number_of_queries_for_more_people(episode, tree, django_assert_max_num_queries):
+    def read():
+        rows = services.missed_checks(Episode.objects.all(), local(23))
+        return [(str(row.person), row.area.label(), row.protocol.morning_until, window) for row, window in rows]
+
+    # The episodes with their people and checks done, then the areas, their parents and the protocols.
+    with django_assert_max_num_queries(4):
+        assert len(read()) == 2
+    for _ in range(3):
+        make_episode(area=tree.grid)
+    with django_assert_max_num_queries(4):
+        assert len(read()) == 8
+
+
 def test_a_missed_check_raises_a_soft_alert_to_the_grid_worker_once_per_window(episode, people):
     raised = services.sweep(local(12, 5))["missed"]
     assert services.sweep(local(12, 10))["missed"] == []

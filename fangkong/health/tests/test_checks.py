@@ -67,6 +67,32 @@ def test_a_resent_check_answers_200_with_the_saved_one(api, tree, people):
     assert Check.objects.count() == 1
 
 
+def test_a_check_resent_after_its_episode_ended_answers_200_with_the_saved_one(api, tree, people):
+    episode = make_episode(area=tree.grid)
+    body = payload(episode)
+    api.login_as(people.grid_worker)
+    first = api.post(reverse("check-list"), body, format="json")
+    episode.start_on = timezone.localdate() - datetime.timedelta(days=30)
+    episode.ended_on, episode.outcome = timezone.localdate() - datetime.timedelta(days=10), "released"
+    episode.save()
+    assert api.post(reverse("check-list"), payload(episode, key="phone-7-0002"), format="json").status_code == 400
+    again = api.post(reverse("check-list"), body, format="json")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["id"] == first.json()["id"]
+
+
+def test_a_new_check_reads_the_person_and_the_episode_and_writes_in_one_transaction(
+    api, tree, people, django_assert_num_queries
+):
+    episode = make_episode(area=tree.grid)
+    api.login_as(people.grid_worker)
+    api.post(reverse("check-list"), payload(episode, key="warm-up"), format="json")  # the memberships' cache
+    # The person with its area, the episode with its protocol; BEGIN, the check, its log entry, COMMIT.
+    with django_assert_num_queries(6):
+        response = api.post(reverse("check-list"), payload(episode), format="json")
+    assert response.status_code == 201 and response.json()["area"] == tree.grid.code
+
+
 def test_a_reused_key_with_other_content_is_refused(api, tree, people):
     episode = make_episode(area=tree.grid)
     api.login_as(people.grid_worker)
@@ -218,14 +244,15 @@ def test_today_lists_who_still_needs_a_check_by_grid_and_address(tree, people, m
 def test_today_takes_the_same_number_of_queries_for_more_people(tree, people, django_assert_max_num_queries):
     make_episode(area=tree.grid)
     user = people.village_officer
-    # At most the user's memberships, then the episodes with their people, areas and checks done.
-    with django_assert_max_num_queries(2):
+    # At most the user's memberships, the episodes with their people and checks done, then the
+    # areas, their parents and the protocols, shared by the rows.
+    with django_assert_max_num_queries(5):
         worklist(user, now=at_local(17))
     for _ in range(3):
         make_check(make_episode(area=tree.grid))
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(5):
         rows = worklist(user, now=at_local(17))
-        [(row.person.name, row.area.label(), row.person.household) for row in rows]
+        [(str(row.person), row.area.label(), row.address, row.protocol.symptom_choices()) for row in rows]
 
 
 def test_the_worklist_api_says_what_is_needed(api, tree, people):
