@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from fangkong.accounts.api import MembershipViewSet, UserViewSet, me
 from fangkong.areas.api import AreaViewSet, DivisionViewSet, RiskAreaViewSet
+from fangkong.checkpoints import api as checkpoints_api
 from fangkong.core import job_api
 from fangkong.core.changelog_api import ChangeLogViewSet
 from fangkong.health import api as health_api
@@ -31,6 +32,7 @@ health_api.register(router)
 self_report_api.register(router)
 health_cases_api.register(router)
 health_alerts_api.register(router)
+checkpoints_api.register(router)
 
 urlpatterns = [
     path("me/", me, name="me"),

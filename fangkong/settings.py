@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "fangkong.accounts",
     "fangkong.people",
     "fangkong.health",
+    "fangkong.checkpoints",
 ]
 
 MIDDLEWARE = [
@@ -224,6 +225,11 @@ ALERTS_WEBHOOK_URL = os.environ.get("ALERTS_WEBHOOK_URL", "")
 ALERTS_SMS_URL = os.environ.get("ALERTS_SMS_URL", "")
 ALERTS_SEND_TIMEOUT = int(os.environ.get("ALERTS_SEND_TIMEOUT", "10"))
 ALERTS_DELIVERY_ATTEMPTS = int(os.environ.get("ALERTS_DELIVERY_ATTEMPTS", "5"))
+
+# Checkpoints (fangkong.checkpoints): a hand-over not accepted within this many hours goes up to the
+# town; the same plate at the same checkpoint within this many minutes is the same passage.
+CHECKPOINTS_HANDOVER_HOURS = float(os.environ.get("CHECKPOINTS_HANDOVER_HOURS", "12"))
+CHECKPOINTS_DUPLICATE_MINUTES = int(os.environ.get("CHECKPOINTS_DUPLICATE_MINUTES", "10"))
 # Below these, work stays in the request: a list of fewer rows exports at once, a smaller file previews at once.
 EXPORT_BACKGROUND_ROWS = int(os.environ.get("EXPORT_BACKGROUND_ROWS", "5000"))
 IMPORT_BACKGROUND_BYTES = int(os.environ.get("IMPORT_BACKGROUND_BYTES", str(512 * 1024)))

@@ -22,6 +22,7 @@ urlpatterns = [
     path("areas/", include("fangkong.areas.urls")),
     path("people/", include("fangkong.people.urls")),
     path("health/", include("fangkong.health.urls")),
+    path("checkpoints/", include("fangkong.checkpoints.urls")),
     path("changelog/", ChangeLogListView.as_view(), name="changelog"),
     path("changelog/<int:pk>/", ChangeLogEntryView.as_view(), name="changelog-entry"),
     path("jobs/", JobListView.as_view(), name="jobs"),

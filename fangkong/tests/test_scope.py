@@ -9,11 +9,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from fangkong.accounts.tests.scope_cases import CASES as ACCOUNT_CASES
 from fangkong.areas.tests.scope_cases import CASES as AREA_CASES
+from fangkong.checkpoints.tests.scope_cases import CASES as CHECKPOINT_CASES
 from fangkong.core.tests.scope_cases import CASES as CORE_CASES
 from fangkong.health.tests.scope_cases import CASES as HEALTH_CASES
 from fangkong.people.tests.scope_cases import CASES as PEOPLE_CASES
 
-CASES = [*AREA_CASES, *ACCOUNT_CASES, *CORE_CASES, *PEOPLE_CASES, *HEALTH_CASES]
+CASES = [*AREA_CASES, *ACCOUNT_CASES, *CORE_CASES, *PEOPLE_CASES, *HEALTH_CASES, *CHECKPOINT_CASES]
 USERS = [
     "city_commander",
     "county_officer",
