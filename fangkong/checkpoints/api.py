@@ -3,6 +3,7 @@ people in one POST, idempotent by ``key``) and /api/handovers/ (+ accept/, not-a
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
@@ -98,6 +99,8 @@ class ShiftViewSet(ScopedViewSet):
 
 
 class DestinationField(serializers.SlugRelatedField):
+    default_error_messages = {"does_not_exist": _lazy("No village of the city with code {value}.")}
+
     def __init__(self, **kwargs):
         super().__init__(slug_field="code", **kwargs)
 
