@@ -261,6 +261,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CheckWindowEnum": "fangkong.health.models.Check.Window",
         "CaseClassificationEnum": "fangkong.health.cases.models.Classification",
+        "HandOverStatusEnum": "fangkong.checkpoints.models.HandOver.Status",
     },
 }
 

@@ -13,11 +13,10 @@ from rest_framework.response import Response
 from fangkong.accounts.models import User
 from fangkong.areas.api import DivisionCodeField
 from fangkong.areas.models import Area
-from fangkong.core.api import ScopedViewSet, django_errors
+from fangkong.core.api import Conflict, ScopedViewSet, django_errors
 from fangkong.core.fields import IdNumberSerializerField, PhoneSerializerField
 from fangkong.core.roles import Action, Role
 from fangkong.core.schema import FIELD_ERRORS
-from fangkong.core.validators import not_in_future
 from fangkong.health.models import HIGHEST_TEMPERATURE, LOWEST_TEMPERATURE
 
 from . import rules, services
@@ -48,12 +47,25 @@ class CheckpointSerializer(serializers.ModelSerializer):
         fields = ["id", "area", "name", "kind", "road", "location", "hours", "active"]
 
 
+_KEPT = OpenApiResponse(FIELD_ERRORS, description="The checkpoint has passages: it is kept (mark it not in use).")
+
+
 class CheckpointViewSet(ScopedViewSet):
-    """Checkpoints. Filters: q (name), area (code, subtree), kind."""
+    """Checkpoints. Filters: q (name), area (code, subtree), kind. One with passages is not deleted (409)."""
 
     queryset = Checkpoint.objects.select_related("area").order_by("pk")
     serializer_class = CheckpointSerializer
     filterset_class = CheckpointFilterSet
+
+    @extend_schema(responses={204: None, 409: _KEPT})
+    def destroy(self, request, *args, **kwargs):
+        return super().destroy(request, *args, **kwargs)
+
+    def perform_destroy(self, instance):
+        try:
+            services.delete_checkpoint(instance)
+        except DjangoValidationError as error:
+            raise Conflict({"detail": " ".join(error.messages)}) from error
 
 
 class ScopedCheckpointField(serializers.PrimaryKeyRelatedField):
@@ -189,7 +201,10 @@ class PassageSerializer(serializers.ModelSerializer):
         extra_kwargs = {"passed_at": {"required": False}}
 
     def validate_passed_at(self, value):
-        return not_in_future(value)
+        try:
+            return rules.check_passed_at(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
 
     def validate_travellers(self, value):
         if not value:

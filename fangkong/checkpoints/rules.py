@@ -1,6 +1,9 @@
 """The rules of a checkpoint's records, written once for the forms and the API serializers alike."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core import scope
@@ -22,6 +25,17 @@ def check_traveller(data):
         errors["destination"] = _("Where is the person going? Pick the village, or type a place outside the city.")
     if errors:
         raise ValidationError(errors)
+
+
+# A phone's clock may run a little ahead of the server's.
+CLOCK_SKEW = datetime.timedelta(minutes=5)
+
+
+def check_passed_at(moment, now=None):
+    """A passage registered later (a phone offline) keeps its time; a time ahead of now is a mistake."""
+    if moment > (now or timezone.now()) + CLOCK_SKEW:
+        raise ValidationError(_("This time has not come yet."), code="future")
+    return moment
 
 
 def check_shift(checkpoint, starts_at, ends_at, staff):

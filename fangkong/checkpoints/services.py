@@ -50,6 +50,17 @@ def checkpoints_for(user):
     return Checkpoint.objects.filter(scope.paths_q("area_path", paths), active=True)
 
 
+@transaction.atomic
+def delete_checkpoint(checkpoint):
+    """Delete a checkpoint that has registered nobody; one with passages is kept for them."""
+    if checkpoint.passages.exists():
+        raise ValidationError(
+            _("%(checkpoint)s has registered passages and is kept with them: mark it as not in use instead.")
+            % {"checkpoint": checkpoint}
+        )
+    checkpoint.delete()
+
+
 # --- registering a passage ----------------------------------------------------------------------
 
 

@@ -97,6 +97,15 @@ class CheckpointDeleteView(ObjectDeleteView):
     model = Checkpoint
     success_url = reverse_lazy("checkpoints:checkpoint-list")
 
+    def form_valid(self, form):
+        try:
+            services.delete_checkpoint(self.object)
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+            return redirect(self.object)
+        messages.success(self.request, _("Deleted: %(object)s") % {"object": self.object})
+        return redirect(self.success_url)
+
 
 # --- shifts ---------------------------------------------------------------------------------------
 

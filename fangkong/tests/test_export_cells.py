@@ -14,6 +14,8 @@ from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from fangkong.areas.models import Division, RiskArea
+from fangkong.checkpoints.models import CheckpointShift
+from fangkong.checkpoints.tests.factories import make_checkpoint, make_passage, make_traveller
 from fangkong.core.exports import export_columns, iter_rows, plain
 from fangkong.core.models import Job
 from fangkong.core.views import ObjectListView
@@ -75,6 +77,18 @@ def register(tree, people):
     make_sample(observed.person)
     make_transfer(make_person(tree.grid2, "赵六", id_number()), make_facility(tree.county))
     make_contact(make_person(tree.grid, "钱七", id_number()), source_case=make_case(area=tree.grid))
+    checkpoint = make_checkpoint(tree.town)
+    start = datetime.datetime(2020, 2, 1, 8, tzinfo=datetime.UTC)
+    shift = CheckpointShift(checkpoint=checkpoint, starts_at=start, ends_at=start + datetime.timedelta(hours=8))
+    shift.save()
+    shift.staff.add(people.grid_worker)
+    make_passage(
+        checkpoint,
+        [
+            make_traveller("孙八", destination=tree.village, temperature=Decimal("38.3"), phone="13900002222"),
+            make_traveller("周九", destination_text="西安市雁塔区", decision="turned_back", reason="无通行证"),
+        ],
+    )
 
 
 @pytest.mark.parametrize(("url_name", "view_class"), list_views(), ids=[name for name, _view in list_views()])
