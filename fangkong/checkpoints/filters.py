@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.core.filters import AreaFilter, BaseFilterSet
 
@@ -84,10 +85,10 @@ class HandOverFilterSet(BaseFilterSet):
     """The inbox: ``status`` overdue is pending past its limit, pending the ones still in time."""
 
     STATUS_CHOICES = [
-        (HandOver.Status.PENDING, _("pending")),
-        ("overdue", _("overdue")),
-        (HandOver.Status.ACCEPTED, _("accepted")),
-        (HandOver.Status.NOT_ARRIVED, _("not arrived")),
+        (HandOver.Status.PENDING, HandOver.Status.PENDING.label),
+        ("overdue", pgettext_lazy("hand-over", "overdue")),
+        (HandOver.Status.ACCEPTED, HandOver.Status.ACCEPTED.label),
+        (HandOver.Status.NOT_ARRIVED, HandOver.Status.NOT_ARRIVED.label),
     ]
 
     q = django_filters.CharFilter(label=_("Name"), field_name="traveller__name", lookup_expr="icontains")

@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.areas.models import Area
 from fangkong.core import crypto, scope
@@ -244,9 +245,9 @@ class HandOver(AreaRecord):
     (the register then holds their arrival) or says they never arrived. Filed under the village."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("pending")
-        ACCEPTED = "accepted", _("accepted")
-        NOT_ARRIVED = "not_arrived", _("not arrived")
+        PENDING = "pending", pgettext_lazy("hand-over", "pending")
+        ACCEPTED = "accepted", pgettext_lazy("hand-over", "accepted")
+        NOT_ARRIVED = "not_arrived", pgettext_lazy("hand-over", "not arrived")
 
     traveller = models.OneToOneField(
         Traveller, verbose_name=_("traveller"), on_delete=models.CASCADE, related_name="handover"
@@ -299,4 +300,4 @@ class HandOver(AreaRecord):
 
     @property
     def status_label(self):
-        return _("overdue") if self.is_overdue() else self.get_status_display()
+        return pgettext_lazy("hand-over", "overdue") if self.is_overdue() else self.get_status_display()

@@ -199,6 +199,8 @@ class PassageAddView(ScopedViewMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form, people=people))
 
     def post(self, request, *args, **kwargs):
+        if "add_row" in request.POST:
+            return self.add_row(request.POST)
         form, people = self.forms(request.POST)
         if form.is_valid() and people.is_valid():
             try:
@@ -208,6 +210,15 @@ class PassageAddView(ScopedViewMixin, TemplateView):
             except ValidationError as error:
                 form.add_error(None, error.messages)
         return self.render_to_response(self.get_context_data(form=form, people=people), status=200)
+
+    def add_row(self, data):
+        """One more person row, without JavaScript: the form comes back as typed, with a blank row."""
+        data = data.copy()
+        total = f"{self.prefix}-TOTAL_FORMS"
+        count = data.get(total, "1")
+        data[total] = str(min(int(count) + 1 if count.isdigit() else 1, TravellerFormSet.max_num))
+        form, people = self.forms(data)
+        return self.render_to_response(self.get_context_data(form=form, people=people))
 
     def save(self, form, people):
         passage = form.save(commit=False)

@@ -25,9 +25,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from fangkong.accounts.services import issue_token
+from fangkong.areas.models import Division, RiskArea
 from fangkong.checkpoints.models import CheckpointShift
 from fangkong.checkpoints.tests.factories import make_checkpoint, make_passage, make_traveller
-from fangkong.areas.models import Division, RiskArea
 from fangkong.core.testing import make_people
 from fangkong.health.cases.tests.factories import (
     make_case,

@@ -205,3 +205,11 @@ def test_people_bound_outside_the_city_are_listed_per_day_for_the_command(web, t
     names = [row[rows[0].index("Name")] for row in rows[1:]]
     assert names == ["赵六"]
     assert "西安市雁塔区" in rows[1]
+
+
+def test_without_javascript_the_add_button_brings_the_form_back_with_one_more_row(web, tree, checkpoint, staff):
+    rows = [{"name": "张三", "id_number": id_number(), "destination": tree.village.code, "decision": "let_through"}]
+    web.force_login(staff)
+    response = web.post(reverse("checkpoints:passage-add"), {**passage_form(checkpoint, rows), "add_row": "1"})
+    assert response.status_code == 200 and len(response.context["people"].forms) == 2
+    assert "张三" in response.content.decode() and not Passage.objects.exists()

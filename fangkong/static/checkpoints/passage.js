@@ -1,5 +1,6 @@
 /* The passage form: one more person row per tap, cloned from the empty row of the formset (its
-   __prefix__ replaced by the next index); the new row's pickers are set up like the page's own. */
+   __prefix__ replaced by the next index); the new row's pickers are set up like the page's own.
+   Without JavaScript the same button sends the form back with one more row. */
 (function () {
   var button = document.getElementById("add-person");
   var template = document.getElementById("person-template");
@@ -8,7 +9,8 @@
   var total = document.getElementById("id_" + button.dataset.prefix + "-TOTAL_FORMS");
   var max = document.getElementById("id_" + button.dataset.prefix + "-MAX_NUM_FORMS");
 
-  function addRow() {
+  function addRow(event) {
+    event.preventDefault();
     var index = parseInt(total.value, 10);
     if (max && index >= parseInt(max.value, 10)) return;
     var holder = document.createElement("div");
@@ -23,6 +25,5 @@
     if (first) first.focus();
   }
 
-  button.classList.remove("d-none");
   button.addEventListener("click", addRow);
 })();
