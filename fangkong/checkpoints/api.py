@@ -241,6 +241,7 @@ class PassageViewSet(ScopedViewSet):
     serializer_class = PassageSerializer
     filterset_class = PassageFilterSet
     http_method_names = ["get", "post", "head", "options"]
+    exact_count = False  # a city's month of passages: pages look ahead instead of counting
 
     def get_queryset(self):
         return (
@@ -321,6 +322,7 @@ class HandOverViewSet(ScopedViewSet):
     serializer_class = HandOverSerializer
     filterset_class = HandOverFilterSet
     http_method_names = ["get", "post", "head", "options"]
+    exact_count = False
 
     def create(self, request, *args, **kwargs):
         raise exceptions.MethodNotAllowed(request.method)

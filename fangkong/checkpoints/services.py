@@ -111,14 +111,15 @@ def record_passage(passage, travellers, user):
 
 def _save_passage(passage, travellers, user):
     checkpoint = passage.checkpoint
-    passage.area = checkpoint.area
+    area = checkpoint.area  # read once: every row of the passage is filed under it
+    passage.area = area
     if getattr(user, "is_authenticated", False):
         passage.recorded_by = user
     passage.save()
     protocol = Protocol.in_force(timezone.localdate(passage.passed_at))
     due_at = passage.passed_at + datetime.timedelta(hours=settings.CHECKPOINTS_HANDOVER_HOURS)
     for traveller in travellers:
-        traveller.passage, traveller.area = passage, checkpoint.area
+        traveller.passage, traveller.area = passage, area
         traveller.fever = bool(
             protocol and traveller.temperature is not None and traveller.temperature >= protocol.fever_threshold
         )
