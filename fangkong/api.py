@@ -10,6 +10,7 @@ from fangkong.health import api as health_api
 from fangkong.health.alerts import api as health_alerts_api
 from fangkong.health.cases import api as health_cases_api
 from fangkong.health.selfreport import api as self_report_api
+from fangkong.health.sites import api as health_sites_api
 from fangkong.people.api import arrivals as people_arrivals
 from fangkong.people.api import households as people_households
 from fangkong.people.api import imports as people_imports
@@ -32,6 +33,7 @@ health_api.register(router)
 self_report_api.register(router)
 health_cases_api.register(router)
 health_alerts_api.register(router)
+health_sites_api.register(router)
 checkpoints_api.register(router)
 
 urlpatterns = [

@@ -9,13 +9,14 @@ from fangkong.areas.models import Area
 from fangkong.core import scope
 from fangkong.core.api import ScopedViewSet
 from fangkong.core.roles import Action, Role
+from fangkong.core.serializers import ModelSerializer
 
 from . import services
 from .filters import MembershipFilterSet, UserFilterSet
 from .models import Membership, User, grantable_roles
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(ModelSerializer):
     user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
     area = serializers.SlugRelatedField(slug_field="code", queryset=Area.objects.active())
 
@@ -47,7 +48,7 @@ class UserMembershipSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(ModelSerializer):
     memberships = serializers.SerializerMethodField()
     password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"})
     area = serializers.SlugRelatedField(

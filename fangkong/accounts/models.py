@@ -1,3 +1,5 @@
+import copy
+import hashlib
 import uuid
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -188,6 +190,43 @@ def _replace_version(key):
 def forget_memberships_of(user_id):
     """The user's memberships (and their area look-ups) changed: read them again everywhere."""
     _replace_version(_memberships_keys(user_id)[1])
+
+
+def _token_key(key):
+    # The token itself is a credential: the cache (Redis) holds only its hash.
+    return "token-user:" + hashlib.sha256(key.encode()).hexdigest()
+
+
+def cached_token_user(key):
+    """The account of an API token as kept by ``keep_token_user``, with its memberships read from the
+    cache; None when nothing is kept, or when the account's memberships changed since (read it again)."""
+    kept = cache.get(_token_key(key))
+    if kept is None:
+        return None
+    version, user = kept
+    user._memberships_cache = user._shared_memberships()
+    if user._memberships_version != version:
+        return None
+    return user
+
+
+def keep_token_user(key, user):
+    user.memberships_cached()
+    version = getattr(user, "_memberships_version", None)
+    if version is not None:
+        kept = copy.copy(user)
+        kept.__dict__.pop("_memberships_cache", None)
+        cache.set(_token_key(key), (version, kept), SCOPE_CACHE_SECONDS)
+
+
+def forget_token(key):
+    """A deleted token stops working at once in every process (and again on commit, as for versions)."""
+
+    def forget():
+        cache.delete(_token_key(key))
+
+    forget()
+    transaction.on_commit(forget)
 
 
 def forget_area_lookups():

@@ -1,9 +1,10 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from rest_framework.authtoken.models import Token
 
 from fangkong.areas.models import Area
 
-from .models import Membership, User, forget_area_lookups, forget_memberships_of
+from .models import Membership, User, forget_area_lookups, forget_memberships_of, forget_token
 
 
 @receiver(post_save, sender=Membership)
@@ -25,3 +26,8 @@ def account_changed(sender, instance, created, update_fields=None, **kwargs):
 @receiver(post_delete, sender=Area)
 def area_changed(sender, **kwargs):
     forget_area_lookups()
+
+
+@receiver(post_delete, sender=Token)
+def token_deleted(sender, instance, **kwargs):
+    forget_token(instance.key)

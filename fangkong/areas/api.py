@@ -3,13 +3,14 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from fangkong.core.api import ScopedViewSet, django_errors
+from fangkong.core.serializers import ModelSerializer
 
 from . import services
 from .filters import AreaFilterSet, DivisionFilterSet, RiskAreaFilterSet
 from .models import Area, Division, RiskArea
 
 
-class AreaSerializer(serializers.ModelSerializer):
+class AreaSerializer(ModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="code", queryset=Area.objects.all(), required=False)
     parent_name = serializers.CharField(source="parent.short_name", read_only=True, default="")
 
@@ -79,7 +80,7 @@ class DivisionCodeField(serializers.SlugRelatedField):
             raise serializers.ValidationError(error.messages) from None
 
 
-class DivisionSerializer(serializers.ModelSerializer):
+class DivisionSerializer(ModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
@@ -97,7 +98,7 @@ class DivisionViewSet(ScopedViewSet):
     http_method_names = ["get", "head", "options"]
 
 
-class RiskAreaSerializer(serializers.ModelSerializer):
+class RiskAreaSerializer(ModelSerializer):
     division = DivisionCodeField(levels=Division.Level.values, help_text="Province, prefecture or county code.")
     division_name = serializers.CharField(source="division.full_name", read_only=True)
 

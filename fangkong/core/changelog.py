@@ -14,34 +14,17 @@ from .context import current
 from .models import ChangeLogEntry, ChangeLoggedMixin, snapshot
 
 
-def _entry(instance, kind, before, after):
-    ctx = current()
-    actor = ctx.actor
-    return ChangeLogEntry(
-        user=actor,
-        user_name=actor.get_username() if actor else "",
-        request_id=ctx.request_id,
-        source=ctx.source,
-        kind=kind,
-        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
-        object_id=str(instance.pk),
-        object_repr=str(instance)[:200],
-        area_path=instance.get_scope_path() or "",
-        before=before,
-        after=after,
-    )
-
-
-def record(instance, kind, before=None):
+def record(instance, kind, before=None, after_extra=None):
+    """Log one save or delete; returns whether an entry was written (an update that changed nothing
+    is not). ``after_extra`` adds to the entry's "after" what the record's own snapshot lacks (its tags)."""
     after = None if kind == ChangeLogEntry.Kind.DELETE else snapshot(instance)
     if kind == ChangeLogEntry.Kind.DELETE:
         before = snapshot(instance)
-    if kind == ChangeLogEntry.Kind.UPDATE and before == after:
-        return None
-    entry = _entry(instance, kind, before, after)
-    entry.save()
+    if kind == ChangeLogEntry.Kind.UPDATE and before == after and not after_extra:
+        return False
+    insert_entries(kind, [(instance, before, after if after_extra is None else {**after, **after_extra})])
     instance._loaded_snapshot = after
-    return entry
+    return True
 
 
 def record_many(instances, kind, befores=None):
@@ -78,7 +61,7 @@ def insert_entries(kind, entries):
         object_fields = (str(instance.pk), str(instance)[:200], instance.get_scope_path() or "", before, after)
         rows.append((*common, content_types[model], *object_fields))
     fields = [ChangeLogEntry._meta.get_field(name) for name in ENTRY_FIELDS]
-    bulk.insert_values(ChangeLogEntry, fields, rows, len(rows))
+    bulk.insert_rows(ChangeLogEntry, fields, rows)
 
 
 @receiver(post_save)

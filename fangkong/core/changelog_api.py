@@ -3,9 +3,10 @@ from rest_framework import serializers
 from .api import ScopedViewSet
 from .changelog_views import ChangeLogFilterSet
 from .models import ChangeLogEntry
+from .serializers import ModelSerializer
 
 
-class ChangeLogEntrySerializer(serializers.ModelSerializer):
+class ChangeLogEntrySerializer(ModelSerializer):
     content_type = serializers.SerializerMethodField()
 
     class Meta:

@@ -9,9 +9,10 @@ from rest_framework.response import Response
 from . import jobs
 from .api import RefuseNulMixin
 from .models import Job, Notification
+from .serializers import ModelSerializer
 
 
-class JobSerializer(serializers.ModelSerializer):
+class JobSerializer(ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="job-detail")
     page = serializers.SerializerMethodField()
     download = serializers.SerializerMethodField()
@@ -63,7 +64,7 @@ class JobViewSet(RefuseNulMixin, viewsets.ReadOnlyModelViewSet):
         return job_response(job, request)
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(ModelSerializer):
     class Meta:
         model = Notification
         fields = ["id", "kind", "title", "link", "read", "created"]

@@ -12,11 +12,13 @@ from fangkong.core import scope
 from fangkong.core.api import RefuseNulMixin, ScopedPermission, ScopedViewSet, django_errors
 from fangkong.core.roles import Action
 from fangkong.core.schema import FIELD_ERRORS
+from fangkong.core.serializers import ModelSerializer
 from fangkong.people.models import Person
 
 from . import services
 from .filters import CheckFilterSet, EpisodeFilterSet
-from .models import PROTOCOL_FIELDS, Check, Episode, Protocol, Reason
+from .models import PROTOCOL_FIELDS, Check, Episode, Protocol, Reason, Room, Site
+from .sites import services as sites
 from .worklist import worklist
 
 # A phone syncing after a day offline sends a few dozen checks; more in one request is refused.
@@ -31,7 +33,7 @@ class LocalTimeField(serializers.TimeField):
         super().__init__(format="%H:%M", **kwargs)
 
 
-class ProtocolSerializer(serializers.ModelSerializer):
+class ProtocolSerializer(ModelSerializer):
     morning_from = LocalTimeField()
     morning_until = LocalTimeField()
     evening_from = LocalTimeField()
@@ -57,7 +59,19 @@ class ScopedPersonField(serializers.PrimaryKeyRelatedField):
         return Person.objects.restrict(self.context["request"].user, Action.VIEW)
 
 
-class EpisodeSerializer(serializers.ModelSerializer):
+@extend_schema_field({"type": "integer"})
+class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
+    """A record the user may view, by id."""
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.model.objects.restrict(self.context["request"].user, Action.VIEW)
+
+
+class EpisodeSerializer(ModelSerializer):
     person = ScopedPersonField()
     area = serializers.SlugRelatedField(slug_field="code", read_only=True)
     reason = serializers.ChoiceField(
@@ -68,6 +82,10 @@ class EpisodeSerializer(serializers.ModelSerializer):
     day = serializers.SerializerMethodField(help_text="第N天: the start is day 1.")
     total_days = serializers.IntegerField(read_only=True)
     outcome = serializers.CharField(read_only=True, help_text="released, transferred or cancelled; empty while open.")
+    site = ScopedRelatedField(
+        Site, required=False, allow_null=True, help_text="The isolation site (id) of a centralised observation."
+    )
+    room = ScopedRelatedField(Room, required=False, allow_null=True, help_text="A room (id) of that site, optional.")
 
     class Meta:
         model = Episode
@@ -86,9 +104,20 @@ class EpisodeSerializer(serializers.ModelSerializer):
             "day",
             "total_days",
             "end_change_reason",
+            "site",
+            "room",
+            "place_change_reason",
             "version",
         ]
-        read_only_fields = ["planned_end_on", "protocol", "ended_on", "outcome", "end_change_reason", "version"]
+        read_only_fields = [
+            "planned_end_on",
+            "protocol",
+            "ended_on",
+            "outcome",
+            "end_change_reason",
+            "place_change_reason",
+            "version",
+        ]
 
     def get_status(self, episode) -> str:
         return episode.current_status()
@@ -117,14 +146,21 @@ class MoveEndSerializer(VersionSerializer):
     reason = serializers.CharField(max_length=200)
 
 
+class MoveSiteSerializer(VersionSerializer):
+    site = ScopedRelatedField(Site)
+    room = ScopedRelatedField(Room, required=False, allow_null=True)
+    reason = serializers.CharField(max_length=200)
+
+
 _CONFLICT = OpenApiResponse(FIELD_ERRORS, description="The version sent is stale: read the episode again.")
 
 
 class EpisodeViewSet(ScopedViewSet):
     """Observation episodes. Filters: area (code, subtree), status (active, due, overdue, released,
-    transferred, cancelled), kind. POST opens one (the protocol in force sets the planned end)."""
+    transferred, cancelled), kind, site (id). POST opens one (the protocol in force sets the planned
+    end); a centralised one names its ``site`` (and ``room``), refused (400) when full."""
 
-    queryset = Episode.objects.select_related("area", "protocol").order_by("pk")
+    queryset = Episode.objects.select_related("area", "protocol", "site", "room").order_by("pk")
     serializer_class = EpisodeSerializer
     filterset_class = EpisodeFilterSet
     http_method_names = ["get", "post", "head", "options"]
@@ -166,8 +202,22 @@ class EpisodeViewSet(ScopedViewSet):
             services.move_end(episode, data["planned_end_on"], data["reason"], data.get("version"))
         return Response(self.get_serializer(episode).data)
 
+    @extend_schema(methods=["GET"], responses={200: EpisodeSerializer})
+    @extend_schema(methods=["POST"], request=MoveSiteSerializer, responses={200: EpisodeSerializer, 409: _CONFLICT})
+    @action(detail=True, methods=["get", "post"], url_path="move-site")
+    def move_site(self, request, pk=None):
+        """GET: the episode, if you may change it. POST: move an open centralised observation to
+        another site or room, with a reason; a full site or room is refused (400 naming the field)."""
+        episode = self.changeable()
+        if request.method == "POST":
+            body = MoveSiteSerializer(data=request.data, context=self.get_serializer_context())
+            body.is_valid(raise_exception=True)
+            data = body.validated_data
+            sites.move(episode, data["site"], data.get("room"), data["reason"], data.get("version"))
+        return Response(self.get_serializer(episode).data)
 
-class CheckSerializer(serializers.ModelSerializer):
+
+class CheckSerializer(ModelSerializer):
     key = serializers.CharField(
         max_length=64, help_text="The client's idempotency key: sending a check again with it saves nothing new."
     )

@@ -23,10 +23,11 @@ class EpisodeFilterSet(BaseFilterSet):
     area = AreaFilter(label=_("Area"))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Episode.Status.choices)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Episode.Kind.choices)
+    site = django_filters.NumberFilter(label=_("Isolation site (id)"), field_name="site")
 
     class Meta:
         model = Episode
-        fields = ["area", "status", "kind"]
+        fields = ["area", "status", "kind", "site"]
 
 
 class CheckFilterSet(BaseFilterSet):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.core.forms import ScopedModelForm, StyledForm
 
 from .models import HIGHEST_TEMPERATURE, LOWEST_TEMPERATURE, PROTOCOL_FIELDS, Check, Episode, Protocol
+from .sites.forms import place_fields
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -24,12 +25,18 @@ class ProtocolForm(ScopedModelForm):
 
 
 class EpisodeForm(ScopedModelForm):
-    """Open an observation of the person named in the URL; the protocol in force sets the planned end."""
+    """Open an observation of the person named in the URL; the protocol in force sets the planned end.
+    A centralised one names its isolation site (and room)."""
 
     class Meta:
         model = Episode
-        fields = ["kind", "reason", "start_on"]
+        fields = ["kind", "site", "room", "reason", "start_on"]
         widgets = {"start_on": DATE_INPUT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        place_fields(self)
+        self.fields["kind"].widget.attrs["data-kind-select"] = ""
 
 
 class MoveEndForm(ScopedModelForm):

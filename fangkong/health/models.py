@@ -215,6 +215,21 @@ class Episode(AreaRecord):
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
     # Why the planned end was last moved: the change log keeps every one with its new date.
     end_change_reason = models.CharField(_("reason for the changed end"), max_length=200, blank=True)
+    # Where a centralised observation is held (a home one has no site); the open episodes placed in a
+    # site are its occupancy.
+    site = models.ForeignKey(
+        "health.Site",
+        verbose_name=_("isolation site"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="episodes",
+    )
+    room = models.ForeignKey(
+        "health.Room", verbose_name=_("room"), null=True, blank=True, on_delete=models.PROTECT, related_name="episodes"
+    )
+    # Why the person was last moved to another site or room: the change log keeps every move.
+    place_change_reason = models.CharField(_("reason for the move"), max_length=200, blank=True)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
@@ -328,3 +343,4 @@ class Check(AreaRecord):
 from .alerts.models import Alert, AlertDelivery, AlertPreference  # noqa: E402,F401
 from .cases.models import Case, CaseEvent, Contact, Disinfection, Facility, Sample, Transfer  # noqa: E402,F401
 from .selfreport.models import HouseholdLink  # noqa: E402,F401
+from .sites.models import Room, Site  # noqa: E402,F401

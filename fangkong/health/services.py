@@ -14,6 +14,7 @@ from fangkong.people.models import KeyPersonTag
 
 from .alerts import services as alerts
 from .models import Check, Episode, Protocol, Reason
+from .sites import services as sites
 
 STALE_EPISODE = gettext_lazy("This episode was changed by someone else meanwhile: read it again before saving.")
 KEY_REUSED = gettext_lazy("A different check was already saved under this key; it is not overwritten.")
@@ -41,7 +42,8 @@ def suggested_start(person):
 
 def open_episode(episode, user):
     """Open an observation: the protocol in force at the start sets the planned end; the person is
-    tagged under observation. A person has one open episode at a time."""
+    tagged under observation. A person has one open episode at a time. A centralised one takes a bed
+    in its site (and room), refused when it is full."""
     person = episode.person
     protocol = Protocol.in_force(episode.start_on)
     if protocol is None:
@@ -52,12 +54,15 @@ def open_episode(episode, user):
         raise ValidationError(
             {"person": _("%(name)s is already under observation: end that episode first.") % {"name": person}}
         )
+    sites.check_placement(episode.kind, episode.site, episode.room)
     episode.protocol = protocol
     episode.planned_end_on = episode.start_on + datetime.timedelta(days=protocol.days_for(episode.reason))
     episode.area = person.area
     episode.opened_by = user if user and user.is_authenticated else None
     try:
         with transaction.atomic():
+            if episode.site is not None:
+                sites.take_bed(episode.site, episode.room)  # the site stays locked until the episode is saved
             episode.save()
             people.add_tags(person, KeyPersonTag.UNDER_OBSERVATION)
     except IntegrityError as error:  # opened by someone else a moment ago

@@ -37,15 +37,19 @@ class EpisodeTable(BaseTable):
     reason = tables.Column(verbose_name=_("Reason"))
     start_on = tables.DateColumn(verbose_name=_("Start"), format="Y-m-d")
     planned_end_on = tables.DateColumn(verbose_name=_("Planned end"), format="Y-m-d")
+    site = tables.Column(verbose_name=_("Isolation site"), orderable=False)
     status = tables.Column(verbose_name=_("Status"))
     checks = tables.Column(verbose_name=_("Checks"), accessor="checks_done", orderable=False)
 
     class Meta(BaseTable.Meta):
         model = Episode
-        fields = ("person", "area", "kind", "reason", "start_on", "planned_end_on", "status", "checks")
+        fields = ("person", "area", "kind", "site", "reason", "start_on", "planned_end_on", "status", "checks")
 
     def render_area(self, value):
         return value.label()
+
+    def render_site(self, value, record):
+        return f"{value} · {record.room.label}" if record.room_id else str(value)
 
     def render_status(self, value):
         return Episode.Status(value).label

@@ -67,7 +67,7 @@ class EpisodeListView(ObjectListView):
             .get_queryset()
             .with_status()
             .with_check_counts()
-            .select_related("person", "area__parent", "protocol")
+            .select_related("person", "area__parent", "protocol", "site", "room")
         )
 
 
@@ -76,7 +76,7 @@ class EpisodeView(ObjectDetailView):
     template_name = "health/episode_detail.html"
 
     def get_queryset(self):
-        return super().get_queryset().with_status().select_related("person", "area__parent", "protocol")
+        return super().get_queryset().with_status().select_related("person", "area__parent", "protocol", "site", "room")
 
     def get_context_data(self, **kwargs):
         episode = self.object
@@ -109,7 +109,10 @@ class EpisodeOpenView(ObjectEditView):
 
     def get_initial(self):
         person = self.object.person
-        return {"reason": services.suggested_reason(person), "start_on": services.suggested_start(person)}
+        initial = {"reason": services.suggested_reason(person), "start_on": services.suggested_start(person)}
+        if self.request.GET.get("kind") in Episode.Kind.values:  # the register's 集中隔离 button
+            initial["kind"] = self.request.GET["kind"]
+        return initial
 
     def save(self, form):
         return services.open_episode(form.instance, self.request.user)

@@ -71,3 +71,19 @@ def test_every_viewset_refuses_nul_characters():
 
     unguarded = [basename for _prefix, viewset, basename in router.registry if not issubclass(viewset, RefuseNulMixin)]
     assert unguarded == []
+
+
+def test_every_model_serializer_builds_its_fields_once():
+    """A serializer on DRF's ModelSerializer directly builds its fields by introspection at every request."""
+    from rest_framework import serializers
+
+    import fangkong.api  # noqa: F401 (every API module, with its serializers)
+    from fangkong.core.serializers import ModelSerializer
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    ours = {cls for cls in subclasses(serializers.ModelSerializer) if cls.__module__.startswith("fangkong.")}
+    assert ours and sorted(cls.__qualname__ for cls in ours if not issubclass(cls, ModelSerializer)) == []

@@ -38,6 +38,7 @@ from fangkong.health.cases.tests.factories import (
     make_transfer,
 )
 from fangkong.health.models import Protocol
+from fangkong.health.sites.tests.factories import make_site
 from fangkong.health.tests.factories import make_check, make_episode
 from fangkong.people import services
 from fangkong.people.models import Arrival, KeyPersonTag, ScreeningRound, ScreeningVisit
@@ -120,7 +121,11 @@ def build_register(tree, people):
     shift.save()
     passage = make_passage(checkpoint, [make_traveller(destination=tree.village, temperature=Decimal("38.2"))])
     handover = passage.travellers.get().handover
+    site = make_site(tree.town)
+    placed = make_episode(make_person(tree.grid, number=id_number()), site=site, room=site.rooms.first())
     return {
+        "/api/sites/{id}/": site.pk,
+        "/api/episodes/{id}/move-site/": placed.pk,
         "/api/checkpoints/{id}/": checkpoint.pk,
         "/api/checkpoint-shifts/{id}/": shift.pk,
         "/api/passages/{id}/": passage.pk,

@@ -27,6 +27,7 @@ from fangkong.health.cases.tests.factories import (
     make_sample,
     make_transfer,
 )
+from fangkong.health.sites.tests.factories import make_site
 from fangkong.health.tests.factories import make_check, make_episode
 from fangkong.people import services
 from fangkong.people.models import Arrival, KeyPersonTag, ScreeningRound
@@ -77,6 +78,8 @@ def register(tree, people):
     make_sample(observed.person)
     make_transfer(make_person(tree.grid2, "赵六", id_number()), make_facility(tree.county))
     make_contact(make_person(tree.grid, "钱七", id_number()), source_case=make_case(area=tree.grid))
+    site = make_site(tree.town)
+    make_episode(make_person(tree.grid, "孙八", id_number()), site=site, room=site.rooms.first())
     checkpoint = make_checkpoint(tree.town)
     start = datetime.datetime(2020, 2, 1, 8, tzinfo=datetime.UTC)
     shift = CheckpointShift(checkpoint=checkpoint, starts_at=start, ends_at=start + datetime.timedelta(hours=8))

@@ -192,7 +192,7 @@ def test_seed_demo_is_idempotent(client):
         }
 
     out = StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", "--empty", stdout=out)
     first = counts()
     assert first["users"] == len(DEMO_USERS) + 1  # and admin
     assert first["memberships"] == len(DEMO_USERS)
@@ -206,7 +206,7 @@ def test_seed_demo_is_idempotent(client):
     officer.save()
     first["changes"] += 1
     out = StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", "--empty", stdout=out)
     assert "0 demo grids created" in out.getvalue()
     assert counts() == first
     assert User.objects.get(username="danfeng_officer").check_password("a-private-passphrase-1")

@@ -77,3 +77,16 @@ def test_change_log_entries_keep_their_json(tree, people):
     assert entries[0].after["code"] == made[0].code and entries[0].after["is_special"] is False
     assert entries[0].area_path == made[0].path
     assert str(entries[0].object_repr) == str(made[0])
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_change_log_entries_are_the_same_one_at_a_time_or_many(tree, people, count):
+    """A save's single entry goes in one INSERT, an import's many in one COPY or executemany."""
+    areas = sorted(Area.objects.filter(level=Area.Level.GRID)[:count], key=lambda area: str(area.pk))
+    with change_context(Source.IMPORT, user=people.village_officer, request_id="req-bulk"):
+        changelog.insert_entries(ChangeLogEntry.Kind.UPDATE, [(a, {"name": "old"}, {"name": a.name}) for a in areas])
+
+    written = ChangeLogEntry.objects.filter(request_id="req-bulk").order_by("object_id")
+    assert [(e.object_id, e.before, e.after, e.user, e.source, e.area_path) for e in written] == [
+        (str(a.pk), {"name": "old"}, {"name": a.name}, people.village_officer, Source.IMPORT, a.path) for a in areas
+    ]

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from fangkong.core.api import RefuseNulMixin, ScopedPermission, ScopedViewSet
 from fangkong.core.roles import Action
 from fangkong.core.schema import FIELD_ERRORS
+from fangkong.core.serializers import ModelSerializer
 
 from ..models import Check, Episode
 from . import services
@@ -17,7 +18,7 @@ from .models import Alert
 from .views import scoped_episodes
 
 
-class AlertSerializer(serializers.ModelSerializer):
+class AlertSerializer(ModelSerializer):
     check = serializers.PrimaryKeyRelatedField(source="source_check", read_only=True, allow_null=True)
     area = serializers.SlugRelatedField(slug_field="code", read_only=True)
 

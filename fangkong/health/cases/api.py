@@ -10,8 +10,9 @@ from rest_framework.response import Response
 from fangkong.areas.models import Area
 from fangkong.core.api import ScopedViewSet
 from fangkong.core.roles import Action
+from fangkong.core.serializers import ModelSerializer
 
-from ..api import ScopedPersonField
+from ..api import ScopedPersonField, ScopedRelatedField
 from ..models import Episode
 from . import services
 from .filters import (
@@ -25,18 +26,7 @@ from .filters import (
 from .models import Case, CaseEvent, Classification, Contact, Disinfection, Facility, Sample, Transfer
 
 
-class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
-    """A record the user may view, by id."""
-
-    def __init__(self, model, **kwargs):
-        self.model = model
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        return self.model.objects.restrict(self.context["request"].user, Action.VIEW)
-
-
-class FacilitySerializer(serializers.ModelSerializer):
+class FacilitySerializer(ModelSerializer):
     area = serializers.SlugRelatedField(
         slug_field="code", queryset=Area.objects.filter(level=Area.Level.COUNTY), help_text="A county's code."
     )
@@ -55,7 +45,7 @@ class FacilityViewSet(ScopedViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
 
-class TransferSerializer(serializers.ModelSerializer):
+class TransferSerializer(ModelSerializer):
     person = ScopedPersonField()
     facility = ScopedRelatedField(Facility)
     area = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -117,7 +107,7 @@ class TransferViewSet(ScopedViewSet):
         return Response(self.get_serializer(record).data)
 
 
-class CaseEventSerializer(serializers.ModelSerializer):
+class CaseEventSerializer(ModelSerializer):
     by = serializers.StringRelatedField()
 
     class Meta:
@@ -125,7 +115,7 @@ class CaseEventSerializer(serializers.ModelSerializer):
         fields = ["from_classification", "to_classification", "at", "by"]
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(ModelSerializer):
     person = ScopedPersonField()
     area = serializers.SlugRelatedField(slug_field="code", read_only=True)
     classification = serializers.ChoiceField(
@@ -185,7 +175,7 @@ class CaseViewSet(ScopedViewSet):
         return Response(self.get_serializer(case).data)
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(ModelSerializer):
     person = ScopedPersonField(help_text="A registered person (register new ones through /api/persons/).")
     source_case = ScopedRelatedField(Case, required=False, allow_null=True)
     source_person = ScopedPersonField(
@@ -219,7 +209,7 @@ class ContactViewSet(ScopedViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
 
-class SampleSerializer(serializers.ModelSerializer):
+class SampleSerializer(ModelSerializer):
     person = ScopedPersonField()
     area = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
@@ -257,7 +247,7 @@ class ScopedEpisodeField(serializers.PrimaryKeyRelatedField):
         return Episode.objects.restrict(self.context["request"].user, Action.VIEW)
 
 
-class DisinfectionSerializer(serializers.ModelSerializer):
+class DisinfectionSerializer(ModelSerializer):
     episode = ScopedEpisodeField(help_text="A home observation.")
     area = serializers.SlugRelatedField(slug_field="code", read_only=True)
 

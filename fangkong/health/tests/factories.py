@@ -10,11 +10,16 @@ from fangkong.health.models import Check, Episode, Reason
 from fangkong.people.tests.factories import id_number, make_person
 
 
-def make_episode(person=None, area=None, days_ago=3, reason=Reason.RISK_AREA_ARRIVAL, kind=Episode.Kind.HOME):
-    """An open observation that started ``days_ago`` days ago, of a new person in ``area`` unless one is given."""
+def make_episode(
+    person=None, area=None, days_ago=3, reason=Reason.RISK_AREA_ARRIVAL, kind=Episode.Kind.HOME, site=None, room=None
+):
+    """An open observation that started ``days_ago`` days ago, of a new person in ``area`` unless one is
+    given; centralised in the site (and room) when one is given."""
     person = person or make_person(area, number=id_number())
     start = timezone.localdate() - datetime.timedelta(days=days_ago)
-    return services.open_episode(Episode(person=person, kind=kind, reason=reason, start_on=start), None)
+    kind = Episode.Kind.CENTRALISED if site is not None else kind
+    episode = Episode(person=person, kind=kind, reason=reason, start_on=start, site=site, room=room)
+    return services.open_episode(episode, None)
 
 
 def make_check(episode, temperature=Decimal("36.5"), symptoms=(), key=None, taken_at=None):

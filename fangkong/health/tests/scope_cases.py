@@ -99,5 +99,6 @@ CASES = [
 ]
 
 from fangkong.health.cases.tests.scope_cases import CASES as _CASES_TOPIC  # noqa: E402
+from fangkong.health.sites.tests.scope_cases import CASES as _SITES_TOPIC  # noqa: E402
 
-CASES += _CASES_TOPIC
+CASES += _CASES_TOPIC + _SITES_TOPIC

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from fangkong.core import testing_cases as cases
 from fangkong.health.models import Alert, Check, Episode, Protocol
+from fangkong.health.sites.tests.factories import make_site
 from fangkong.health.tests.factories import make_check, make_episode
 from fangkong.people.tests.factories import id_number, make_person
 
@@ -85,7 +86,8 @@ class TestEpisodes(
         return {"kind": "home", "reason": "close_contact", "start_on": start.isoformat()}
 
     def api_payload(self, tree, people):
-        return {"person": make_person(tree.grid, number=id_number()).pk, "kind": "centralised"}
+        site = make_site(tree.town)
+        return {"person": make_person(tree.grid, number=id_number()).pk, "kind": "centralised", "site": site.pk}
 
 
 class TestChecks(

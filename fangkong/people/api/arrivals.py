@@ -7,6 +7,7 @@ from fangkong.areas.api import DivisionCodeField
 from fangkong.core.api import ScopedViewSet
 from fangkong.core.crypto import mask_phone
 from fangkong.core.fields import IdNumberSerializerField, PhoneSerializerField
+from fangkong.core.serializers import ModelSerializer
 from fangkong.core.validators import check_id_number_facts, not_in_future
 
 from .. import services
@@ -25,7 +26,7 @@ class ArrivalPersonField(serializers.PrimaryKeyRelatedField):
         return Person.objects.restrict(self.context["request"].user)
 
 
-class ArrivalSerializer(serializers.ModelSerializer):
+class ArrivalSerializer(ModelSerializer):
     person = ArrivalPersonField(
         required=False, help_text="A registered person's id; or give name and id_number to find or register them."
     )

@@ -9,6 +9,7 @@ from fangkong.core.api import ScopedViewSet
 from fangkong.core.crypto import mask_phone
 from fangkong.core.fields import PhoneSerializerField
 from fangkong.core.roles import Action
+from fangkong.core.serializers import ModelSerializer
 
 from .. import services
 from ..filters import HouseholdFilterSet
@@ -38,7 +39,7 @@ class HouseholdAreaField(serializers.SlugRelatedField):
             raise serializers.ValidationError(NOT_IN_YOUR_AREAS) from None
 
 
-class HouseholdSerializer(serializers.ModelSerializer):
+class HouseholdSerializer(ModelSerializer):
     area = HouseholdAreaField(slug_field="code", help_text="Code of the grid or village")
     responsible = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.all(), allow_null=True, required=False

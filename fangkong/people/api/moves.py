@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from fangkong.core.api import ScopedViewSet
 from fangkong.core.fields import IdNumberSerializerField
 from fangkong.core.roles import Action
+from fangkong.core.serializers import ModelSerializer
 
 from .. import services
 from ..models import MoveRequest, Person
@@ -26,7 +27,7 @@ class MoveAreaField(serializers.SlugRelatedField):
         return areas_for_people(self.context["request"].user)
 
 
-class MoveRequestSerializer(serializers.ModelSerializer):
+class MoveRequestSerializer(ModelSerializer):
     id_number = IdNumberSerializerField(
         write_only=True, help_text="The full ID number of the person registered elsewhere."
     )

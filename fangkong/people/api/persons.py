@@ -15,6 +15,7 @@ from fangkong.core.crypto import mask_phone
 from fangkong.core.fields import IdNumberSerializerField, PhoneSerializerField
 from fangkong.core.roles import Action, Role
 from fangkong.core.schema import FIELD_ERRORS
+from fangkong.core.serializers import ModelSerializer
 from fangkong.core.validators import check_id_number_facts
 
 from .. import services
@@ -39,7 +40,7 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
         return self.choices_for(self.context["request"].user)
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(ModelSerializer):
     id_number = IdNumberSerializerField(
         masked=lambda person: person.id_number_masked,
         required=False,
@@ -196,7 +197,7 @@ class PersonViewSet(ScopedViewSet):
         return response
 
 
-class KeyPersonTagSerializer(serializers.ModelSerializer):
+class KeyPersonTagSerializer(ModelSerializer):
     class Meta:
         model = KeyPersonTag
         fields = ["code", "name", "name_en", "builtin"]
@@ -213,7 +214,7 @@ class KeyPersonTagViewSet(ScopedViewSet):
     filter_backends = []
 
 
-class RevealLogEntrySerializer(serializers.ModelSerializer):
+class RevealLogEntrySerializer(ModelSerializer):
     user = serializers.SlugRelatedField(slug_field="username", read_only=True)
     person_id_number = serializers.CharField(source="person.id_number_masked", read_only=True, default="")
 

@@ -17,6 +17,7 @@ from fangkong.core.api import ScopedViewSet, django_errors
 from fangkong.core.fields import IdNumberSerializerField
 from fangkong.core.figures import percent
 from fangkong.core.roles import Action
+from fangkong.core.serializers import ModelSerializer
 from fangkong.core.validators import not_in_future
 
 from .. import services
@@ -25,7 +26,7 @@ from ..models import Household, Person, ScreeningRound, ScreeningVisit
 from .arrivals import DivisionCodeField
 
 
-class ScreeningRoundSerializer(serializers.ModelSerializer):
+class ScreeningRoundSerializer(ModelSerializer):
     area = serializers.SlugRelatedField(slug_field="code", queryset=Area.objects.all())
     opened_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     overdue = serializers.BooleanField(read_only=True)
@@ -154,7 +155,7 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
         return self.model.objects.restrict(self.context["request"].user)
 
 
-class ScreeningVisitSerializer(serializers.ModelSerializer):
+class ScreeningVisitSerializer(ModelSerializer):
     round = ScopedPrimaryKeyField(ScreeningRound)
     household = ScopedPrimaryKeyField(Household)
     area = serializers.SlugRelatedField(slug_field="code", read_only=True)

@@ -30,10 +30,9 @@ def tag_codes(person):
 def _log_tags(person, before):
     after = tag_codes(person)
     if before != after:
-        entry = changelog.record(person, ChangeLogEntry.Kind.UPDATE, before={**snapshot(person), "tags": before})
-        if entry is not None:
-            entry.after = {**entry.after, "tags": after}
-            entry.save(update_fields=["after"])
+        changelog.record(
+            person, ChangeLogEntry.Kind.UPDATE, before={**snapshot(person), "tags": before}, after_extra={"tags": after}
+        )
 
 
 def add_tags_in_bulk(flags, tags=None):

@@ -5,6 +5,7 @@ from fangkong.areas.demo import create_demo_grids
 from fangkong.areas.models import Area
 from fangkong.core.management.base import LoggedCommand
 from fangkong.core.roles import Role
+from fangkong.demo import seed_lived_in
 
 DEMO_PASSWORD = "fangkong-demo"
 ZHULINGUAN_VILLAGE = "611022106200"
@@ -23,7 +24,12 @@ DEMO_USERS = [
 
 
 class Command(LoggedCommand):
-    help = "Demo grids (3-6 per village) and demo users for Shangluo. Safe to repeat."
+    help = "Demo grids (3-6 per village), demo users and a lived-in 竹林关镇 for Shangluo. Safe to repeat."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--empty", action="store_true", help="Only the grids and the users: no households, arrivals or cases."
+        )
 
     def handle(self, *args, **options):
         if not Area.objects.filter(level=Area.Level.CITY).exists():
@@ -38,6 +44,9 @@ class Command(LoggedCommand):
                 user.set_password(DEMO_PASSWORD)
                 user.save()
             Membership.objects.get_or_create(user=user, area=Area.objects.get(code=code), role=role)
+        if not options["empty"]:
+            summary = seed_lived_in()
+            self.stdout.write(f"Lived-in demo of 竹林关镇: {summary or 'seeded already'}")
         self.stdout.write(
             f"Demo logins (password {DEMO_PASSWORD}): admin, " + ", ".join(username for username, *_rest in DEMO_USERS)
         )

@@ -18,6 +18,7 @@ from fangkong.health.cases.tests.factories import (
     make_transfer,
 )
 from fangkong.health.models import Episode
+from fangkong.health.sites.tests.factories import make_site
 from fangkong.health.tests.factories import make_episode
 from fangkong.people.tests.factories import id_number, make_household, make_person
 
@@ -233,7 +234,7 @@ def test_only_a_home_observations_dwelling_is_disinfected(api, tree, people):
     home = make_episode(area=tree.grid)
     home.person.household = make_household(tree.grid, "竹林关村一组 5 号")
     home.person.save()
-    centralised = make_episode(area=tree.grid, kind=Episode.Kind.CENTRALISED)
+    centralised = make_episode(area=tree.grid, site=make_site(tree.town))
     api.login_as(people.grid_worker)
     body = {"done_on": timezone.localdate().isoformat(), "done_by": "消杀队"}
     response = api.post("/api/disinfections/", {**body, "episode": home.pk}, format="json")
