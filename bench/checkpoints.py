@@ -52,7 +52,7 @@ GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平�
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=DEFAULT_URL, help="(default: %(default)s)")
-    parser.add_argument("--port", type=int, default=8732)
+    parser.add_argument("--port", type=int, default=8791)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers (default: 3)")
     parser.add_argument("--threads", type=int, default=48, help="client threads sending the cars (default: 48)")
     parser.add_argument("--duration", type=int, default=60, help="seconds of cars (default: 60)")
