@@ -53,6 +53,7 @@ def run_one(fmt, rows):
 
     from fangkong.accounts.models import Membership, User
     from fangkong.areas.models import Area
+    from fangkong.core import person_status
     from fangkong.core.exports import export_response
     from fangkong.core.roles import Role
     from fangkong.people.filters import PersonFilterSet
@@ -65,7 +66,10 @@ def run_one(fmt, rows):
     user.forget_memberships()
     request = RequestFactory().get("/people/", {"area": "6110", "export": fmt})
     request.user = user
-    queryset = Person.objects.restrict(user).select_related("area__parent").prefetch_related("tags")
+    # As the list view reads them: with the derived status's subqueries (core.person_status).
+    queryset = person_status.annotate(
+        Person.objects.restrict(user).select_related("area__parent").prefetch_related("tags")
+    )
     filterset = PersonFilterSet(QueryDict("area=6110"), queryset=queryset, request=request)
     assert filterset.is_valid()
     filtered = filterset.qs

@@ -77,10 +77,11 @@ def queries():
 def first_page(user, text):
     """What the person list (people/views/persons.py PersonListView) reads for its first page, in
     its order: Person.Meta.ordering, which the table keeps unless a column is sorted."""
+    from fangkong.core import person_status
     from fangkong.people.models import Person
 
     queryset = Person.objects.restrict(user).search(text)
-    return queryset.select_related("area__parent").prefetch_related("tags")
+    return person_status.annotate(queryset.select_related("area__parent").prefetch_related("tags"))
 
 
 def page_timer(user, path):

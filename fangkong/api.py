@@ -6,6 +6,7 @@ from fangkong.areas.api import AreaViewSet, DivisionViewSet, RiskAreaViewSet
 from fangkong.checkpoints import api as checkpoints_api
 from fangkong.core import job_api
 from fangkong.core.changelog_api import ChangeLogViewSet
+from fangkong.duty import api as duty_api
 from fangkong.health import api as health_api
 from fangkong.health.alerts import api as health_alerts_api
 from fangkong.health.cases import api as health_cases_api
@@ -17,6 +18,7 @@ from fangkong.people.api import imports as people_imports
 from fangkong.people.api import moves as people_moves
 from fangkong.people.api import persons as people_persons
 from fangkong.people.api import screening as people_screening
+from fangkong.reports import api as reports_api
 
 router = DefaultRouter()
 router.register("areas", AreaViewSet, basename="area")
@@ -34,6 +36,8 @@ self_report_api.register(router)
 health_cases_api.register(router)
 health_alerts_api.register(router)
 health_sites_api.register(router)
+reports_api.register(router)
+duty_api.register(router)
 checkpoints_api.register(router)
 
 urlpatterns = [

@@ -31,6 +31,7 @@ from fangkong.health.models import Check, Episode, Reason
 from fangkong.people.models import Arrival, Household, Person
 from fangkong.people.services.arrivals import register_arrival_of
 from fangkong.people.services.households import add_member, save_household
+from fangkong.reports import services as reports
 
 DEMO_REQUEST_ID = "demo-lived-in"
 TOWN = "611022106"  # 竹林关镇
@@ -82,10 +83,11 @@ class _Seeder:
         checks = self.checks()
         released = self.releases()
         self.fever_today()
+        confirmed = self.reports()
         return (
             f"{len(households)} households, {Person.objects.within(self.town).count()} residents, "
             f"{len(arrivals)} arrivals, {Episode.objects.within(self.town).count()} observations "
-            f"({released} released), {checks} checks, case {case}"
+            f"({released} released), {checks} checks, case {case}, {confirmed} daily reports confirmed"
         )
 
     # People
@@ -308,3 +310,22 @@ class _Seeder:
             source=Check.Source.WORKER,
         )
         observation.record_check(check, self.workers.get(episode.area.code))
+
+    def reports(self):
+        """The villages' daily reports of the past days, confirmed as villages do: most by the 16:00
+        deadline with a remark now and then, some late, a few never (the town's table shows them)."""
+        confirmed = 0
+        villages = sorted({grid.parent for grid in self.grids}, key=lambda village: village.code)
+        for days_ago in range(DAYS - 1, 0, -1):
+            day = self.today - datetime.timedelta(days=days_ago)
+            for village in villages:
+                draw = self.rng.random()
+                if draw < 0.05:
+                    continue
+                hour = 15 if draw < 0.9 else 18
+                remarks = self.rng.choice(["", "", "", "无异常", "已完成全覆盖排查", "返乡人员均已登记"])
+                reports.confirm(
+                    village, day, None, remarks=remarks, now=self.moment(day, hour, self.rng.randint(0, 59))
+                )
+                confirmed += 1
+        return confirmed

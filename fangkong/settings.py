@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "fangkong.accounts",
     "fangkong.people",
     "fangkong.health",
+    "fangkong.reports",
+    "fangkong.duty",
     "fangkong.checkpoints",
 ]
 
@@ -226,11 +228,27 @@ ALERTS_SMS_URL = os.environ.get("ALERTS_SMS_URL", "")
 ALERTS_SEND_TIMEOUT = int(os.environ.get("ALERTS_SEND_TIMEOUT", "10"))
 ALERTS_DELIVERY_ATTEMPTS = int(os.environ.get("ALERTS_DELIVERY_ATTEMPTS", "5"))
 
+# 24-hour duty: a full-day shift runs from DUTY_DAY_STARTS to the same time the next day, a split day
+# changes over at DUTY_NIGHT_STARTS; tomorrow's roster still missing at DUTY_ROSTER_DEADLINE (local
+# times, HH:MM) is flagged to the level above.
+DUTY_DAY_STARTS = os.environ.get("DUTY_DAY_STARTS", "08:00")
+DUTY_NIGHT_STARTS = os.environ.get("DUTY_NIGHT_STARTS", "20:00")
+DUTY_ROSTER_DEADLINE = os.environ.get("DUTY_ROSTER_DEADLINE", "17:00")
+
 # Checkpoints (fangkong.checkpoints): a hand-over not accepted within this many hours goes up to the
 # town; the same plate at the same checkpoint within this many minutes is the same passage.
 CHECKPOINTS_HANDOVER_HOURS = float(os.environ.get("CHECKPOINTS_HANDOVER_HOURS", "12"))
 CHECKPOINTS_DUPLICATE_MINUTES = int(os.environ.get("CHECKPOINTS_DUPLICATE_MINUTES", "10"))
 # Below these, work stays in the request: a list of fewer rows exports at once, a smaller file previews at once.
+# When each level's daily report is due (local time, HH:MM): a village's by 16:00, then the levels
+# above it. Levels not listed confirm nothing (grids). Missing reports are told to the parent's officers.
+REPORT_DEADLINES = dict(
+    item.split("=", 1)
+    for item in os.environ.get("REPORT_DEADLINES", "village=16:00,town=17:00,county=18:00,city=19:00").split(",")
+    if "=" in item
+)
+# The longest range of days a report, completeness or export covers in one request.
+REPORT_MAX_DAYS = int(os.environ.get("REPORT_MAX_DAYS", "31"))
 EXPORT_BACKGROUND_ROWS = int(os.environ.get("EXPORT_BACKGROUND_ROWS", "5000"))
 IMPORT_BACKGROUND_BYTES = int(os.environ.get("IMPORT_BACKGROUND_BYTES", str(512 * 1024)))
 
@@ -261,6 +279,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CheckWindowEnum": "fangkong.health.models.Check.Window",
         "CaseClassificationEnum": "fangkong.health.cases.models.Classification",
+        "DutyShiftEnum": "fangkong.duty.models.DutyRoster.Shift",
+        "DutyLogKindEnum": "fangkong.duty.models.DutyLogEntry.Kind",
+        "PioneerPostKindEnum": "fangkong.duty.models.PostKind",
+        "VolunteerShiftKindEnum": "fangkong.duty.models.VolunteerShift.Kind",
+        "VolunteerStatusEnum": "fangkong.duty.models.Volunteer.Status",
         "HandOverStatusEnum": "fangkong.checkpoints.models.HandOver.Status",
     },
 }

@@ -8,6 +8,7 @@ from fangkong.accounts.views import LoginView
 from fangkong.core.changelog_views import ChangeLogEntryView, ChangeLogListView
 from fangkong.core.health import HealthView
 from fangkong.core.job_views import InboxView, JobCancelView, JobDetailView, JobDownloadView, JobListView
+from fangkong.duty.views import public_urlpatterns as volunteer_signup_urlpatterns
 from fangkong.health.selfreport.views import public_urlpatterns as self_report_urlpatterns
 
 from . import views
@@ -22,6 +23,8 @@ urlpatterns = [
     path("areas/", include("fangkong.areas.urls")),
     path("people/", include("fangkong.people.urls")),
     path("health/", include("fangkong.health.urls")),
+    path("reports/", include("fangkong.reports.urls")),
+    path("duty/", include("fangkong.duty.urls")),
     path("checkpoints/", include("fangkong.checkpoints.urls")),
     path("changelog/", ChangeLogListView.as_view(), name="changelog"),
     path("changelog/<int:pk>/", ChangeLogEntryView.as_view(), name="changelog-entry"),
@@ -40,4 +43,6 @@ urlpatterns = [
     path("health/", HealthView.as_view(), name="health"),
     # A household's self-report page, opened from its QR code without a login.
     *self_report_urlpatterns,
+    # A volunteer team's sign-up page, opened from its QR code without a login.
+    *volunteer_signup_urlpatterns,
 ]

@@ -13,5 +13,5 @@ class MembershipInline(admin.TabularInline):
 @admin.register(User)
 class FangkongUserAdmin(UserAdmin):
     list_display = ("username", "full_name", "phone", "is_active", "is_superuser")
-    fieldsets = (*UserAdmin.fieldsets, ("Fangkong", {"fields": ("full_name", "phone")}))
+    fieldsets = (*UserAdmin.fieldsets, ("Fangkong", {"fields": ("full_name", "phone", "language")}))
     inlines = [MembershipInline]

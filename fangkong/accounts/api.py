@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -62,7 +63,19 @@ class UserSerializer(ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "full_name", "phone", "is_active", "memberships", "password", "area", "role"]
+        fields = [
+            "id",
+            "username",
+            "full_name",
+            "phone",
+            "party_member",
+            "language",
+            "is_active",
+            "memberships",
+            "password",
+            "area",
+            "role",
+        ]
         read_only_fields = ["id"]
 
     @extend_schema_field(UserMembershipSerializer(many=True))
@@ -122,6 +135,9 @@ class MeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
     full_name = serializers.CharField()
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES, help_text="The language of the user's alerts and notices."
+    )
     is_superuser = serializers.BooleanField()
     memberships = MyMembershipSerializer(many=True)
 
@@ -136,6 +152,7 @@ def me(request):
             "id": user.pk,
             "username": user.username,
             "full_name": user.full_name,
+            "language": user.language,
             "is_superuser": user.is_superuser,
             "memberships": [
                 {"area": m.area.code, "area_name": m.area.name, "level": m.area.level, "role": m.role}

@@ -1,11 +1,12 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.areas.models import Area
 from fangkong.core import scope
-from fangkong.core.forms import ScopedModelForm, style_widgets
+from fangkong.core.forms import ScopedModelForm, StyledForm, style_widgets
 from fangkong.core.roles import Action, Role
 
 from .models import Membership, User, grantable_roles
@@ -45,7 +46,7 @@ class UserCreateForm(MembershipFieldsMixin, ScopedModelForm):
 
     class Meta:
         model = User
-        fields = ["username", "full_name", "phone"]
+        fields = ["username", "full_name", "phone", "party_member"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -55,6 +56,12 @@ class UserCreateForm(MembershipFieldsMixin, ScopedModelForm):
         password = self.cleaned_data["password"]
         password_validation.validate_password(password, User(username=self.data.get("username", "")))
         return password
+
+
+class LanguageForm(StyledForm):
+    """The language of my alerts and notices (and of the interface)."""
+
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
 
 
 class UserEditForm(ScopedModelForm):
@@ -68,7 +75,7 @@ class UserEditForm(ScopedModelForm):
 
     class Meta:
         model = User
-        fields = ["full_name", "phone", "is_active"]
+        fields = ["full_name", "phone", "party_member", "is_active"]
 
     def clean_new_password(self):
         password = self.cleaned_data["new_password"]

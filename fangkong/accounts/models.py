@@ -2,6 +2,7 @@ import copy
 import hashlib
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.cache import cache
 from django.db import models, transaction
@@ -45,6 +46,18 @@ class User(ChangeLoggedMixin, AbstractUser):
 
     full_name = models.CharField(_("full name"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    party_member = models.BooleanField(
+        _("party member"), default=False, help_text=_("Holds pioneer posts and responsibility zones.")
+    )
+    # Notices are written for whoever reads them: an alert raised by a Chinese-speaking worker reaches
+    # an English-speaking doctor in English.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("Your alerts and notices, in the app and by text message or work chat, are written in it."),
+    )
 
     objects = ScopedUserManager()
 

@@ -17,6 +17,13 @@ def create_user(*, username, password, area, role, full_name="", phone=""):
     return user
 
 
+def set_language(user, language):
+    """The language the user's alerts and notices are written in."""
+    user.language = language
+    user.save(update_fields=["language"])
+    return user
+
+
 @transaction.atomic
 def issue_token(user):
     """A fresh API token; the old one stops working."""

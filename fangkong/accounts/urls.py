@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("profile/", views.ProfileView.as_view(), name="profile"),
     path("profile/token/", views.IssueTokenView.as_view(), name="issue-token"),
+    path("profile/language/", views.LanguageView.as_view(), name="language"),
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("accounts:password-done")),

@@ -1,21 +1,23 @@
 import math
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
+from django.views.generic import FormView, TemplateView
 
 from fangkong.core.roles import Action
 from fangkong.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
 
 from . import services
 from .filters import UserFilterSet
-from .forms import LoginForm, MembershipForm, UserCreateForm, UserEditForm
+from .forms import LanguageForm, LoginForm, MembershipForm, UserCreateForm, UserEditForm
 from .models import Membership, User
 from .tables import UserTable
 
@@ -40,6 +42,41 @@ class ProfileView(LoginRequiredMixin, TemplateView):
             memberships=user.memberships.select_related("area").order_by("area__path"),
             has_token=hasattr(user, "auth_token"),
             **kwargs,
+        )
+
+
+class LanguageView(LoginRequiredMixin, FormView):
+    """My language: the one my alerts and notices are written in, whoever raised them; the interface
+    switches to it too."""
+
+    form_class = LanguageForm
+    template_name = "core/object_edit.html"
+
+    def get_initial(self):
+        return {"language": self.request.user.language}
+
+    def form_valid(self, form):
+        language = form.cleaned_data["language"]
+        services.set_language(self.request.user, language)
+        translation.activate(language)
+        messages.success(self.request, _("Your language is saved: your alerts and notices are written in it."))
+        response = redirect("accounts:profile")
+        # The cookie of the footer's language menu (Django's set_language), so the interface follows.
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+        return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("My language"), object=None, cancel_url=reverse("accounts:profile"), **kwargs
         )
 
 

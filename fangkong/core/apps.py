@@ -9,4 +9,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # The change-log signals connect, the import and export jobs register.
-        from . import changelog, job_kinds  # noqa: F401
+        from . import changelog, indicators, job_kinds  # noqa: F401
+
+        # Every app's figures for the daily reports (``<app>/indicators.py``).
+        indicators.autodiscover()

@@ -36,6 +36,7 @@ from django.db import close_old_connections, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from .context import change_context, current
 from .imports import StoredUpload
@@ -280,18 +281,33 @@ def _finish_if(job, condition, status, error=""):
     return bool(finished)
 
 
+# Translated when written, in the language of the job's user (see notify).
+FINISHED_NOTICES = {Status.DONE: gettext_noop("Done: %(job)s"), Status.FAILED: gettext_noop("Failed: %(job)s")}
+
+
 def _notify_finished(job):
-    if job.status == Status.DONE:
-        title = _("Done: %(job)s") % {"job": job.title}
-    elif job.status == Status.FAILED:
-        title = _("Failed: %(job)s") % {"job": job.title}
-    else:
+    text = FINISHED_NOTICES.get(job.status)
+    if text is None:
         return  # the user cancelled it: no news
-    notify(job.user, "job", title, link=job.get_absolute_url())
+    notify(job.user, "job", lambda: _(text) % {"job": job.title}, link=job.get_absolute_url())
+
+
+def language_of(user):
+    """The language a user's notices are written in: their own choice, else the site's."""
+    return getattr(user, "language", "") or settings.LANGUAGE_CODE
+
+
+def in_language_of(user):
+    """``with in_language_of(user):`` writes what is said there for the user, whoever acts."""
+    return translation.override(language_of(user))
 
 
 def notify(user, kind_name, title, link=""):
-    """A notice in the user's inbox."""
+    """A notice in the user's inbox. ``title`` is a text, or a function that writes it: called in the
+    user's language, so that each recipient reads the notice in their own."""
+    if callable(title):
+        with in_language_of(user):
+            title = str(title())
     return Notification.objects.create(user=user, kind=kind_name, title=title[:200], link=link)
 
 

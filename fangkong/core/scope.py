@@ -90,12 +90,14 @@ def top_areas(user, roles=ALL_ROLES):
 def restrict(queryset, user, action):
     model = queryset.model
     paths = scope_paths(user, model.roles_by_action.get(action, ()))
+    # Always a new queryset, never the one given: a viewset's class-level queryset, evaluated as it is,
+    # would keep its rows for every later request.
     if paths is None:
-        return queryset
+        return queryset.all()
     if not paths:
         return queryset.none()
     if model.scope_lookup is None:
-        return queryset  # reference data, the same everywhere: the role is all it takes
+        return queryset.all()  # reference data, the same everywhere: the role is all it takes
     return _filter(queryset, paths_q(model.scope_lookup, paths))
 
 

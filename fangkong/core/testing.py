@@ -138,5 +138,6 @@ def reload_reference_data():
         "fangkong.areas.migrations.0003_load_national_divisions",
         "fangkong.people.migrations.0002_builtin_tags",
         "fangkong.health.migrations.0002_first_protocol",
+        "fangkong.health.migrations.0008_test_days",
     ):
         importlib.import_module(module).load(apps, None)

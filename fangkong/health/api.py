@@ -1,4 +1,5 @@
-"""Observation endpoints: /api/protocols/, /api/episodes/, /api/checks/ (+ batch/) and /api/worklist/."""
+"""Observation endpoints: /api/protocols/, /api/episodes/, /api/checks/ (+ batch/) and /api/worklist/
+(+ its one-tap disinfected/ and sampled/)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -6,6 +7,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from fangkong.core import scope
@@ -16,8 +18,20 @@ from fangkong.core.serializers import ModelSerializer
 from fangkong.people.models import Person
 
 from . import services
+from .cases import services as cases
 from .filters import CheckFilterSet, EpisodeFilterSet
-from .models import PROTOCOL_FIELDS, Check, Episode, Protocol, Reason, Room, Site
+from .models import (
+    PROTOCOL_FIELDS,
+    Check,
+    Disinfection,
+    Episode,
+    Protocol,
+    Reason,
+    Room,
+    Sample,
+    Site,
+    validate_test_days,
+)
 from .sites import services as sites
 from .worklist import worklist
 
@@ -38,6 +52,12 @@ class ProtocolSerializer(ModelSerializer):
     morning_until = LocalTimeField()
     evening_from = LocalTimeField()
     evening_until = LocalTimeField()
+    test_days = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        validators=[validate_test_days],
+        required=False,
+        help_text="The days of an observation (day 1 is its start) on which a nucleic-acid sample is due.",
+    )
 
     class Meta:
         model = Protocol
@@ -341,11 +361,30 @@ class WorkItemSerializer(serializers.Serializer):
     day = serializers.IntegerField()
     total_days = serializers.IntegerField()
     needs = serializers.ListField(child=serializers.ChoiceField(choices=Check.Window.choices))
+    sample_due = serializers.BooleanField(
+        help_text="Today is a test day of the protocol and the person has no nucleic-acid sample taken today."
+    )
+    disinfection_due = serializers.BooleanField(
+        help_text="A home observation whose dwelling has no disinfection recorded today (listed once per household)."
+    )
+
+
+class WorkDoneSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The disinfection's or the nucleic-acid test's id.")
+    episode = serializers.IntegerField(source="episode_id")
+    date = serializers.DateField()
+    created = serializers.BooleanField(help_text="False: it was recorded already today, nothing new was saved.")
+
+
+_WORK_DONE = {201: WorkDoneSerializer, 200: WorkDoneSerializer}
 
 
 class WorklistViewSet(RefuseNulMixin, viewsets.GenericViewSet):
     """Today's work: the people under observation in your areas who still need this morning's or this
-    evening's check (``needs``), by area and address."""
+    evening's check (``needs``), a nucleic-acid sample (``sample_due``) or today's disinfection of their
+    dwelling (``disinfection_due``), by area and address. ``{episode}/disinfected/`` and
+    ``{episode}/sampled/`` record those done in one request each, once a day: sent again, they answer
+    200 with the record already made."""
 
     queryset = Episode.objects.all()
     serializer_class = WorkItemSerializer
@@ -355,6 +394,44 @@ class WorklistViewSet(RefuseNulMixin, viewsets.GenericViewSet):
 
     def list(self, request):
         return Response(self.get_serializer(worklist(request.user), many=True).data)
+
+    def episode_for(self, model):
+        """The episode, looked up in the user's scope (404), if they may record ``model`` for it (403)."""
+        episode = get_object_or_404(
+            Episode.objects.restrict(self.request.user, Action.VIEW).select_related("person__household"),
+            pk=self.kwargs["pk"],
+        )
+        if not scope.can(self.request.user, Action.ADD, model, episode.area_path):
+            raise exceptions.PermissionDenied
+        return episode
+
+    def done(self, episode, record, date, created):
+        body = WorkDoneSerializer({"id": record.pk, "episode_id": episode.pk, "date": date, "created": created})
+        return Response(body.data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(methods=["GET"], responses={200: EpisodeSerializer})
+    @extend_schema(methods=["POST"], request=None, responses=_WORK_DONE)
+    @action(detail=True, methods=["get", "post"])
+    def disinfected(self, request, pk=None):
+        """GET: the episode, if you may record its dwelling's disinfection. POST: today's disinfection
+        done, by you."""
+        episode = self.episode_for(Disinfection)
+        if request.method != "POST":
+            return Response(EpisodeSerializer(episode, context=self.get_serializer_context()).data)
+        record, created = cases.disinfect_today(episode, request.user)
+        return self.done(episode, record, record.done_on, created)
+
+    @extend_schema(methods=["GET"], responses={200: EpisodeSerializer})
+    @extend_schema(methods=["POST"], request=None, responses=_WORK_DONE)
+    @action(detail=True, methods=["get", "post"])
+    def sampled(self, request, pk=None):
+        """GET: the episode, if you may record its person's nucleic-acid sample. POST: a sample taken
+        today."""
+        episode = self.episode_for(Sample)
+        if request.method != "POST":
+            return Response(EpisodeSerializer(episode, context=self.get_serializer_context()).data)
+        record, created = cases.sample_today(episode)
+        return self.done(episode, record, record.taken_on, created)
 
 
 def register(router):

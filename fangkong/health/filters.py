@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.filters import AreaFilter, BaseFilterSet
 
+from . import indicators
 from .models import Check, Episode, Protocol
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
@@ -24,10 +25,19 @@ class EpisodeFilterSet(BaseFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Episode.Status.choices)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Episode.Kind.choices)
     site = django_filters.NumberFilter(label=_("Isolation site (id)"), field_name="site")
+    # The daily report's figures link here: observation started, running or ended on a day.
+    started = django_filters.DateFilter(label=_("Started on"), field_name="start_on", widget=DATE_INPUT)
+    observed_on = django_filters.DateFilter(
+        label=_("Under observation on"), method="filter_observed_on", widget=DATE_INPUT
+    )
+    ended = django_filters.DateFilter(label=_("Ended on"), field_name="ended_on", widget=DATE_INPUT)
 
     class Meta:
         model = Episode
-        fields = ["area", "status", "kind", "site"]
+        fields = ["area", "status", "kind", "site", "started", "observed_on", "ended"]
+
+    def filter_observed_on(self, queryset, name, value):
+        return indicators.observed_on(queryset, value)
 
 
 class CheckFilterSet(BaseFilterSet):

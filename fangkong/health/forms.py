@@ -1,4 +1,7 @@
+import re
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +14,27 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
+class DayNumbersField(forms.CharField):
+    """Day numbers of an observation typed on one line, "1, 7, 13" (commas, 、 or spaces between them);
+    the model's validator then checks their range and order."""
+
+    def prepare_value(self, value):
+        return ", ".join(str(day) for day in value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        parts = [part for part in re.split(r"[\s,，、;；]+", super().to_python(value)) if part]
+        if not all(part.isascii() and part.isdigit() for part in parts):
+            raise ValidationError(_("List the test days as whole numbers, e.g. 1, 7, 13."), code="invalid")
+        return [int(part) for part in parts]
+
+
 class ProtocolForm(ScopedModelForm):
+    test_days = DayNumbersField(
+        label=_("test days"),
+        required=False,
+        help_text=_("The days on which a nucleic-acid sample is due, e.g. 1, 7, 13; day 1 is the start."),
+    )
+
     class Meta:
         model = Protocol
         fields = PROTOCOL_FIELDS

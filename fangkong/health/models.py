@@ -2,6 +2,8 @@
 
 import datetime
 from decimal import Decimal
+from itertools import pairwise
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -45,6 +47,17 @@ def validate_symptoms(value):
         codes.add(item["code"])
 
 
+def validate_test_days(value):
+    """The days of an episode on which a nucleic-acid sample is due: whole numbers from 1 (the
+    episode's first day), in increasing order, each once."""
+    if not isinstance(value, list) or not all(isinstance(day, int) and not isinstance(day, bool) for day in value):
+        raise ValidationError(_("List the test days as whole numbers, e.g. 1, 7, 13."), code="invalid")
+    if any(day < 1 for day in value):
+        raise ValidationError(_("Test days count from 1, the first day of the observation."), code="min_value")
+    if any(later <= earlier for earlier, later in pairwise(value)):
+        raise ValidationError(_("List the test days in increasing order, each once."), code="order")
+
+
 # What a commander sets in an edition: the page's form and the API list the same fields.
 PROTOCOL_FIELDS = [
     "name",
@@ -59,6 +72,7 @@ PROTOCOL_FIELDS = [
     "evening_until",
     "fever_threshold",
     "symptoms",
+    "test_days",
     "backfill_days",
     "acknowledge_within",
 ]
@@ -89,6 +103,13 @@ class Protocol(ChangeLoggedMixin, models.Model):
         _("symptoms"),
         validators=[validate_symptoms],
         help_text=_('A list of {"code", "name", "name_en", "respiratory"}; a respiratory symptom counts as a fever.'),
+    )
+    test_days = models.JSONField(
+        _("test days"),
+        default=list,
+        blank=True,
+        validators=[validate_test_days],
+        help_text=_("The days of an observation on which a nucleic-acid sample is due; day 1 is its start."),
     )
     backfill_days = models.PositiveSmallIntegerField(
         _("back-fill window (days)"), default=2, help_text=_("How many days back a missed check may still be entered.")
@@ -183,6 +204,16 @@ class EpisodeQuerySet(RestrictedQuerySet):
                 0,
             ),
         )
+
+
+class TestDay(NamedTuple):
+    """A test day of an episode: its 第N天, its date, and ``state``: done (a sample of the person was
+    taken that day: ``sample``), due (today), upcoming or missed."""
+
+    day: int
+    date: datetime.date
+    state: str
+    sample: object = None
 
 
 class Episode(AreaRecord):
@@ -287,6 +318,28 @@ class Episode(AreaRecord):
         """Closed windows without a check; needs ``with_check_counts``."""
         return max(0, self.windows_due(now) - self.windows_done)
 
+    def test_days(self, samples, today=None):
+        """The protocol's test days that fall within the episode (up to its end, or its planned end
+        while open), each matched with the person's sample taken on that date among ``samples``."""
+        today = today or timezone.localdate()
+        last = self.ended_on or self.planned_end_on
+        taken = {}
+        for sample in samples:
+            taken.setdefault(sample.taken_on, sample)
+        days = []
+        for day in self.protocol.test_days:
+            date = self.start_on + datetime.timedelta(days=day - 1)
+            if date > last:
+                break
+            if date in taken:
+                state = "done"
+            elif date == today and not self.ended_on:
+                state = "due"
+            else:
+                state = "upcoming" if date > today else "missed"
+            days.append(TestDay(day, date, state, taken.get(date)))
+        return days
+
     @property
     def status_label(self):
         return self.Status(self.current_status()).label
@@ -332,6 +385,8 @@ class Check(AreaRecord):
         indexes = [
             models.Index(fields=["area_path", "taken_on"]),
             models.Index(fields=["episode", "taken_on", "window"]),
+            # The derived status asks per person for fever checks: few rows, one small index.
+            models.Index(fields=["person", "taken_at"], condition=models.Q(is_fever=True), name="check_fever_person"),
         ]
         verbose_name = _("check")
         verbose_name_plural = _("checks")

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fangkong.core.services import ConcurrentEdit, bump_version
-from fangkong.people import services as people
 from fangkong.people.models import KeyPersonTag
 
 from .alerts import services as alerts
@@ -23,13 +22,13 @@ CLOCK_SKEW = datetime.timedelta(minutes=5)
 
 
 def suggested_reason(person):
-    """The reason an episode would be opened for, from the person's key-person categories."""
+    """The reason an episode would be opened for, from the person's key-person categories and status."""
     codes = person.tag_codes()
     if KeyPersonTag.CLOSE_CONTACT in codes:
         return Reason.CLOSE_CONTACT
     if KeyPersonTag.FROM_RISK_AREA in codes:
         return Reason.RISK_AREA_ARRIVAL
-    if KeyPersonTag.FEVER in codes:
+    if person.status.fever:
         return Reason.FEVER_EXCLUDED
     return Reason.OTHER
 
@@ -41,9 +40,9 @@ def suggested_start(person):
 
 
 def open_episode(episode, user):
-    """Open an observation: the protocol in force at the start sets the planned end; the person is
-    tagged under observation. A person has one open episode at a time. A centralised one takes a bed
-    in its site (and room), refused when it is full."""
+    """Open an observation: the protocol in force at the start sets the planned end (the person is
+    under observation while it is open, core.person_status). A person has one open episode at a time.
+    A centralised one takes a bed in its site (and room), refused when it is full."""
     person = episode.person
     protocol = Protocol.in_force(episode.start_on)
     if protocol is None:
@@ -64,7 +63,6 @@ def open_episode(episode, user):
             if episode.site is not None:
                 sites.take_bed(episode.site, episode.room)  # the site stays locked until the episode is saved
             episode.save()
-            people.add_tags(person, KeyPersonTag.UNDER_OBSERVATION)
     except IntegrityError as error:  # opened by someone else a moment ago
         raise ValidationError(
             {"person": _("%(name)s is already under observation: end that episode first.") % {"name": person}}
@@ -93,8 +91,6 @@ def release(episode, expected_version=None, today=None):
         raise ValidationError(_("The last check was a fever: this observation cannot be released."))
     episode.ended_on, episode.outcome = today, Episode.Outcome.RELEASED
     episode.save()
-    person = episode.person
-    people.set_tags(person, [tag for tag in person.tags.all() if tag.code != KeyPersonTag.UNDER_OBSERVATION])
     return episode
 
 
@@ -176,8 +172,8 @@ class KeyReused(ConcurrentEdit):
 
 def record_check(check, user):
     """Save a check once: a resent one (same key, same content) returns the saved check and False;
-    the same key with other content is refused. A fever flags the person; a fever or a symptom raises
-    an alert in the same transaction."""
+    the same key with other content is refused. A fever makes the person red until ruled out
+    (core.person_status); a fever or a symptom raises an alert in the same transaction."""
     existing = Check.objects.filter(key=check.key).first()
     if existing is None:
         prepare_check(check)
@@ -185,8 +181,6 @@ def record_check(check, user):
         try:
             with transaction.atomic():
                 check.save()
-                if check.is_fever:
-                    people.add_tags(check.person, KeyPersonTag.FEVER)
                 alerts.raise_for_check(check)
             return check, True
         except IntegrityError:  # the same key saved a moment ago by another request

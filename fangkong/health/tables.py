@@ -14,6 +14,7 @@ class ProtocolTable(BaseTable):
     fever_threshold = tables.Column(verbose_name=_("Fever threshold (°C)"))
     days_risk_area_arrival = tables.Column(verbose_name=_("Days (risk area)"))
     days_close_contact = tables.Column(verbose_name=_("Days (close contact)"))
+    test_days = tables.Column(verbose_name=_("Test days"), empty_values=())
     backfill_days = tables.Column(verbose_name=_("Back-fill days"))
 
     class Meta(BaseTable.Meta):
@@ -24,8 +25,12 @@ class ProtocolTable(BaseTable):
             "fever_threshold",
             "days_risk_area_arrival",
             "days_close_contact",
+            "test_days",
             "backfill_days",
         )
+
+    def render_test_days(self, value):
+        return ", ".join(str(day) for day in value)
 
 
 class EpisodeTable(BaseTable):

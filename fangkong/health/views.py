@@ -21,9 +21,10 @@ from fangkong.people.models import Person
 
 from . import services
 from .api import BATCH_LIMIT
+from .cases import services as cases
 from .filters import CheckFilterSet, EpisodeFilterSet, ProtocolFilterSet
 from .forms import CheckForm, EpisodeForm, MoveEndForm, ProtocolForm
-from .models import HIGHEST_TEMPERATURE, LOWEST_TEMPERATURE, Check, Disinfection, Episode, Protocol
+from .models import HIGHEST_TEMPERATURE, LOWEST_TEMPERATURE, Check, Disinfection, Episode, Protocol, Sample
 from .tables import CheckTable, EpisodeTable, ProtocolTable
 from .worklist import worklist
 
@@ -47,7 +48,9 @@ class ProtocolEditView(ObjectEditView):
         if self.object.pk:
             return {}
         current = Protocol.in_force(timezone.localdate())
-        return {"symptoms": current.symptoms, "fever_threshold": current.fever_threshold} if current else {}
+        if current is None:
+            return {}
+        return {name: getattr(current, name) for name in ("symptoms", "fever_threshold", "test_days")}
 
     def get_context_data(self, **kwargs):
         title = _("Edit %(name)s") % {"name": self.object} if self.object.pk else _("New protocol edition")
@@ -82,9 +85,12 @@ class EpisodeView(ObjectDetailView):
         episode = self.object
         checks = list(episode.checks.order_by("-taken_at", "-id"))
         can_change = self.user_can(Action.CHANGE, episode)
+        samples = Sample.objects.filter(person=episode.person_id, taken_on__gte=episode.start_on).order_by("pk")
         return super().get_context_data(
             title=str(episode),
             checks=[(check, episode.protocol.symptom_names(check.symptoms)) for check in checks],
+            test_days=episode.test_days(samples),
+            can_sample=scope.can(self.request.user, Action.ADD, Sample, episode.area_path),
             day=episode.day_number(),
             can_change=can_change,
             can_check=scope.can(self.request.user, Action.ADD, Check, episode.area_path),
@@ -267,6 +273,8 @@ class TodayView(ScopedViewMixin, TemplateView):
             episode.check_key = uuid.uuid4().hex
             doctor = scope.has_role(user, {Role.DOCTOR}, episode.area_path)
             episode.check_source = Check.Source.DOCTOR if doctor else Check.Source.WORKER
+            episode.can_sample = scope.can(user, Action.ADD, Sample, episode.area_path)
+            episode.can_disinfect = scope.can(user, Action.ADD, Disinfection, episode.area_path)
         return super().get_context_data(
             title=_("Today's work"),
             rows=rows,
@@ -277,8 +285,65 @@ class TodayView(ScopedViewMixin, TemplateView):
         )
 
 
+class TodayTaskView(ScopedViewMixin, DetailView):
+    """One tap on today's work records a task done for an open observation (GET: the same button on a
+    page of its own). A second tap finds it done and records nothing more."""
+
+    model = Episode
+    template_name = "health/today_task.html"
+    record_model = None
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("person__household", "area__parent")
+
+    def get_object(self, queryset=None):
+        episode = super().get_object(queryset)
+        if not scope.can(self.request.user, Action.ADD, self.record_model, episode.area_path):
+            raise PermissionDenied
+        return episode
+
+    def post(self, request, *args, **kwargs):
+        episode = self.get_object()
+        try:
+            created = self.record(episode)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            message = self.done_message if created else self.already_message
+            messages.success(request, message % {"name": episode.person})
+        return redirect("health:today")
+
+
+class TodayDisinfectedView(TodayTaskView):
+    record_model = Disinfection
+    done_message = gettext_lazy("Today's disinfection of the dwelling of %(name)s is recorded.")
+    already_message = gettext_lazy("Today's disinfection of the dwelling of %(name)s was recorded already.")
+
+    def record(self, episode):
+        return cases.disinfect_today(episode, self.request.user)[1]
+
+    def get_context_data(self, **kwargs):
+        title = _("Record today's disinfection of the dwelling of %(name)s?") % {"name": self.object.person}
+        return super().get_context_data(title=title, button=_("Disinfected"), **kwargs)
+
+
+class TodaySampledView(TodayTaskView):
+    record_model = Sample
+    done_message = gettext_lazy("The nucleic-acid sample of %(name)s taken today is recorded.")
+    already_message = gettext_lazy("A nucleic-acid sample of %(name)s taken today was recorded already.")
+
+    def record(self, episode):
+        return cases.sample_today(episode)[1]
+
+    def get_context_data(self, **kwargs):
+        title = _("Record a nucleic-acid sample of %(name)s taken today?") % {"name": self.object.person}
+        return super().get_context_data(title=title, button=_("Sample taken"), **kwargs)
+
+
 urlpatterns = [
     path("today/", TodayView.as_view(), name="today"),
+    path("today/<int:pk>/disinfected/", TodayDisinfectedView.as_view(), name="today-disinfected"),
+    path("today/<int:pk>/sampled/", TodaySampledView.as_view(), name="today-sampled"),
     path("protocols/", ProtocolListView.as_view(), name="protocol-list"),
     path("protocols/add/", ProtocolEditView.as_view(), name="protocol-add"),
     path("protocols/<int:pk>/edit/", ProtocolEditView.as_view(), name="protocol-edit"),

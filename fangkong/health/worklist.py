@@ -1,17 +1,23 @@
-"""Today's work (今日工作): who still needs this morning's or this evening's check, in a constant number of queries."""
+"""Today's work (今日工作), in a constant number of queries: who still needs this morning's or this
+evening's check, whose nucleic-acid sample is due today, and which home observation's dwelling still
+needs today's disinfection."""
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from fangkong.core.roles import Action
 
-from .models import Check, Episode
+from .models import Check, Disinfection, Episode, Sample
 
 
 def worklist(user, now=None):
-    """The open episodes in the user's scope whose person still needs a check in a window that has
-    opened today (and was not taken in it), ordered by area and address. Each episode carries
-    ``needs``: the windows still to check, ``day``: its 第N天, ``address``: the person's or their household's."""
+    """The open episodes in the user's scope with something left to do today, ordered by area and
+    address. Each carries ``needs``: the check windows opened today and not yet checked;
+    ``sample_due``: today is one of its protocol's test days and the person has no sample taken
+    today; ``disinfection_due``: a home observation whose dwelling has no disinfection today (a
+    household with two people under observation is listed once, at the first of them); ``day``: its
+    第N天; ``address``: the person's or their household's."""
     now = timezone.localtime(now or timezone.now())
     today = now.date()
     done_in = {
@@ -22,13 +28,23 @@ def worklist(user, now=None):
         Episode.objects.restrict(user, Action.VIEW)
         .open()
         .filter(start_on__lte=today)
-        .annotate(**done_in)
+        .annotate(
+            **done_in,
+            sampled_today=Exists(Sample.objects.filter(person=OuterRef("person"), taken_on=today)),
+            disinfected_today=Exists(
+                Disinfection.objects.filter(done_on=today).filter(
+                    Q(episode=OuterRef("pk")) | Q(household=OuterRef("person__household"))
+                )
+            ),
+            # The person's address, or their household's: what the worker walks by.
+            address=Coalesce(NullIf("person__address", Value("")), "person__household__address", Value("")),
+        )
         .select_related("person__household", "area__parent", "protocol")
-        .order_by("area_path", "person__address", "person__name", "pk")
+        .order_by("area_path", "address", "person__name", "pk")
     )
-    rows = []
+    rows, dwellings = [], set()
     for episode in episodes:
-        protocol, moment = episode.protocol, now.time()
+        protocol, moment, person = episode.protocol, now.time(), episode.person
         episode.needs = [
             window
             for window, opens in (
@@ -37,9 +53,14 @@ def worklist(user, now=None):
             )
             if moment >= opens and not getattr(episode, f"{window}_done")
         ]
-        if episode.needs:
-            episode.day = episode.day_number(today)
-            person = episode.person
-            episode.address = person.address or (person.household.address if person.household else "")
+        episode.day = episode.day_number(today)
+        episode.sample_due = episode.day in protocol.test_days and not episode.sampled_today
+        dwelling = person.household_id or f"person:{person.pk}"
+        episode.disinfection_due = (
+            episode.kind == Episode.Kind.HOME and not episode.disinfected_today and dwelling not in dwellings
+        )
+        if episode.disinfection_due:
+            dwellings.add(dwelling)
+        if episode.needs or episode.sample_due or episode.disinfection_due:
             rows.append(episode)
     return rows

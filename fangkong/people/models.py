@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fangkong.areas.models import Area, pinyin_of
-from fangkong.core import crypto, scope
+from fangkong.core import crypto, person_status, scope
 from fangkong.core.figures import percent
 from fangkong.core.models import (
     AreaRecord,
@@ -39,6 +39,9 @@ class KeyPersonTag(ChangeLoggedMixin, models.Model):
     CLOSE_CONTACT = "close_contact"
     FEVER = "fever"
     UNDER_OBSERVATION = "under_observation"
+    # Derived from the health records (core.person_status), never stored on a person: a category set by
+    # hand could say "under observation" of someone nobody observes.
+    DERIVED = frozenset({FEVER, UNDER_OBSERVATION})
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name (Chinese)"), max_length=50)
@@ -172,6 +175,9 @@ class Person(AreaRecord):
         _("relation to the head of household"), max_length=20, blank=True, help_text=_("与户主关系: 户主, 配偶, 子女…")
     )
     residency = models.CharField(_("residency"), max_length=10, choices=Residency.choices, default=Residency.RESIDENT)
+    party_member = models.BooleanField(
+        _("party member"), default=False, help_text=_("Holds pioneer posts and responsibility zones.")
+    )
     address = models.CharField(_("address"), max_length=200, blank=True)
     tags = models.ManyToManyField(KeyPersonTag, verbose_name=_("key-person categories"), blank=True)
     responsible = models.ForeignKey(
@@ -242,22 +248,30 @@ class Person(AreaRecord):
         return not self.id_number_encrypted or self.can_reveal(user)
 
     def tag_codes(self):
+        """The categories stored on the person (set by the register or by hand), without the derived ones."""
         return {tag.code for tag in self.tags.all()}
 
     @property
+    def status(self):
+        """The derived status (``core.person_status.Status``): read from the list's annotations when
+        the queryset has them (``person_status.annotate``), else in one query, once."""
+        if "_status" not in self.__dict__:
+            self._status = person_status.of(self)
+        return self._status
+
+    @property
     def status_colour(self):
-        """Health-code colour (as in 2020) derived from key-person categories: red for fever not ruled
-        out, yellow for risk-area arrivals, close contacts and people under observation, else green."""
-        codes = self.tag_codes()
-        if KeyPersonTag.FEVER in codes:
-            return "red"
-        if codes & {KeyPersonTag.FROM_RISK_AREA, KeyPersonTag.CLOSE_CONTACT, KeyPersonTag.UNDER_OBSERVATION}:
-            return "yellow"
-        return "green"
+        """Health-code colour (as in 2020) derived from the records: see docs/architecture.md."""
+        return self.status.colour
+
+    @property
+    def colour_reason(self):
+        return self.status.reason
 
     def save(self, *args, **kwargs):
         self.pinyin, self.initials = pinyin_of(self.name)
         super().save(*args, **kwargs)
+        person_status.forget(self)
 
 
 # The arrival register's own fields (返乡人员登记表), as the web form and the API take them.
@@ -329,7 +343,12 @@ class Arrival(AreaRecord):
 
     class Meta:
         ordering = ["-arrived_on", "-id"]
-        indexes = [models.Index(fields=["area_path", "arrived_on"]), models.Index(fields=["arrived_on"])]
+        indexes = [
+            models.Index(fields=["area_path", "arrived_on"]),
+            models.Index(fields=["arrived_on"]),
+            # The derived status asks per person for a fever at arrival: few rows, one small index.
+            models.Index(fields=["person", "arrived_on"], condition=models.Q(fever=True), name="arrival_fever_person"),
+        ]
         verbose_name = _("arrival")
         verbose_name_plural = _("arrivals")
 
@@ -450,6 +469,10 @@ class ScreeningVisit(AreaRecord):
     members_home = models.PositiveSmallIntegerField(_("people at home"), default=0)
     arrivals_found = models.BooleanField(_("someone arrived from elsewhere"), default=False)
     symptoms_found = models.BooleanField(_("someone has fever or symptoms"), default=False)
+    # Who had a fever at the visit: a fever reported to the register, until ruled out (core.person_status).
+    fever_members = models.ManyToManyField(
+        Person, verbose_name=_("members with fever"), blank=True, related_name="fever_visits"
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     # Grid workers and doctors do the visiting; managers correct records.

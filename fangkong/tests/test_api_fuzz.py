@@ -123,7 +123,9 @@ def build_register(tree, people):
     handover = passage.travellers.get().handover
     site = make_site(tree.town)
     placed = make_episode(make_person(tree.grid, number=id_number()), site=site, room=site.rooms.first())
+    duty = build_duty(tree, people)
     return {
+        **duty,
         "/api/sites/{id}/": site.pk,
         "/api/episodes/{id}/move-site/": placed.pk,
         "/api/checkpoints/{id}/": checkpoint.pk,
@@ -165,7 +167,42 @@ def build_register(tree, people):
         "/api/screening-visits/{id}/": visit.pk,
         "/api/tags/{code}/": KeyPersonTag.FEVER,
         "/api/users/{id}/": people.grid_worker.pk,
+        "/api/worklist/{id}/disinfected/": episode.pk,
+        "/api/worklist/{id}/sampled/": episode.pk,
         "/api/changelog/{id}/": None,  # filled in by the caller: the register's own change log
+    }
+
+
+def build_duty(tree, people):
+    """A roster, a log entry, a post, a zone, a team with an approved volunteer on a shift."""
+    from fangkong.duty.tests.factories import (
+        make_log_entry,
+        make_post,
+        make_roster,
+        make_shift,
+        make_team,
+        make_volunteer,
+        make_zone,
+    )
+
+    roster = make_roster(tree.town)
+    entry = make_log_entry(tree.town, people.town_officer)
+    post = make_post(tree.village)
+    zone = make_zone(tree.village, grids=[tree.grid])
+    team = make_team(tree.village)
+    volunteer = make_volunteer(team)
+    shift = make_shift(team, [volunteer])
+    return {
+        "/api/duty-rosters/{id}/": roster.pk,
+        "/api/duty-log/{id}/": entry.pk,
+        "/api/duty-log/{id}/acknowledge/": entry.pk,
+        "/api/posts/{id}/": post.pk,
+        "/api/zones/{id}/": zone.pk,
+        "/api/volunteer-teams/{id}/": team.pk,
+        "/api/volunteers/{id}/": volunteer.pk,
+        "/api/volunteer-shifts/{id}/": shift.pk,
+        "/api/volunteer-shifts/{id}/check-in/": shift.pk,
+        "/api/volunteer-shifts/{id}/check-out/": shift.pk,
     }
 
 

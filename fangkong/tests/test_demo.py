@@ -16,6 +16,7 @@ from fangkong.health.alerts.models import Alert
 from fangkong.health.cases.models import Case, Classification
 from fangkong.health.models import Check, Episode
 from fangkong.people.models import Arrival, Household, Person
+from fangkong.reports.models import Confirmation
 
 
 def api_as(username):
@@ -56,4 +57,5 @@ def test_the_demo_town_is_lived_in_and_seeded_once():
     out = StringIO()
     call_command("seed_demo", stdout=out)
     assert "seeded already" in out.getvalue()
+    assert Confirmation.objects.filter(area__parent__code="611022106").count() > 100
     assert (Person.objects.count(), Check.objects.count(), ChangeLogEntry.objects.count()) == counts

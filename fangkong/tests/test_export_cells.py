@@ -32,6 +32,7 @@ from fangkong.health.tests.factories import make_check, make_episode
 from fangkong.people import services
 from fangkong.people.models import Arrival, KeyPersonTag, ScreeningRound
 from fangkong.people.tests.factories import id_number, make_household, make_person
+from fangkong.reports.models import ReportForm
 
 
 def list_views():
@@ -56,7 +57,7 @@ def register(tree, people):
     """A little of everything the lists show."""
     household = make_household(tree.grid, "竹林关村一组 1 号", phone="13912345678", responsible=people.grid_worker)
     flagged = make_person(tree.grid, "张三", id_number(), household=household, phone="13800001111")
-    flagged.tags.add(KeyPersonTag.objects.get(code=KeyPersonTag.FEVER))
+    flagged.tags.add(KeyPersonTag.objects.get(code=KeyPersonTag.CLOSE_CONTACT))  # fever: on the arrival
     make_person(tree.grid2, "李四", birth_date=datetime.date(1950, 5, 1))
     wuhan = Division.objects.get(code="4201")
     RiskArea.objects.create(division=wuhan, valid_from=datetime.date(2020, 1, 1))
@@ -80,6 +81,35 @@ def register(tree, people):
     make_contact(make_person(tree.grid, "钱七", id_number()), source_case=make_case(area=tree.grid))
     site = make_site(tree.town)
     make_episode(make_person(tree.grid, "孙八", id_number()), site=site, room=site.rooms.first())
+    ReportForm.objects.create(area=tree.town, name="竹林关镇疫情防控日报表", signer="=HYPERLINK(1)")
+    make_duty_records(tree, people)
+
+
+def make_duty_records(tree, people):
+    """A roster, a flag, a log entry, a post, a zone, a team with a volunteer on a worked shift."""
+    from fangkong.duty import services as duty
+    from fangkong.duty.models import MissingRoster
+    from fangkong.duty.tests.factories import (
+        make_log_entry,
+        make_post,
+        make_roster,
+        make_shift,
+        make_team,
+        make_volunteer,
+        make_zone,
+    )
+
+    make_roster(tree.town, staff=[("刘干事", "13900000004")])
+    MissingRoster(area=tree.county, date=datetime.date(2020, 2, 2)).save()
+    make_log_entry(tree.town, people.town_officer)
+    people.grid_worker.party_member = True
+    people.grid_worker.save()
+    make_post(tree.village, holders=[people.grid_worker])
+    make_zone(tree.village, grids=[tree.grid], holders=[people.grid_worker])
+    team = make_team(tree.village)
+    volunteer = make_volunteer(team, phone="13712345678")
+    assignment = duty.assignment_of(make_shift(team, [volunteer]), volunteer.pk)
+    duty.check_out(duty.check_in(assignment))
     checkpoint = make_checkpoint(tree.town)
     start = datetime.datetime(2020, 2, 1, 8, tzinfo=datetime.UTC)
     shift = CheckpointShift(checkpoint=checkpoint, starts_at=start, ends_at=start + datetime.timedelta(hours=8))

@@ -11,10 +11,21 @@ from fangkong.accounts.tests.scope_cases import CASES as ACCOUNT_CASES
 from fangkong.areas.tests.scope_cases import CASES as AREA_CASES
 from fangkong.checkpoints.tests.scope_cases import CASES as CHECKPOINT_CASES
 from fangkong.core.tests.scope_cases import CASES as CORE_CASES
+from fangkong.duty.tests.scope_cases import CASES as DUTY_CASES
 from fangkong.health.tests.scope_cases import CASES as HEALTH_CASES
 from fangkong.people.tests.scope_cases import CASES as PEOPLE_CASES
+from fangkong.reports.tests.scope_cases import CASES as REPORT_CASES
 
-CASES = [*AREA_CASES, *ACCOUNT_CASES, *CORE_CASES, *PEOPLE_CASES, *HEALTH_CASES, *CHECKPOINT_CASES]
+CASES = [
+    *AREA_CASES,
+    *ACCOUNT_CASES,
+    *CORE_CASES,
+    *PEOPLE_CASES,
+    *HEALTH_CASES,
+    *REPORT_CASES,
+    *DUTY_CASES,
+    *CHECKPOINT_CASES,
+]
 USERS = [
     "city_commander",
     "county_officer",
@@ -34,9 +45,16 @@ def _self_report_link(tree, people):
     return {"token": issue(make_household(tree.grid), people.village_officer).token}
 
 
-# Open without a login by design: the load balancer's health check, about no records, and a household's
-# self-report page, whose unguessable token is the access (first names only; revoked, it answers 404).
-PUBLIC = {"health": None, "self-report": _self_report_link}
+def _volunteer_signup(tree, people):
+    from fangkong.duty.tests.factories import make_team
+
+    return {"token": make_team(tree.village).signup_token}
+
+
+# Open without a login by design: the load balancer's health check, about no records, a household's
+# self-report page, whose unguessable token is the access (first names only; revoked, it answers 404),
+# and a volunteer team's sign-up page (it takes a sign-up and shows nothing of the team's volunteers).
+PUBLIC = {"health": None, "self-report": _self_report_link, "volunteer-signup": _volunteer_signup}
 # Pages about the user themself, or with no records: nothing to scope.
 EXEMPT = set(PUBLIC) | {
     "home",

@@ -15,6 +15,12 @@ CASES = [
     ScopeCase("accounts:user-add", allowed=(*MANAGERS, "outsider"), record_lookup=False),
     ScopeCase("accounts:membership-add", allowed=(*MANAGERS, "outsider"), record_lookup=False),
     ScopeCase("accounts:membership-delete", grid_worker_membership, denied=("grid_worker", "doctor")),
+    # The user's own language: any user signed in.
+    ScopeCase(
+        "accounts:language",
+        allowed=(*MANAGERS, "grid_worker", "doctor", "outsider", "nobody"),
+        record_lookup=False,
+    ),
     ScopeCase("user-list", allowed=(*MANAGERS, "outsider"), record_lookup=False),
     ScopeCase("user-detail", lambda t, p: {"pk": p.grid_worker.pk}),
     ScopeCase("membership-list", allowed=(*MANAGERS, "doctor", "grid_worker", "outsider"), record_lookup=False),

@@ -69,8 +69,8 @@ def test_it_ignores_an_offsite_next(client, tree, people):
 
 
 def test_home_goes_to_the_outermost_area(client, tree):
-    # A doctor of the village who is also a grid worker of one of its grids has one area: the village.
-    user = make_user("both", Role.DOCTOR, tree.village)
+    # An officer of the village who is also a grid worker of one of its grids has one area: the village.
+    user = make_user("both", Role.OFFICER, tree.village)
     user.memberships.create(area=tree.grid, role=Role.GRID_WORKER)
     client.force_login(user)
     response = client.get(reverse("home"))
@@ -78,9 +78,20 @@ def test_home_goes_to_the_outermost_area(client, tree):
     assert response["Location"] == reverse("areas:area", args=[tree.village.code])
 
 
+@pytest.mark.parametrize("roles", [[Role.GRID_WORKER], [Role.DOCTOR], [Role.DOCTOR, Role.GRID_WORKER]])
+def test_grid_workers_and_doctors_land_on_todays_work(client, tree, roles):
+    user = make_user("checker", roles[0], tree.village)
+    for role in roles[1:]:
+        user.memberships.create(area=tree.grid, role=role)
+    client.force_login(user)
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("health:today")
+
+
 def test_home_lists_two_areas(client, tree):
-    user = make_user("two_places", Role.GRID_WORKER, tree.grid)
-    user.memberships.create(area=tree.other_grid, role=Role.GRID_WORKER)
+    user = make_user("two_places", Role.OFFICER, tree.grid)
+    user.memberships.create(area=tree.other_grid, role=Role.OFFICER)
     client.force_login(user)
     response = client.get(reverse("home"))
     assert response.status_code == 200

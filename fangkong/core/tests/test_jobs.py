@@ -111,6 +111,8 @@ def test_a_queued_job_is_cancelled_at_once(tree, people):
 
 
 def test_a_worker_that_fails_mid_import_leaves_nothing_and_says_so(tree, people, small_batches, monkeypatch):
+    people.town_officer.language = "en"  # the notice is written in the language of its reader
+    people.town_officer.save()
     job = commit_job(people.town_officer, stored(people.town_officer))
     write_rows = GridImporter.write_rows
     batches = []
@@ -304,6 +306,8 @@ def test_a_cancel_of_a_running_job_is_asked_through_the_page(client, tree, peopl
 
 def test_the_inbox_counts_unread_notices(client, tree, people, run_jobs):
     user = people.town_officer
+    user.language = "en"  # the notice is written in the language of its reader
+    user.save()
     client.force_login(user)
     commit_job(user, stored(user))
     jobs.notify(people.village_officer, "fever", "Someone else's notice")

@@ -11,9 +11,12 @@ import urllib.error
 import urllib.request
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
 CHANNELS = {}
+# What the pages call each channel (the name is the code stored on a delivery).
+LABELS = {"log": _("server log"), "webhook": _("work chat"), "sms": _("SMS")}
 
 
 class ChannelError(Exception):
@@ -26,6 +29,10 @@ def channel(name):
         return function
 
     return register
+
+
+def label(name):
+    return LABELS.get(name, name)
 
 
 def enabled():

@@ -12,6 +12,7 @@ from fangkong.core.roles import ALL_ROLES, MANAGERS, Action, Role
 from fangkong.people.models import Person
 
 from ..models import Check, Episode
+from . import channels
 
 
 class Alert(AreaRecord):
@@ -121,6 +122,10 @@ class AlertDelivery(models.Model):
 
     def __str__(self):
         return f"{self.alert} → {self.recipient} ({self.channel})"
+
+    @property
+    def channel_label(self):
+        return channels.label(self.channel)
 
 
 class AlertPreference(models.Model):

@@ -11,7 +11,7 @@ import logging
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Coalesce
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.accounts.models import User
@@ -54,8 +54,8 @@ def members_at(path, roles):
 def recipients(alert, level):
     """The users told of the alert at the level, without repeats.
 
-    A fever or a symptom: the person's doctor and the officers of the person's village, then the
-    officers and commanders of the town, then of the county. A missed check: the person's
+    A fever or a symptom: the person's doctor (without one, the village's doctors) and the officers of
+    the person's village, then the officers and commanders of the town, then of the county. A missed check: the person's
     responsible cadre, else the grid workers of the person's grid.
     """
     person = alert.person
@@ -64,8 +64,11 @@ def recipients(alert, level):
             return [person.responsible]
         return members_at(Area.path_at_level(alert.area_path, Area.Level.GRID), [Role.GRID_WORKER])
     if level == Level.VILLAGE:
-        users = [person.doctor] if person.doctor_id and person.doctor.is_active else []
-        users += members_at(Area.path_at_level(alert.area_path, Area.Level.VILLAGE), [Role.OFFICER])
+        village = Area.path_at_level(alert.area_path, Area.Level.VILLAGE)
+        assigned = person.doctor_id and person.doctor.is_active
+        # Nobody assigned yet (a new arrival): no fever waits for an assignment.
+        users = [person.doctor] if assigned else members_at(village, [Role.DOCTOR])
+        users += members_at(village, [Role.OFFICER])
     else:
         users = members_at(Area.path_at_level(alert.area_path, LEVEL_AREA[level]), [Role.OFFICER, Role.COMMANDER])
     return list({user.pk: user for user in users}.values())
@@ -91,15 +94,14 @@ def describe(alert):
 
 
 def tell(alert, level):
-    """An inbox notice to everyone told at the level, and a delivery through every channel in use for
-    those who want this kind outside the app; the deliveries go once the transaction commits."""
-    with translation.override(settings.LANGUAGE_CODE):
-        title = describe(alert)
+    """An inbox notice to everyone told at the level, each in their own language, and a delivery
+    through every channel in use for those who want this kind outside the app; the deliveries go once
+    the transaction commits."""
     link = alert.get_absolute_url()
     names = channels.enabled()
     deliveries = []
     for user in recipients(alert, level):
-        jobs.notify(user, "alert", title, link=link)
+        jobs.notify(user, "alert", lambda: describe(alert), link=link)
         if AlertPreference.wants(user, alert.kind):
             deliveries += [AlertDelivery(alert=alert, level=level, channel=name, recipient=user) for name in names]
     AlertDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
@@ -311,7 +313,7 @@ def deliver(delivery_id, now=None):
         return delivery.status
     alert = delivery.alert
     alert.level = delivery.level
-    with translation.override(settings.LANGUAGE_CODE):
+    with jobs.in_language_of(delivery.recipient):  # the recipient's, not the sender's
         text = describe(alert)
     try:
         channels.CHANNELS[delivery.channel](delivery.recipient, text)

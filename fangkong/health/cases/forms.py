@@ -90,8 +90,9 @@ class ContactForm(StyledForm):
         # Any listed person may be picked by id (a result of an earlier search).
         if self.data.get("person"):
             self.fields["person"].queryset = people
+        # Where the user may record contacts (CDC too, who registers no one otherwise).
         self.fields["area"].queryset = scope.areas_for(
-            user, Person.roles_by_action[Action.ADD], [Area.Level.VILLAGE, Area.Level.GRID]
+            user, Contact.roles_by_action[Action.ADD], [Area.Level.VILLAGE, Area.Level.GRID]
         ).order_by("path")
         self.fields["person"].widget.attrs.pop("class", None)
         self.results = list(people.search(query).select_related("area__parent")[:20]) if query else []

@@ -332,6 +332,10 @@ class Disinfection(AreaRecord):
 
     class Meta:
         ordering = ["-done_on", "-id"]
+        constraints = [
+            # The dwelling is disinfected daily: a second tap or a resend finds the day's record made.
+            models.UniqueConstraint(fields=["episode", "done_on"], name="one_disinfection_per_episode_per_day")
+        ]
         verbose_name = _("disinfection")
         verbose_name_plural = _("disinfections")
 

@@ -3,7 +3,7 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from fangkong.people.services.identity import find_by_id_number, registered_else
 
 from .. import services as observation
 from ..models import Episode, Protocol, Reason
-from .models import INITIAL_CLASSIFICATIONS, Case, CaseEvent, Classification, Sample, Transfer
+from .models import INITIAL_CLASSIFICATIONS, Case, CaseEvent, Classification, Contact, Disinfection, Sample, Transfer
 
 
 def _actor(user):
@@ -39,7 +39,6 @@ def transfer(record, user):
         episode.ended_on = max(timezone.localtime(record.transferred_at).date(), episode.start_on)
         episode.outcome = Episode.Outcome.TRANSFERRED
         episode.save()
-        people.set_tags(person, [tag for tag in person.tags.all() if tag.code != KeyPersonTag.UNDER_OBSERVATION])
         record.episode = episode
     record.save()
     return record
@@ -155,11 +154,14 @@ def record_contact(contact, user, today=None):
 
 def tell_village(contact):
     village = village_of(contact.person.area)
-    title = _("Close contact to observe: %(name)s, last contact %(date)s, observed until %(end)s") % {
-        "name": contact.person,
-        "date": contact.last_contact_on.isoformat(),
-        "end": contact.episode.planned_end_on.isoformat(),
-    }
+
+    def title():  # in each officer's language
+        return _("Close contact to observe: %(name)s, last contact %(date)s, observed until %(end)s") % {
+            "name": contact.person,
+            "date": contact.last_contact_on.isoformat(),
+            "end": contact.episode.planned_end_on.isoformat(),
+        }
+
     link = reverse("health:episode", args=[contact.episode_id])
     officers = Membership.objects.filter(role=Role.OFFICER, area=village, user__is_active=True).select_related("user")
     for user in {membership.user for membership in officers}:
@@ -169,7 +171,10 @@ def tell_village(contact):
 @transaction.atomic
 def person_for_contact(user, name, area, id_number="", phone=""):
     """The contact to record when they are not picked from the register: the person registered under
-    the ID number if the user may see them, else a new person in the given village or grid."""
+    the ID number if the user may see them, else a new person in the given village or grid.
+
+    Whoever may record a contact there registers the new person with it: the county's CDC, who
+    registers nobody otherwise, traces contacts that are in no register yet."""
     if id_number:
         existing = find_by_id_number(id_number, user, field="id_number")
         if existing is not None:
@@ -178,7 +183,7 @@ def person_for_contact(user, name, area, id_number="", phone=""):
             if name and existing.person.name != name:
                 raise ValidationError({"name": registered_to(existing.person, name)})
             return existing.person
-    if not scope.can(user, Action.ADD, Person, area.path):
+    if not scope.can(user, Action.ADD, Contact, area.path):
         raise ValidationError({"area": _("You cannot register people in this area.")})
     person = Person(area=area, name=name, phone=phone)
     if id_number:
@@ -215,14 +220,51 @@ def save_sample(sample):
 
 @transaction.atomic
 def record_disinfection(disinfection):
-    """Disinfection of a home observation's dwelling: the person's household, filed where the episode is."""
+    """Disinfection of a home observation's dwelling: the person's household, filed where the episode is.
+    One record per episode and day: when the day's is recorded already (a second tap, a resend), that
+    one is returned unchanged."""
     episode = disinfection.episode
     if episode.kind != Episode.Kind.HOME:
         raise ValidationError({"episode": _("Only a home observation's dwelling is disinfected here.")})
     _not_after_today(disinfection.done_on, "done_on")
     if disinfection.done_on < episode.start_on:
         raise ValidationError({"done_on": _("The disinfection comes after the observation starts.")})
+    recorded = Disinfection.objects.filter(episode=episode, done_on=disinfection.done_on).first()
+    if recorded is not None:
+        return recorded
     disinfection.household = episode.person.household
     disinfection.area = episode.area
-    disinfection.save()
+    try:
+        with transaction.atomic():
+            disinfection.save()
+    except IntegrityError:  # recorded by another request a moment ago
+        return Disinfection.objects.get(episode=episode, done_on=disinfection.done_on)
     return disinfection
+
+
+def _still_open(episode):
+    if episode.ended_on:
+        raise ValidationError({"episode": _("This observation has ended.")})
+
+
+def disinfect_today(episode, user, today=None):
+    """Today's disinfection of the dwelling, in one tap from today's work, done by the user: (the day's
+    record, whether this call made it)."""
+    _still_open(episode)
+    candidate = Disinfection(episode=episode, done_on=today or timezone.localdate(), done_by=str(user)[:100])
+    record = record_disinfection(candidate)
+    return record, record is candidate
+
+
+@transaction.atomic
+def sample_today(episode, today=None):
+    """A nucleic-acid sample of the person taken today, in one tap from today's work: (the sample,
+    whether this call recorded it). A sample of the person taken today already is returned as it is."""
+    today = today or timezone.localdate()
+    # Two taps at once wait for each other here, so that the second finds the first one's sample.
+    episode = Episode.objects.select_for_update().select_related("person").get(pk=episode.pk)
+    _still_open(episode)
+    taken = Sample.objects.filter(person=episode.person_id, taken_on=today).order_by("pk").first()
+    if taken is not None:
+        return taken, False
+    return save_sample(Sample(person=episode.person, taken_on=today)), True

@@ -1,9 +1,9 @@
 """Self-report through a household's link: issuing and revoking links, first names, the rate limit."""
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from fangkong.core import ratelimit
 from fangkong.health import services as health
 from fangkong.health.models import Check, Episode
 
@@ -69,17 +69,8 @@ def active_link(household, user=None):
 
 def allow_submission(token, address):
     """Count a submission from the link and the address; False once either has used its hour's share."""
-    allowed = True
     counters = ((f"selfreport:token:{token}", LIMIT_PER_TOKEN), (f"selfreport:addr:{address}", LIMIT_PER_ADDRESS))
-    for key, limit in counters:
-        cache.add(key, 0, LIMIT_WINDOW)  # the hour starts at the first submission
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, LIMIT_WINDOW)
-            count = 1
-        allowed = allowed and count <= limit
-    return allowed
+    return ratelimit.allow(counters, LIMIT_WINDOW)
 
 
 def record_self_check(episode, key, temperature, symptoms):

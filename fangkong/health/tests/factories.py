@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from fangkong.health import services
-from fangkong.health.models import Check, Episode, Reason
+from fangkong.health.models import Check, Episode, Protocol, Reason
 from fangkong.people.tests.factories import id_number, make_person
 
 
@@ -31,3 +31,22 @@ def make_check(episode, temperature=Decimal("36.5"), symptoms=(), key=None, take
         symptoms=list(symptoms),
     )
     return services.record_check(check, None)[0]
+
+
+def make_centralised_episode(area, days_ago=3):
+    """An open centralised observation, saved as it is (no dwelling to disinfect; its site and rooms
+    play no part): for tests of what does not depend on where the person is observed."""
+    person = make_person(area, number=id_number())
+    start = timezone.localdate() - datetime.timedelta(days=days_ago)
+    protocol = Protocol.in_force(start)
+    episode = Episode(
+        person=person,
+        area=person.area,
+        kind=Episode.Kind.CENTRALISED,
+        reason=Reason.RISK_AREA_ARRIVAL,
+        start_on=start,
+        planned_end_on=start + datetime.timedelta(days=protocol.days_risk_area_arrival),
+        protocol=protocol,
+    )
+    episode.save()
+    return episode

@@ -42,6 +42,14 @@ def test_a_fever_raises_an_alert_told_to_the_doctor_and_the_village_officer_only
     assert sorted(deliveries) == [("log", "doctor"), ("log", "village_officer")]
 
 
+def test_a_fever_of_someone_without_a_doctor_is_told_to_the_village_doctors(tree, people):
+    episode = make_episode(area=tree.grid)  # a new arrival: nobody assigned yet
+
+    make_check(episode, temperature=Decimal("38.2"))
+
+    assert told(Alert.objects.get()) == ["doctor", "village_officer"]
+
+
 def test_a_listed_symptom_without_fever_raises_a_symptom_alert(episode):
     make_check(episode, temperature=Decimal("36.6"), symptoms=["fatigue"])
     assert Alert.objects.get().kind == Alert.Kind.SYMPTOM
@@ -197,15 +205,17 @@ def test_an_alert_is_acknowledged_once_and_resolved_once(episode, people):
     assert alert.note == "checked at the clinic: a cold"
 
 
-def local(hour, minute=0):
-    return timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(hour, minute)))
+def local(hour, minute=0, day=None):
+    return timezone.make_aware(datetime.datetime.combine(day or timezone.localdate(), datetime.time(hour, minute)))
 
 
 def test_a_missed_window_is_listed_once_it_closed(episode):
-    assert services.missed_checks(Episode.objects.all(), local(11)) == []
-    assert services.missed_checks(Episode.objects.all(), local(12)) == [(episode, Check.Window.MORNING)]
-    make_check(episode, taken_at=local(8))
-    assert services.missed_checks(Episode.objects.all(), local(23)) == [(episode, Check.Window.EVENING)]
+    # Yesterday, whatever the hour the test runs at: a check at 08:00 today may not have happened yet.
+    day = timezone.localdate() - datetime.timedelta(days=1)
+    assert services.missed_checks(Episode.objects.all(), local(11, day=day)) == []
+    assert services.missed_checks(Episode.objects.all(), local(12, day=day)) == [(episode, Check.Window.MORNING)]
+    make_check(episode, taken_at=local(8, day=day))
+    assert services.missed_checks(Episode.objects.all(), local(23, day=day)) == [(episode, Check.Window.EVENING)]
 
 
 def test_a_missed_check_raises_a_soft_alert_to_the_grid_worker_once_per_window(episode, people):
@@ -247,12 +257,20 @@ def test_the_doctor_acknowledges_from_the_alert_page_and_the_badge_goes(client, 
     client.force_login(people.doctor)
     page = client.get(reverse("health:alert", args=[alert.pk])).content.decode()
     assert 'id="acknowledge"' in page and 'id="alerts-count" class="badge rounded-pill text-bg-danger">1<' in page
+    assert 'id="alerts-count-phone"' in page  # beside the phone's folded menu
     response = client.post(reverse("health:alert-acknowledge", args=[alert.pk]), {"note": "on my way"})
     assert response.status_code == 302
     alert.refresh_from_db()
     assert (alert.status, alert.acknowledged_by, alert.note) == ("acknowledged", people.doctor, "on my way")
     page = client.get(reverse("health:alert", args=[alert.pk])).content.decode()
     assert 'id="acknowledge"' not in page and "d-none" in page.split('id="alerts-count"')[1][:60]
+    assert 'id="alerts-count-phone"' not in page
+
+
+def test_the_alert_page_names_the_outside_channel_not_its_code(client, alert, people):
+    client.force_login(people.doctor)
+    page = client.get(reverse("health:alert", args=[alert.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "doctor · server log · village" in page
 
 
 def test_a_grid_worker_sees_the_alert_without_the_buttons(client, alert, people):

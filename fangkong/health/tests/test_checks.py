@@ -7,11 +7,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from fangkong.core import person_status
 from fangkong.health import services
 from fangkong.health.models import Check
-from fangkong.health.tests.factories import make_check, make_episode
+from fangkong.health.tests.factories import make_centralised_episode, make_check, make_episode
 from fangkong.health.worklist import worklist
-from fangkong.people.models import KeyPersonTag
 
 
 @pytest.fixture
@@ -38,21 +38,22 @@ def at_local(hour, day=None):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
-def test_fever_tags_the_person(api, tree, people):
+def test_a_fever_check_makes_the_person_red(api, tree, people):
     episode = make_episode(area=tree.grid)
     response = api.login_as(people.grid_worker).post(
         reverse("check-list"), payload(episode, temperature="37.3"), format="json"
     )
     assert response.status_code == 201 and response.json()["is_fever"] is True
-    assert KeyPersonTag.FEVER in episode.person.tag_codes()
+    status = person_status.of(episode.person)
+    assert status.fever and status.colour == "red" and episode.person.tag_codes() == set()
 
 
 def test_a_respiratory_symptom_is_a_fever_and_others_are_not(tree):
     episode = make_episode(area=tree.grid)
     assert make_check(episode, symptoms=["fatigue", "diarrhoea"]).is_fever is False
-    assert KeyPersonTag.FEVER not in episode.person.tag_codes()
+    assert not person_status.of(episode.person).fever
     assert make_check(episode, symptoms=["dry_cough"]).is_fever is True
-    assert KeyPersonTag.FEVER in episode.person.tag_codes()
+    assert person_status.of(episode.person).fever
 
 
 def test_a_resent_check_answers_200_with_the_saved_one(api, tree, people):
@@ -188,12 +189,22 @@ def test_the_check_form_is_403_for_a_role_that_may_not_check(client, tree, peopl
     assert client.get(reverse("health:check-add", args=[episode.pk])).status_code == 403
 
 
-def test_today_lists_who_still_needs_a_check_by_grid_and_address(tree, people):
-    from fangkong.people.tests.factories import id_number, make_person
+def test_today_lists_who_still_needs_a_check_by_grid_and_address(tree, people, monkeypatch):
 
-    second = make_episode(make_person(tree.grid2, name="李四", number=id_number(), address="二组 2 号"))
-    first_b = make_episode(make_person(tree.grid, name="王五", number=id_number(), address="一组 5 号"))
-    first_a = make_episode(make_person(tree.grid, name="赵六", number=id_number(), address="一组 1 号"))
+    late = at_local(21)  # the morning check below was taken in the past, whenever the test runs
+    monkeypatch.setattr(timezone, "now", lambda: late)
+
+    # Centralised observations (no dwelling to disinfect) off their test days: the checks alone.
+    second = make_centralised_episode(tree.grid2)
+    first_b = make_centralised_episode(tree.grid)
+    first_a = make_centralised_episode(tree.grid)
+    for episode, name, address in (
+        (second, "李四", "二组 2 号"),
+        (first_b, "王五", "一组 5 号"),
+        (first_a, "赵六", "一组 1 号"),
+    ):
+        episode.person.name, episode.person.address = name, address
+        episode.person.save()
     make_check(first_a, taken_at=at_local(8))
     assert worklist(people.village_officer, now=at_local(5)) == []  # no window open yet
     morning = worklist(people.village_officer, now=at_local(9))
@@ -218,7 +229,7 @@ def test_today_takes_the_same_number_of_queries_for_more_people(tree, people, dj
 
 
 def test_the_worklist_api_says_what_is_needed(api, tree, people):
-    episode = make_episode(area=tree.grid, days_ago=2)
+    episode = make_centralised_episode(tree.grid, days_ago=2)  # its checks only
     rows = api.login_as(people.grid_worker).get(reverse("worklist-list")).json()
     now = timezone.localtime().time()
     if now < datetime.time(6):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from fangkong.areas.models import Division
+from fangkong.core import person_status
 from fangkong.core.models import ChangeLogEntry
 from fangkong.core.testing import ScopedAPIClient
 from fangkong.health.models import Episode, Protocol, Reason
@@ -98,7 +99,7 @@ def test_the_needs_observation_list_offers_a_button_per_row(client, tree, people
     )
 
 
-def test_opening_an_episode_tags_the_person_and_release_removes_it(client, tree, people):
+def test_a_person_is_under_observation_from_the_opening_to_the_release(client, tree, people):
     person = make_person(tree.grid, number=id_number())
     people_services.add_tags(person, KeyPersonTag.CLOSE_CONTACT)
     client.force_login(people.village_officer)
@@ -108,14 +109,14 @@ def test_opening_an_episode_tags_the_person_and_release_removes_it(client, tree,
     )
     episode = Episode.objects.get(person=person)
     assert response.status_code == 302 and response["Location"] == episode.get_absolute_url()
-    assert KeyPersonTag.UNDER_OBSERVATION in person.tag_codes()
+    assert person_status.of(person).under_observation
     assert person not in client.get(reverse("people:needs-observation")).context["table"].data
     assert episode.planned_end_on == timezone.localdate()
 
     response = client.post(reverse("health:episode-release", args=[episode.pk]), {"version": episode.version})
     episode.refresh_from_db()
     assert episode.outcome == Episode.Outcome.RELEASED and episode.ended_on == timezone.localdate()
-    assert KeyPersonTag.UNDER_OBSERVATION not in person.tag_codes()
+    assert not person_status.of(person).under_observation and person.tag_codes() == {KeyPersonTag.CLOSE_CONTACT}
 
 
 def test_a_second_open_episode_is_refused(client, api, tree, people):

@@ -5,12 +5,12 @@ import re
 import pytest
 from django.urls import reverse
 
+from fangkong.core import person_status
 from fangkong.health import services as health
 from fangkong.health.models import Check
 from fangkong.health.selfreport import services
 from fangkong.health.selfreport.models import HouseholdLink
 from fangkong.health.tests.factories import make_episode
-from fangkong.people.models import KeyPersonTag
 from fangkong.people.tests.factories import id_number, make_household, make_person
 
 ID_NUMBER = "61102219900101001X"
@@ -72,7 +72,7 @@ def test_a_revoked_or_unknown_token_answers_a_friendly_404(client, link, househo
         assert "新二维码" in response.content.decode()  # pages are in Chinese unless asked otherwise
 
 
-def test_a_check_from_the_page_is_a_self_report_and_a_fever_flags_the_person(client, link, household, monkeypatch):
+def test_a_check_from_the_page_is_a_self_report_and_a_fever_makes_the_person_red(client, link, household, monkeypatch):
     recorded, real = [], health.record_check
     monkeypatch.setattr(health, "record_check", lambda check, user: recorded.append(check) or real(check, user))
     episode = household.members.get(name="王小明").episodes.get()
@@ -81,7 +81,7 @@ def test_a_check_from_the_page_is_a_self_report_and_a_fever_flags_the_person(cli
     check = Check.objects.get()
     assert check.source == Check.Source.SELF and check.is_fever and check.recorded_by is None
     assert recorded == [check]  # the slice's check service: whatever a worker's fever raises, this does
-    assert KeyPersonTag.FEVER in episode.person.tag_codes()
+    assert person_status.of(episode.person).fever
 
 
 def test_the_same_form_sent_twice_is_one_check(client, link, household):

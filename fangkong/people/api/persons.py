@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404  # an id that is not a number is 404 too
 from rest_framework.response import Response
 
+from fangkong.core import person_status
 from fangkong.core.api import ScopedViewSet
 from fangkong.core.crypto import mask_phone
 from fangkong.core.fields import IdNumberSerializerField, PhoneSerializerField
@@ -59,7 +60,15 @@ class PersonSerializer(ModelSerializer):
     doctor = ScopedPrimaryKeyField(
         lambda user: services.responsible_candidates(user, roles=[Role.DOCTOR]), required=False, allow_null=True
     )
-    status_colour = serializers.CharField(read_only=True)
+    status_colour = serializers.CharField(read_only=True, help_text="The same as colour (kept for older clients).")
+    colour = serializers.ChoiceField(
+        source="status_colour", choices=person_status.COLOURS, read_only=True, help_text="Derived from the records."
+    )
+    colour_reason = serializers.CharField(read_only=True, help_text="Why the colour, in the request's language.")
+    under_observation = serializers.BooleanField(source="status.under_observation", read_only=True)
+    fever = serializers.BooleanField(
+        source="status.fever", read_only=True, help_text="A fever at a check or reported, not ruled out."
+    )
     birth_year = serializers.SerializerMethodField(
         help_text="Shown to every role; the birth date only to roles that may reveal the ID number."
     )
@@ -81,11 +90,16 @@ class PersonSerializer(ModelSerializer):
             "relation_to_head",
             "area",
             "residency",
+            "party_member",
             "address",
             "tags",
             "responsible",
             "doctor",
             "status_colour",
+            "colour",
+            "colour_reason",
+            "under_observation",
+            "fever",
             "version",
         ]
         extra_kwargs = {"sex": {"required": False}}
@@ -155,13 +169,17 @@ _STALE_VERSION = OpenApiResponse(FIELD_ERRORS, description="The version sent is 
 class PersonViewSet(ScopedViewSet):
     """People in your area. ID numbers are masked (POST .../reveal/ shows one, logged); phones are
     masked in lists. Filters: q (name, pinyin, initials, last 4 or all of the ID number, phone),
-    area (code, subtree), tag (code), id_number (exact), residency, no_responsible."""
+    area (code, subtree), tag (code; fever and under_observation are derived from the records),
+    colour (red, yellow, green), id_number (exact), residency, no_responsible."""
 
     queryset = Person.objects.select_related("area").prefetch_related("tags")
     serializer_class = PersonSerializer
     filterset_class = PersonFilterSet
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     exact_count = False  # looks one row ahead instead of counting 2 million rows (core.pagination)
+
+    def get_queryset(self):
+        return person_status.annotate(super().get_queryset())
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -200,7 +218,14 @@ class PersonViewSet(ScopedViewSet):
 class KeyPersonTagSerializer(ModelSerializer):
     class Meta:
         model = KeyPersonTag
-        fields = ["code", "name", "name_en", "builtin"]
+        fields = ["code", "name", "name_en", "builtin", "derived"]
+
+    derived = serializers.SerializerMethodField(
+        help_text="Derived from the records (fever, under_observation): filters only, never set on a person."
+    )
+
+    def get_derived(self, tag) -> bool:
+        return tag.code in KeyPersonTag.DERIVED
 
 
 class KeyPersonTagViewSet(ScopedViewSet):

@@ -1,10 +1,12 @@
 """Households."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.filters import AreaFilter, BaseFilterSet
 
+from .. import indicators
 from ..models import Household
 
 NOBODY = "none"
@@ -20,10 +22,20 @@ class HouseholdFilterSet(BaseFilterSet):
     responsible = django_filters.ChoiceFilter(
         label=_("Responsible person"), method="filter_responsible", empty_label=_("Anyone")
     )
+    # The daily report's figures link here: the households as counted on a day.
+    registered_by = django_filters.DateFilter(
+        label=_("Registered by"), method="filter_registered_by", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    screened_by = django_filters.DateFilter(
+        label=_("Screened by"),
+        method="filter_screened_by",
+        help_text=_("Visited by this day in a screening round open that day"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     class Meta:
         model = Household
-        fields = ["q", "within", "area", "responsible"]
+        fields = ["q", "within", "area", "responsible", "registered_by", "screened_by"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,6 +62,12 @@ class HouseholdFilterSet(BaseFilterSet):
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(address__contains=value.strip())
+
+    def filter_registered_by(self, queryset, name, value):
+        return indicators.registered_by(queryset, value)
+
+    def filter_screened_by(self, queryset, name, value):
+        return indicators.screened_by(queryset, value)
 
     def filter_responsible(self, queryset, name, value):
         value = value.strip()

@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core import crypto
+from fangkong.core import crypto, person_status
 from fangkong.core.filters import AreaFilter, BaseFilterSet
 from fangkong.core.validators import normalise_id_number
 
@@ -48,6 +48,10 @@ class PersonFilterSet(ExactIdLookupMixin, BaseFilterSet):
         field_name="tags",
         to_field_name="code",
         queryset=KeyPersonTag.objects.all(),
+        method="filter_tag",
+    )
+    colour = django_filters.ChoiceFilter(
+        label=_("Colour"), choices=list(person_status.COLOUR_LABELS.items()), method="filter_colour"
     )
     residency = django_filters.ChoiceFilter(label=_("Residency"), choices=Person.Residency.choices)
     within = AreaFilter(label=_("Area"))
@@ -62,10 +66,19 @@ class PersonFilterSet(ExactIdLookupMixin, BaseFilterSet):
 
     class Meta:
         model = Person
-        fields = ["q", "tag", "residency", "within", "area", "id_number", "no_responsible"]
+        fields = ["q", "tag", "colour", "residency", "within", "area", "id_number", "no_responsible"]
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value)
+
+    def filter_tag(self, queryset, name, tag):
+        """A derived category (fever, under observation) is read from the records, like the colour."""
+        if tag.code in KeyPersonTag.DERIVED:
+            return queryset.filter(person_status.condition(tag.code))
+        return queryset.filter(tags=tag)
+
+    def filter_colour(self, queryset, name, value):
+        return queryset.filter(person_status.condition(value))
 
     def filter_id_number(self, queryset, name, value):
         try:

@@ -35,6 +35,7 @@ class PersonForm(ScopedModelForm):
             "household",
             "relation_to_head",
             "residency",
+            "party_member",
             "address",
             "tags",
             "responsible",
@@ -69,6 +70,10 @@ class PersonForm(ScopedModelForm):
         fields["doctor"].queryset = services.responsible_candidates(user, roles=[Role.DOCTOR])
         limit_choices(fields["doctor"], fields["doctor"].queryset, keep=[person.doctor])
         fields["tags"].queryset = KeyPersonTag.objects.all()
+        # The derived categories are not offered; one posted anyway is refused by the service, by name.
+        fields["tags"].choices = [
+            (tag.pk, str(tag)) for tag in KeyPersonTag.objects.exclude(code__in=KeyPersonTag.DERIVED)
+        ]
         fields["tags"].required = False
         fields["tags"].widget.attrs["class"] = "form-check-input"
         if person.pk:

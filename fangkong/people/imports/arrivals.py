@@ -185,8 +185,6 @@ class ArrivalImporter(RegisterImporter):
                 flags[person].add(KeyPersonTag.FROM_RISK_AREA)
             if arrival.contact_with_cases:
                 flags[person].add(KeyPersonTag.CLOSE_CONTACT)
-            if arrival.fever:
-                flags[person].add(KeyPersonTag.FEVER)
         if arrivals:
             bulk.insert(arrivals)
             changelog.record_many(arrivals, ChangeLogEntry.Kind.CREATE)

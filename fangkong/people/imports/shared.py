@@ -88,8 +88,9 @@ def id_number_text(value):
     return as_text(value)
 
 
-def parse_date(value, column, today=None):
-    """An Excel date cell, or text: 2020-01-25, 2020/1/25, 2020.1.25, 2020年1月25日, 20200125."""
+def parse_date(value, column, today=None, future=False):
+    """An Excel date cell, or text: 2020-01-25, 2020/1/25, 2020.1.25, 2020年1月25日, 20200125. A date
+    after today is refused unless ``future`` (a roster is made ahead)."""
     if isinstance(value, datetime.datetime):
         day = value.date()
     elif isinstance(value, datetime.date):
@@ -103,6 +104,8 @@ def parse_date(value, column, today=None):
             day = None
         if day is None:
             raise ValidationError({column: _("%(value)s is not a date; write it like 2020-01-25") % {"value": text}})
+    if future:
+        return day
     try:
         return not_in_future(day, today)
     except ValidationError as error:

@@ -33,7 +33,7 @@ from .identity import (
 from .moves import decide_move, pending_move, request_move
 from .persons import merge_people, save_person
 from .screening import ArrivalFound, check_round, close_round, open_round, record_visit
-from .tags import add_tags, add_tags_in_bulk, set_tags, tag_codes
+from .tags import add_tags, add_tags_in_bulk, check_hand_set, set_tags, tag_codes
 
 __all__ = [
     "ASSIGN_ROLES",
@@ -48,6 +48,7 @@ __all__ = [
     "add_member",
     "add_tags",
     "add_tags_in_bulk",
+    "check_hand_set",
     "apply_risk_area",
     "assign_households",
     "assign_key_persons",

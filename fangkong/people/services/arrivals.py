@@ -74,7 +74,8 @@ def register_arrival(arrival, user):
 @transaction.atomic
 def save_arrival(arrival):
     """Save an arrival, new or corrected: its risk area is the one in force on its date that its origin
-    lies in, and its person is flagged for what it says (a correction adds flags, never removes them)."""
+    lies in, and its person is flagged from a risk area or as a close contact for what it says (a
+    correction adds flags, never removes them)."""
     arrival.risk_area = risk_area_for(arrival.origin, arrival.arrived_on)
     arrival.save()
     flags = []
@@ -82,8 +83,8 @@ def save_arrival(arrival):
         flags.append(KeyPersonTag.FROM_RISK_AREA)
     if arrival.contact_with_cases:
         flags.append(KeyPersonTag.CLOSE_CONTACT)
-    if arrival.fever:
-        flags.append(KeyPersonTag.FEVER)
+    # A fever at arrival is not a category: the arrival's own ``fever`` makes the person red until
+    # ruled out (core.person_status).
     add_tags(arrival.person, *flags)
     return arrival
 

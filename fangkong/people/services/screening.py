@@ -12,10 +12,9 @@ from fangkong.core import scope
 from fangkong.core.roles import Action
 from fangkong.core.validators import id_number_facts
 
-from ..models import Arrival, KeyPersonTag, Person
+from ..models import Arrival, Person
 from .arrivals import register_arrival
 from .identity import find_by_id_number, registered_elsewhere
-from .tags import add_tags
 
 
 def check_round(area, deadline, today=None):
@@ -114,10 +113,13 @@ def record_visit(user, screening_round, household, values, arrivals=(), fever_me
         visit._state.adding = False
         created = False
         visit.save()
+    fevers = set(members)
     for found in arrivals:
-        _arrival_found(user, household, found, visit.visited_on)
-    for person in members:
-        add_tags(person, KeyPersonTag.FEVER)
+        arrival = _arrival_found(user, household, found, visit.visited_on)
+        if found.fever:
+            fevers.add(arrival.person)
+    # The visit keeps who had a fever: reported to the register, red until ruled out (core.person_status).
+    visit.fever_members.add(*fevers)
     return visit, created
 
 
@@ -153,6 +155,4 @@ def _arrival_found(user, household, found, visited_on):
             fever=found.fever,
         )
         register_arrival(arrival, user)
-    elif found.fever:
-        add_tags(person, KeyPersonTag.FEVER)
     return arrival

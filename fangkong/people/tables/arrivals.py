@@ -69,7 +69,8 @@ class NeedsObservationTable(PersonColumns):
     class Meta(BaseTable.Meta):
         model = Person
         fields = ()
-        sequence = ("name", "id_number", "phone", "area", "tags", "last_arrived_on", "days", "observe")
+        # The button next to the name: at the end of the row it is off-screen on a phone.
+        sequence = ("name", "observe", "id_number", "phone", "area", "tags", "last_arrived_on", "days")
 
     def render_days(self, value):
         return (timezone.localdate() - value).days

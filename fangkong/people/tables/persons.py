@@ -7,12 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fangkong.core.crypto import mask_phone
+from fangkong.core.person_status import COLOUR_LABELS
 from fangkong.core.tables import BaseTable
 
 from ..models import IdNumberReveal, Person
 
 STATUS_BADGES = {"red": "text-bg-danger", "yellow": "text-bg-warning", "green": "text-bg-success"}
-STATUS_LABELS = {"red": _("red"), "yellow": _("yellow"), "green": _("green")}
+DERIVED_LABELS = {"under_observation": _("under observation"), "fever": _("fever")}
 
 
 class PersonColumns(BaseTable):
@@ -44,24 +45,36 @@ class PersonTable(PersonColumns):
     # The year, not the age: an age seen to change on a given day tells the birthday, and the birth
     # date is 8 of the masked ID digits (docs/privacy.md). The whole date is on the person's page.
     born = tables.Column(verbose_name=_("Year of birth"), accessor="birth_date", orderable=False)
+    # Derived from the records (core.person_status), read with the page's rows (the view annotates them).
     status = tables.Column(verbose_name=_("Status"), accessor="pk", orderable=False)
+    reason = tables.Column(verbose_name=_("Why this colour"), accessor="pk", orderable=False)
 
     class Meta(BaseTable.Meta):
         model = Person
-        fields = ("name", "sex", "born", "id_number", "phone", "area", "tags", "status")
+        fields = ("name", "sex", "born", "id_number", "phone", "area", "tags", "status", "reason")
 
     def render_born(self, value):
         return value.year
+
+    def render_tags(self, record):
+        """The stored categories, then the derived ones the records say (read with the row)."""
+        derived = [DERIVED_LABELS[name] for name in DERIVED_LABELS if getattr(record.status, name)]
+        return "、".join([str(tag) for tag in record.tags.all()] + [str(label) for label in derived])
 
     def value_born(self, value):
         return value.year
 
     def value_status(self, record):
-        return str(STATUS_LABELS[record.status_colour])
+        return str(COLOUR_LABELS[record.status_colour])
 
     def render_status(self, record):
         colour = record.status_colour
-        return format_html('<span class="badge {}">{}</span>', STATUS_BADGES[colour], STATUS_LABELS[colour])
+        return format_html('<span class="badge {}">{}</span>', STATUS_BADGES[colour], COLOUR_LABELS[colour])
+
+    def render_reason(self, record):
+        return record.colour_reason
+
+    value_reason = render_reason
 
 
 class IdNumberRevealTable(BaseTable):

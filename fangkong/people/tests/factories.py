@@ -3,8 +3,11 @@
 import datetime
 import itertools
 
+from django.utils import timezone
+
+from fangkong.areas.models import Division
 from fangkong.core.validators import id_check_character
-from fangkong.people.models import Household, Person
+from fangkong.people.models import Arrival, Household, Person
 
 _sequence = itertools.count(1)
 
@@ -28,3 +31,16 @@ def make_person(area, name="张三", number=None, household=None, **extra):
         person.id_number = number
     person.save()
     return person
+
+
+def report_fever(person, on=None):
+    """A fever at arrival (from 武汉), the register's own record of a fever: red until ruled out."""
+    arrival = Arrival(
+        person=person,
+        area=person.area,
+        origin=Division.objects.get(code="420102"),
+        arrived_on=on or timezone.localdate(),
+        fever=True,
+    )
+    arrival.save()
+    return arrival

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from fangkong.areas.models import Division, RiskArea
+from fangkong.health.models import Episode, Reason
+from fangkong.health.services import open_episode
 from fangkong.people.models import Arrival, KeyPersonTag, Person
 from fangkong.people.services import add_tags
 from fangkong.people.tests.factories import id_number, make_person
@@ -91,7 +93,8 @@ def test_a_flagged_arrival_shows_on_the_needs_observation_list_until_observed(cl
     rows = list(page.context["table"].rows)
     assert [row.record.name for row in rows] == ["王五"]  # 西安 (610102) is no risk area
     assert rows[0].get_cell("days") == 2
-    add_tags(Person.objects.get(name="王五"), KeyPersonTag.UNDER_OBSERVATION)
+    arrival = Arrival.objects.get(person__name="王五")
+    open_episode(Episode(person=arrival.person, reason=Reason.RISK_AREA_ARRIVAL, start_on=arrival.arrived_on), None)
     page = client.get(reverse("people:needs-observation"))
     assert list(page.context["table"].rows) == []
 

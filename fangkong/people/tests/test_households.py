@@ -9,7 +9,7 @@ from django.urls import reverse
 from fangkong.core.models import ChangeLogEntry
 from fangkong.people import services
 from fangkong.people.models import Household, KeyPersonTag, Person
-from fangkong.people.tests.factories import id_number, make_household, make_person
+from fangkong.people.tests.factories import id_number, make_household, make_person, report_fever
 
 
 @pytest.fixture
@@ -300,7 +300,7 @@ def test_key_persons_get_a_responsible_cadre_and_a_village_doctor(client, tree, 
     services.add_tags(flagged, KeyPersonTag.FROM_RISK_AREA)
     plain = make_person(tree.grid, "李四")
     far = make_person(tree.other_grid, "王五")
-    services.add_tags(far, KeyPersonTag.FEVER)
+    report_fever(far)
     client.force_login(people.village_officer)
 
     response = client.post(
@@ -318,7 +318,7 @@ def test_key_persons_get_a_responsible_cadre_and_a_village_doctor(client, tree, 
 
 def test_the_doctor_must_be_a_doctor(client, tree, people):
     flagged = make_person(tree.grid, "张三")
-    services.add_tags(flagged, KeyPersonTag.FEVER)
+    report_fever(flagged)
     client.force_login(people.village_officer)
     response = client.post(reverse("people:person-assign"), {"persons": [flagged.pk], "doctor": people.grid_worker.pk})
     assert response.status_code == 200 and "doctor" in form_errors(response)

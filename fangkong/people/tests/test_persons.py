@@ -15,7 +15,7 @@ from fangkong.core.models import ChangeLogEntry
 from fangkong.core.validators import id_check_character
 from fangkong.people import services
 from fangkong.people.models import Arrival, IdNumberReveal, KeyPersonTag, MoveRequest, Person
-from fangkong.people.tests.factories import id_number, make_household, make_person
+from fangkong.people.tests.factories import id_number, make_household, make_person, report_fever
 
 ADD = "/people/add/"
 
@@ -419,7 +419,7 @@ def test_it_finds_a_person_by_name_pinyin_initials_id_number_or_phone_within_sco
 
 def test_the_list_filters_by_category_area_and_missing_responsible(en, tree, people):
     fever = make_person(tree.grid, name="发热者")
-    services.add_tags(fever, KeyPersonTag.FEVER)
+    report_fever(fever)
     other = make_person(tree.grid2, name="其他", responsible=people.village_officer)
     en.force_login(people.village_officer)
     page = en.get("/people/", {"tag": "fever"}).content.decode()

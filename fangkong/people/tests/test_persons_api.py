@@ -12,7 +12,10 @@ def test_it_registers_a_person_filling_sex_and_birth_date_from_the_id_number(api
     number = id_number(born=datetime.date(1990, 7, 1), male=False)
     response = api.post(
         "/api/people/",
-        {"name": "李四", "id_number": number, "area": tree.grid.code, "tags": ["fever"], "phone": "13800001234"},
+        {
+            **{"name": "李四", "id_number": number, "area": tree.grid.code},
+            **{"tags": ["close_contact"], "phone": "13800001234"},
+        },
         format="json",
     )
     assert response.status_code == 201, response.json()
@@ -21,7 +24,7 @@ def test_it_registers_a_person_filling_sex_and_birth_date_from_the_id_number(api
     assert (data["sex"], data["birth_year"], data["area"]) == ("female", 1990, tree.grid.code)
     assert data["birth_date"] is None  # a grid worker: the year only (docs/privacy.md)
     assert Person.objects.get(pk=data["id"]).birth_date == datetime.date(1990, 7, 1)
-    assert data["tags"] == ["fever"] and data["status_colour"] == "red"
+    assert data["tags"] == ["close_contact"] and data["status_colour"] == data["colour"] == "yellow"
     assert Person.objects.get(pk=data["id"]).id_number == number
 
 

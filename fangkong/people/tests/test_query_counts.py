@@ -50,6 +50,10 @@ LIST_QUERIES = {
     "/api/arrivals/": 1,
     "/people/households/": 6,
     "/people/": 7,
+    # The colour and derived categories are subqueries of the page's query (core.person_status), not queries.
+    "/people/?colour=green": 7,
+    "/api/people/?tag=under_observation": 2,
+    "/api/people/?colour=green": 2,
     "/people/arrivals/": 5,
 }
 

@@ -208,10 +208,10 @@ def test_fever_flags_the_household_member(client, tree, people, village_round):
     client.force_login(people.doctor)
     response = post_visit(client, village_round, household, symptoms_found="on", fever_members=[sick.pk])
     assert response.status_code == 302
-    assert sick.tag_codes() == {KeyPersonTag.FEVER}
-    assert well.tag_codes() == set()
-    assert ScreeningVisit.objects.get().symptoms_found
-    assert sick.status_colour == "red"
+    visit = ScreeningVisit.objects.get()
+    assert visit.symptoms_found and list(visit.fever_members.all()) == [sick]
+    assert (sick.status_colour, well.status_colour) == ("red", "green")
+    assert "screening" in sick.colour_reason
 
 
 def test_only_the_households_members_can_be_flagged(client, tree, people, village_round):

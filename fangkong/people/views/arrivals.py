@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fangkong.areas.models import Area
+from fangkong.core import person_status
 from fangkong.core.roles import Action
 from fangkong.core.views import ObjectDetailView, ObjectEditView, ObjectListView
 
 from .. import services
 from ..filters import ArrivalFilterSet, NeedsObservationFilterSet
 from ..forms import ArrivalEditForm, ArrivalForm, default_area
-from ..models import Arrival, KeyPersonTag, Person
+from ..models import Arrival, Person
 from ..scoping import area_full_name, areas_for_arrivals
 from ..tables import ArrivalTable, NeedsObservationTable
 
@@ -100,8 +101,8 @@ class ArrivalCreateView(ObjectEditView):
 
 
 class NeedsObservationView(ObjectListView):
-    """People flagged from a risk area or as close contacts who are not under observation yet, the
-    longest waiting first. The observation episode (health) tags them under_observation."""
+    """People flagged from a risk area or as close contacts who are not under observation yet
+    (``core.person_status``: no episode since their last arrival), the longest waiting first."""
 
     model = Person
     table_class = NeedsObservationTable
@@ -124,13 +125,10 @@ class NeedsObservationView(ObjectListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        flagged = Person.objects.filter(tags__code__in=[KeyPersonTag.FROM_RISK_AREA, KeyPersonTag.CLOSE_CONTACT])
-        observed = Person.objects.filter(tags__code=KeyPersonTag.UNDER_OBSERVATION)
         people = (
             super()
             .get_queryset()
-            .filter(pk__in=flagged.values("pk"))
-            .exclude(pk__in=observed.values("pk"))
+            .filter(person_status.condition("awaiting_observation"))
             .annotate(last_arrived_on=Max("arrivals__arrived_on"))
             .select_related("area__parent")
             .prefetch_related("tags")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from fangkong.areas.models import Area
-from fangkong.core import scope
+from fangkong.core import person_status, scope
 from fangkong.core.figures import percent
 from fangkong.core.forms import add_errors
 from fangkong.core.roles import Action
@@ -32,8 +32,11 @@ def may_assign(user):
 
 
 def key_persons():
-    """Persons with at least one key-person category."""
-    return Person.objects.filter(pk__in=Person.tags.through.objects.values("person_id"))
+    """Persons with at least one key-person category, stored or derived (fever, under observation)."""
+    categorised = Q(pk__in=Person.tags.through.objects.values("person_id"))
+    return Person.objects.filter(
+        categorised | person_status.condition("fever") | person_status.condition("under_observation")
+    )
 
 
 # --- households ----------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from fangkong.areas.models import Area
-from fangkong.core import scope
+from fangkong.core import person_status, scope
 from fangkong.core.models import ChangeLogEntry
 from fangkong.core.roles import Action
 from fangkong.core.views import (
@@ -46,7 +46,7 @@ class PersonListView(ObjectListView):
     exact_count = False  # 2 million rows: look one row ahead instead of COUNT(*)
 
     def get_queryset(self):
-        return super().get_queryset().select_related("area__parent").prefetch_related("tags")
+        return person_status.annotate(super().get_queryset().select_related("area__parent").prefetch_related("tags"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

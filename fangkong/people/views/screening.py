@@ -28,7 +28,7 @@ from fangkong.core.views import (
 from .. import services
 from ..filters import ScreeningRoundFilterSet
 from ..forms import RoundForm, VisitForm
-from ..models import Household, KeyPersonTag, ScreeningRound, ScreeningVisit
+from ..models import Household, ScreeningRound, ScreeningVisit
 from ..tables import ScreeningRoundTable
 
 HOUSEHOLDS_PER_PAGE = 30
@@ -183,9 +183,7 @@ class VisitView(LoginRequiredMixin, FormView):
             "arrivals_found": visit.arrivals_found,
             "symptoms_found": visit.symptoms_found,
             "note": visit.note,
-            "fever_members": list(
-                self.household.members.filter(tags__code=KeyPersonTag.FEVER).values_list("pk", flat=True)
-            ),
+            "fever_members": list(visit.fever_members.values_list("pk", flat=True)),
         }
 
     def form_valid(self, form):

@@ -5,11 +5,13 @@ The fixtures are named ``chromium`` and ``tab`` rather than pytest-playwright's 
 parametrisation.
 """
 
+import datetime
 import os
 import re
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from fangkong.core.testing import make_people, make_tree, reload_reference_data
@@ -73,22 +75,70 @@ def viewport(request):
 
 
 @pytest.fixture
-def tab(chromium, viewport, live_server):
-    """A fresh browser tab (own cookies) at the test's viewport.
+def open_tab(chromium, viewport, live_server, clock):
+    """Opens a fresh browser tab (own cookies: one person's phone) at the test's viewport; a scenario
+    with several users opens one each.
 
     The browser asks for Chinese (Accept-Language: zh-CN), as our users' browsers do; Django's
     LocaleMiddleware would otherwise answer Chromium's default en-US in English.
 
     Any Content-Security-Policy violation on any page the test opens fails it: Chromium reports
     each refused inline script, style or handler as a console error."""
-    context = chromium.new_context(viewport=viewport.size, locale="zh-CN", base_url=live_server.url)
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    violations = []
-    page.on("console", lambda message: csp_violation(message) and violations.append(f"{page.url}: {message.text}"))
-    yield page
-    context.close()
+    contexts, violations = [], []
+
+    def open_(locale="zh-CN"):
+        context = chromium.new_context(viewport=viewport.size, locale=locale, base_url=live_server.url)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("console", lambda message: csp_violation(message) and violations.append(f"{page.url}: {message.text}"))
+        clock.watch(page)
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
     assert not violations, "\n".join(violations)
+
+
+@pytest.fixture
+def tab(open_tab):
+    """One browser tab; see ``open_tab``."""
+    return open_tab()
+
+
+class Clock:
+    """The time of the live server and of the test's tabs, set together.
+
+    The live server runs in the test's process, so patching ``django.utils.timezone.now`` moves its
+    clock (and ``timezone.localdate()``, which reads it): "today", the check windows and the day of
+    an observation follow. Each tab's own clock (Playwright's) is set to the same moment, because the
+    phone dates the checks it queues offline. Until ``set`` is called, both run on the real time."""
+
+    def __init__(self, monkeypatch):
+        self.monkeypatch, self.now, self.pages = monkeypatch, None, []
+
+    def set(self, moment):
+        self.now = moment
+        self.monkeypatch.setattr(timezone, "now", lambda: moment)
+        for page in self.pages:
+            page.clock.set_fixed_time(moment)
+
+    def set_local(self, day, hour, minute=0):
+        """Sets the clocks to the local time ``hour:minute`` of ``day``, and returns that moment."""
+        moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+        self.set(moment)
+        return moment
+
+    def watch(self, page):
+        self.pages.append(page)
+        if self.now is not None:
+            page.clock.set_fixed_time(self.now)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    return Clock(monkeypatch)
 
 
 def csp_violation(message):

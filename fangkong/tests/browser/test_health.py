@@ -17,11 +17,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 @pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
-def test_a_grid_worker_checks_a_person_from_todays_work_in_three_taps(tab, tree, people, monkeypatch, screenshot):
-    # 20:00 today: the morning window has passed unchecked and the evening one is open (the live
-    # server runs in this process, so it sees the same clock).
-    evening = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(20)))
-    monkeypatch.setattr(timezone, "now", lambda: evening)
+def test_a_grid_worker_checks_a_person_from_todays_work_in_three_taps(tab, tree, people, clock, screenshot):
+    # 20:00 today: the morning window has passed unchecked and the evening one is open.
+    clock.set_local(timezone.localdate(), 20)
     episode = make_episode(make_person(tree.grid, name="王芳", number=id_number(), address="竹林关村一组 3 号"))
     log_in(tab, "grid_worker")
 
@@ -38,10 +36,8 @@ def test_a_grid_worker_checks_a_person_from_todays_work_in_three_taps(tab, tree,
 
 
 @pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
-def test_checks_taken_offline_are_sent_once_when_the_phone_is_online_again(tab, tree, people, monkeypatch):
-    evening = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(20)))
-    monkeypatch.setattr(timezone, "now", lambda: evening)
-    tab.clock.set_fixed_time(evening)  # the phone's clock, which dates the checks, agrees with the server's
+def test_checks_taken_offline_are_sent_once_when_the_phone_is_online_again(tab, tree, people, clock):
+    clock.set_local(timezone.localdate(), 20)
     first = make_episode(make_person(tree.grid, name="王芳", number=id_number()))
     second = make_episode(make_person(tree.grid, name="李强", number=id_number()))
     log_in(tab, "grid_worker")
@@ -76,10 +72,8 @@ def test_checks_taken_offline_are_sent_once_when_the_phone_is_online_again(tab, 
 
 
 @pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
-def test_a_check_waiting_a_day_is_warned_of_and_a_refused_one_is_shown_with_its_reason(tab, tree, people, monkeypatch):
-    evening = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(20)))
-    monkeypatch.setattr(timezone, "now", lambda: evening)
-    tab.clock.set_fixed_time(evening)
+def test_a_check_waiting_a_day_is_warned_of_and_a_refused_one_is_shown_with_its_reason(tab, tree, people, clock):
+    evening = clock.set_local(timezone.localdate(), 20)
     not_observed = make_person(tree.grid, name="赵六", number=id_number())
     log_in(tab, "grid_worker")
     tab.goto("/health/today/")
@@ -112,3 +106,28 @@ def test_a_check_waiting_a_day_is_warned_of_and_a_refused_one_is_shown_with_its_
     assert Check.objects.count() == 0
     refused.locator("button").click()  # seen: dismissed
     expect(refused).to_have_count(0)
+
+
+@pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
+def test_a_doctor_records_todays_sample_and_disinfection_in_one_tap_each(tab, tree, people, monkeypatch, screenshot):
+    from fangkong.health.models import Disinfection, Sample
+
+    evening = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(20)))
+    monkeypatch.setattr(timezone, "now", lambda: evening)
+    # Day 7 of a home observation: a test day of the first edition, and its dwelling to disinfect.
+    episode = make_episode(
+        make_person(tree.grid, name="王芳", number=id_number(), address="竹林关村一组 3 号"), days_ago=6
+    )
+    log_in(tab, "doctor")
+
+    tab.goto("/health/today/")
+    assert horizontal_overflow(tab) <= 1, "today's work scrolls sideways on a phone"
+    screenshot(tab, "today-tasks")
+    tab.locator(f"form[action='/health/today/{episode.pk}/disinfected/'] button").click()
+    expect(tab.locator(".alert-success")).to_contain_text("王芳")
+    expect(tab.locator(f"form[action='/health/today/{episode.pk}/disinfected/']")).to_have_count(0)
+    tab.locator(f"form[action='/health/today/{episode.pk}/sampled/'] button").click()
+    expect(tab.locator(".alert-success")).to_contain_text("王芳")
+    expect(tab.locator(f"form[action='/health/today/{episode.pk}/sampled/']")).to_have_count(0)
+    assert Disinfection.objects.get().episode == episode
+    assert Sample.objects.get().person == episode.person

@@ -1,11 +1,18 @@
 """Mobile first: grid workers use phones, so nothing may need sideways scrolling at 375 px."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
 
-from .screens import DESKTOP, PHONE, horizontal_overflow, log_in
+from fangkong.health.cases.tests.factories import make_case
+from fangkong.health.tests.factories import make_check, make_episode
+from fangkong.people.models import KeyPersonTag
+from fangkong.people.services import add_tags
+from fangkong.people.tests.factories import id_number, make_person
+
+from .screens import DESKTOP, PHONE, horizontal_overflow, in_view, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -51,3 +58,25 @@ def test_desktop_navbar_shows_the_menu_without_a_toggler(tab, people):
 
     expect(tab.locator("button.navbar-toggler")).to_be_hidden()
     expect(tab.locator("#main-nav a.nav-link[href='/areas/']")).to_be_visible()
+
+
+@pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
+def test_observation_buttons_and_the_alert_count_are_in_view_on_a_phone(tab, tree, people):
+    waiting = make_person(tree.grid, name="李四", number=id_number())
+    add_tags(waiting, KeyPersonTag.FROM_RISK_AREA)
+    make_check(make_episode(area=tree.grid), temperature=Decimal("38.5"))  # an open alert
+    case = make_case(area=tree.grid)
+    log_in(tab, "village_officer")
+
+    # The count of open alerts beside the folded menu, not only inside it.
+    badge = tab.locator("#alerts-count-phone")
+    expect(badge).to_contain_text("1")
+    in_view(tab, badge)
+    # The button that opens an observation sits by the name, not at the end of the wide row.
+    tab.goto("/people/needs-observation/")
+    in_view(tab, tab.locator("main table tbody tr").get_by_role("link", name="开始观察"))
+    # The contact form's search button keeps its label on one line.
+    tab.goto(f"/health/cases/{case.pk}/contacts/add/")
+    search = tab.get_by_role("search")
+    one_line = search.get_by_role("searchbox").bounding_box()["height"]
+    assert search.get_by_role("button").bounding_box()["height"] <= one_line + 1

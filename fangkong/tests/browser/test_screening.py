@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from fangkong.people.models import KeyPersonTag, ScreeningRound, ScreeningVisit
+from fangkong.people.models import ScreeningRound, ScreeningVisit
 from fangkong.people.tests.factories import make_household, make_person
 
 from .screens import PHONE, horizontal_overflow, log_in
@@ -60,4 +60,4 @@ def test_grid_worker_records_a_visit_with_fever_from_the_round_page(tab, tree, p
     screenshot(tab, "round-after")
     visit = ScreeningVisit.objects.get()
     assert (visit.household, visit.members_home, visit.symptoms_found) == (household, 3, True)
-    assert KeyPersonTag.FEVER in sick.tag_codes()
+    assert list(visit.fever_members.all()) == [sick] and sick.status_colour == "red"

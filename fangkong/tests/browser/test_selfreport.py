@@ -42,3 +42,13 @@ def test_an_officer_prints_the_qr_sheet_of_a_grid(tab, tree, people, screenshot)
     tab.emulate_media(media="print")
     expect(tab.locator("nav")).to_be_hidden()
     screenshot(tab, "qr-sheet-print")
+
+
+@pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
+def test_the_households_link_page_wraps_the_long_address_of_the_link_on_a_phone(tab, tree, people):
+    household = make_household(tree.grid, address="竹林关村一组 8 号")
+    services.issue(household, people.village_officer)
+    log_in(tab, "village_officer")
+    tab.goto(f"/health/households/{household.pk}/self-report/")
+    expect(tab.locator("#self-report-url")).to_contain_text("/r/")
+    assert horizontal_overflow(tab) <= 1, "the link's address pushes the page sideways on a phone"

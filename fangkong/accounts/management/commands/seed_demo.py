@@ -20,6 +20,7 @@ DEMO_USERS = [
     ("zlg_grid_worker_1", "竹林关村 张网格员", Role.GRID_WORKER, f"{ZHULINGUAN_VILLAGE}001"),
     ("zlg_grid_worker_2", "竹林关村 周网格员", Role.GRID_WORKER, f"{ZHULINGUAN_VILLAGE}002"),
     ("zlg_doctor", "竹林关村 孙村医", Role.DOCTOR, ZHULINGUAN_VILLAGE),
+    ("danfeng_cdc", "丹凤县疾控中心 马医生", Role.CDC, "611022"),
 ]
 
 

@@ -160,6 +160,21 @@ def test_a_new_person_can_be_registered_as_a_contact(client, tree, people):
     assert (contact.person.name, contact.person.area, contact.episode.area) == ("钱新", tree.grid2, tree.grid2)
 
 
+def test_the_countys_cdc_registers_a_new_contact_in_its_county_only(client, tree, people, cdc):
+    case = make_case(area=tree.grid)
+    client.force_login(cdc)
+    data = {"name": "钱新", "area": tree.village2.code, "setting": "work", "last_contact_on": timezone.localdate()}
+    response = client.post(reverse("health:contact-add", args=[case.pk]), data)
+    assert response.status_code == 302, response.context["form"].errors
+    contact = Contact.objects.get()
+    assert (contact.person.name, contact.person.area, contact.episode.area) == ("钱新", tree.village2, tree.village2)
+
+    response = client.post(reverse("health:contact-add", args=[case.pk]), {**data, "area": tree.other_village.code})
+    assert response.status_code == 200
+    assert "area" in response.context["form"].errors
+    assert Contact.objects.count() == 1
+
+
 def test_a_second_contact_moves_the_end_instead_of_opening_a_second_episode(tree):
     person = make_person(tree.grid, number=id_number())
     first_day = timezone.localdate() - datetime.timedelta(days=6)

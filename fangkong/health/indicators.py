@@ -1,0 +1,184 @@
+"""Observation's and cases' figures for the daily reports (see ``fangkong.core.indicators``).
+
+Every figure is counted from dated records (start and end dates, the classification timeline, the
+times an alert was raised, acknowledged and resolved), so the figure of a past day is counted again
+as it stood at the end of that day. The list filters that the figures link to call the same functions.
+"""
+
+from django.db.models import OuterRef, Q, Subquery
+
+from fangkong.core.indicators import Count, by_end_of, day_end, not_by_end_of, on_day, register
+
+OBSERVATION = {"group_zh": "医学观察", "group_en": "Observation"}
+CASES = {"group_zh": "四类人员", "group_en": "Four categories"}
+ALERTS = {"group_zh": "预警", "group_en": "Alerts"}
+
+
+def observed_on(episodes, day, lookup=""):
+    """Observation started by the day and not ended by its end (``lookup`` reaches the episode)."""
+    return episodes.filter(
+        Q(**{f"{lookup}start_on__lte": day}),
+        Q(**{f"{lookup}ended_on__isnull": True}) | Q(**{f"{lookup}ended_on__gt": day}),
+    )
+
+
+def classified_on(cases, day, classification=None):
+    """Cases reported by the end of the day, with ``classification_on``: their classification then, from
+    the timeline; only those of ``classification`` when given."""
+    from .cases.models import CaseEvent
+
+    last = CaseEvent.objects.filter(case=OuterRef("pk"), at__lt=day_end(day))
+    last = last.order_by("-at", "-id").values("to_classification")[:1]
+    cases = cases.annotate(classification_on=Subquery(last)).filter(classification_on__isnull=False)
+    return cases.filter(classification_on=classification) if classification else cases
+
+
+def pending_on(transfers, day):
+    """People transferred by the end of the day whose result had not come by then (fever not ruled out)."""
+    return transfers.filter(by_end_of("transferred_at", day), not_by_end_of("result_at", day))
+
+
+def open_on(alerts, day):
+    """Alerts raised by the end of the day that nobody had acknowledged or resolved by then."""
+    return alerts.filter(by_end_of("raised_at", day), not_by_end_of("acknowledged_at", day)).filter(
+        not_by_end_of("resolved_at", day)
+    )
+
+
+def overdue_on(alerts, day):
+    """Open alerts that had gone up a level by the end of the day: not acknowledged in time."""
+    return open_on(alerts, day).filter(by_end_of("escalated_at", day))
+
+
+def _day(day):
+    return day.isoformat()
+
+
+def _episodes(kind, kind_zh, kind_en):
+    return [
+        Count(
+            f"{kind}_new",
+            f"新增{kind_zh}",
+            f"New in {kind_en}",
+            **OBSERVATION,
+            model="health.Episode",
+            rows=lambda episodes, day: episodes.filter(kind=kind, start_on=day),
+            url_name="health:episode-list",
+            params=lambda day: {"kind": kind, "started": _day(day)},
+        ),
+        Count(
+            f"{kind}_current",
+            f"现有{kind_zh}",
+            f"In {kind_en} now",
+            **OBSERVATION,
+            model="health.Episode",
+            rows=lambda episodes, day: observed_on(episodes.filter(kind=kind), day),
+            url_name="health:episode-list",
+            params=lambda day: {"kind": kind, "observed_on": _day(day)},
+        ),
+        Count(
+            f"{kind}_released",
+            f"{kind_zh}解除",
+            f"Released from {kind_en}",
+            **OBSERVATION,
+            model="health.Episode",
+            rows=lambda episodes, day: episodes.filter(kind=kind, outcome="released", ended_on=day),
+            url_name="health:episode-list",
+            params=lambda day: {"kind": kind, "status": "released", "ended": _day(day)},
+        ),
+    ]
+
+
+def _cases(classification, name_zh, name_en):
+    return Count(
+        f"cases_{classification}",
+        name_zh,
+        name_en,
+        **CASES,
+        model="health.Case",
+        rows=lambda cases, day: classified_on(cases, day, classification),
+        url_name="health:case-list",
+        params=lambda day: {"classification": classification, "on": _day(day)},
+    )
+
+
+register(
+    *_episodes("home", "居家观察", "home observation"),
+    *_episodes("centralised", "集中观察", "centralised observation"),
+    Count(
+        "fever_today",
+        "今日发热",
+        "Fever today",
+        **OBSERVATION,
+        model="health.Check",
+        rows=lambda checks, day: checks.filter(taken_on=day, is_fever=True),
+        url_name="health:check-list",
+        params=lambda day: {"date": _day(day), "fever": "true"},
+        distinct="person",
+    ),
+    Count(
+        "transferred",
+        "今日转运",
+        "Transferred today",
+        **OBSERVATION,
+        model="health.Transfer",
+        rows=lambda transfers, day: transfers.filter(on_day("transferred_at", day)),
+        url_name="health:transfer-list",
+        params=lambda day: {"date": _day(day)},
+        distinct="person",
+    ),
+    _cases("confirmed", "确诊病例", "Confirmed cases"),
+    _cases("suspected", "疑似病例", "Suspected cases"),
+    Count(
+        "fever_pending",
+        "发热未排除",
+        "Fever not ruled out",
+        **CASES,
+        model="health.Transfer",
+        rows=pending_on,
+        url_name="health:transfer-list",
+        params=lambda day: {"pending_on": _day(day)},
+        distinct="person",
+    ),
+    Count(
+        "contacts_current",
+        "密切接触者",
+        "Close contacts",
+        **CASES,
+        model="health.Contact",
+        rows=lambda contacts, day: observed_on(contacts, day, "episode__"),
+        url_name="health:contact-list",
+        params=lambda day: {"observed_on": _day(day)},
+        distinct="person",
+    ),
+    Count(
+        "contacts_traced",
+        "今日追踪密接",
+        "Contacts traced today",
+        **CASES,
+        model="health.Contact",
+        rows=lambda contacts, day: contacts.filter(on_day("created", day)),
+        url_name="health:contact-list",
+        params=lambda day: {"recorded_on": _day(day)},
+    ),
+    Count(
+        "alerts_open",
+        "未处置预警",
+        "Alerts open",
+        **ALERTS,
+        model="health.Alert",
+        rows=open_on,
+        url_name="health:alert-list",
+        params=lambda day: {"open_on": _day(day)},
+    ),
+    Count(
+        "alerts_overdue",
+        "超时预警",
+        "Alerts overdue",
+        **ALERTS,
+        model="health.Alert",
+        rows=overdue_on,
+        url_name="health:alert-list",
+        params=lambda day: {"overdue_on": _day(day)},
+    ),
+)

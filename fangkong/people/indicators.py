@@ -1,0 +1,92 @@
+"""The register's figures for the daily reports (see ``fangkong.core.indicators``)."""
+
+from django.db.models import Exists, OuterRef, Q
+
+from fangkong.core.indicators import Count, Rate, by_end_of, register
+
+ARRIVALS = {"group_zh": "返乡人员", "group_en": "Arrivals"}
+HOUSEHOLDS = {"group_zh": "排查", "group_en": "Screening"}
+
+
+def registered_by(households, day):
+    """Households registered by the end of the day."""
+    return households.filter(by_end_of("created", day))
+
+
+def screened_by(households, day):
+    """Households registered by the day and visited by then in a screening round still open that day."""
+    from .models import ScreeningVisit
+
+    visits = ScreeningVisit.objects.filter(
+        Q(round__closed_on__isnull=True) | Q(round__closed_on__gte=day),
+        household=OuterRef("pk"),
+        visited_on__lte=day,
+        round__opened_on__lte=day,
+    )
+    return registered_by(households, day).filter(Exists(visits))
+
+
+def _day(day):
+    return day.isoformat()
+
+
+register(
+    Count(
+        "arrivals_new",
+        "新增返乡人员",
+        "New arrivals",
+        **ARRIVALS,
+        model="people.Arrival",
+        rows=lambda arrivals, day: arrivals.filter(arrived_on=day),
+        url_name="people:arrival-list",
+        params=lambda day: {"arrived_after": _day(day), "arrived_before": _day(day)},
+    ),
+    Count(
+        "arrivals_total",
+        "累计返乡人员",
+        "Arrivals, cumulative",
+        **ARRIVALS,
+        model="people.Arrival",
+        rows=lambda arrivals, day: arrivals.filter(arrived_on__lte=day),
+        url_name="people:arrival-list",
+        params=lambda day: {"arrived_before": _day(day)},
+    ),
+    Count(
+        "arrivals_risk",
+        "新增来自风险地区",
+        "New arrivals from risk areas",
+        **ARRIVALS,
+        model="people.Arrival",
+        rows=lambda arrivals, day: arrivals.filter(arrived_on=day, risk_area__isnull=False),
+        url_name="people:arrival-list",
+        params=lambda day: {"arrived_after": _day(day), "arrived_before": _day(day), "risk": "true"},
+    ),
+    Count(
+        "households",
+        "登记户数",
+        "Households registered",
+        **HOUSEHOLDS,
+        model="people.Household",
+        rows=registered_by,
+        url_name="people:household-list",
+        params=lambda day: {"registered_by": _day(day)},
+    ),
+    Count(
+        "households_screened",
+        "已排查户数",
+        "Households screened",
+        **HOUSEHOLDS,
+        model="people.Household",
+        rows=screened_by,
+        url_name="people:household-list",
+        params=lambda day: {"screened_by": _day(day)},
+    ),
+    Rate(
+        "households_coverage",
+        "排查覆盖率(%)",
+        "Screening coverage (%)",
+        **HOUSEHOLDS,
+        numerator="households_screened",
+        denominator="households",
+    ),
+)

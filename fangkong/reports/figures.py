@@ -1,0 +1,211 @@
+"""The figures of a daily report, counted live from the records: one grouped query per indicator.
+
+``report(area, day)`` counts each figure once for the whole subtree, grouped by child area: the rows'
+area path cut to the length of a child's path (``Substr``) is the group, so the query is one range scan
+of the ``area_path`` index, whatever the level. The total row is the sum of the rows, and ``figures``
+is the total: a town's figure is the sum of its villages' by construction. Rates are computed per row
+from the summed counts. Reusable by any page: ``figures(area, day)``, ``series(area, code, days)``.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Count as CountOf
+from django.db.models import F
+from django.db.models.functions import Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.areas.models import Area
+from fangkong.core import indicators
+
+from .models import Confirmation, ReportForm
+
+OWN = ""  # the group of records filed on the area itself rather than in a child
+
+
+@dataclass
+class Row:
+    area: Area
+    values: dict
+    own: bool = False  # records filed on the reported area itself, not in any child
+    status: str = ""  # on_time, late, missing, pending; "" where nobody confirms (grids)
+    confirmation: Confirmation = None  # the latest version
+    changed: list = field(default_factory=list)  # codes whose live figure differs from the confirmed one
+
+
+@dataclass
+class DailyReport:
+    area: Area
+    day: datetime.date
+    form: ReportForm
+    shown: list  # the indicators of the table, in order
+    rows: list
+    total: Row
+
+    @property
+    def figures(self):
+        return self.total.values
+
+    def link(self, code, area=None):
+        indicator = indicators.get(code)
+        return "" if indicator.is_rate else indicator.link(area or self.area, self.day)
+
+
+def check_day(day, today=None):
+    """A day that has begun: the figures of a future day do not exist yet."""
+    if day > (today or timezone.localdate()):
+        raise ValidationError({"date": _("The date is in the future: there is no report for it yet.")})
+    return day
+
+
+def children_of(area):
+    """Every child, retired ones too: their records of past days still count."""
+    return list(Area.objects.filter(parent=area).order_by("path"))
+
+
+def _grouped(indicator, area, day, user, children):
+    """{child path or OWN: count} in one query."""
+    rows = indicator.records(area, day, user).order_by()
+    lengths = {len(child.path) for child in children}
+    # Codes of one level have one length: the path cut to a child's length is the child (else the
+    # rows' own paths are grouped, and mapped to the children here).
+    key = Substr(indicator.path_field, 1, lengths.pop()) if len(lengths) == 1 else F(indicator.path_field)
+    aggregate = CountOf(indicator.distinct, distinct=True) if indicator.distinct else CountOf("pk")
+    counts = {}
+    child_level = area.child_level
+    for path, number in rows.annotate(group=key).values_list("group").annotate(number=aggregate):
+        child = Area.path_at_level(path, child_level) if child_level and path != area.path else area.path
+        group = OWN if child == area.path else child
+        counts[group] = counts.get(group, 0) + number
+    return counts
+
+
+def _with_rates(values, rates):
+    for rate in rates:
+        values[rate.code] = rate.value(values)
+    return values
+
+
+def count_all(area, day, codes, user=None, children=None):
+    """{group: {code: value}} for the children's paths and OWN, and the total under None."""
+    children = children_of(area) if children is None else children
+    parts = indicators.parts(codes)
+    groups = [child.path for child in children] + [OWN]
+    values = {group: dict.fromkeys((count.code for count in parts.counts), 0) for group in groups}
+    for count in parts.counts:
+        for group, number in _grouped(count, area, day, user, children).items():
+            values.setdefault(group, dict.fromkeys((c.code for c in parts.counts), 0))[count.code] = number
+    total = {count.code: sum(row[count.code] for row in values.values()) for count in parts.counts}
+    for row in [*values.values(), total]:
+        _with_rates(row, parts.rates)
+    values[None] = total
+    return values
+
+
+def figures(area, day, codes=None, user=None):
+    """{code: value} for the area's subtree on the day (every registered indicator by default)."""
+    codes = indicators.codes() if codes is None else codes
+    return count_all(area, day, codes, user)[None]
+
+
+def confirmable_codes():
+    return [code for code, item in indicators.REGISTRY.items() if not item.is_rate and item.confirmed]
+
+
+def series(area, code, days, end=None, user=None):
+    """[(day, value)] of one indicator over the ``days`` days up to ``end`` (today), oldest first."""
+    end = end or timezone.localdate()
+    indicator = indicators.get(code)
+    parts = indicators.parts([code])
+    result = []
+    for offset in range(days - 1, -1, -1):
+        day = end - datetime.timedelta(days=offset)
+        values = {count.code: count.count(area, day, user) for count in parts.counts}
+        result.append((day, indicator.value(values) if indicator.is_rate else values[code]))
+    return result
+
+
+def deadline(day, level):
+    """When the report of a day is due from an area of the level (REPORT_DEADLINES), or None."""
+    moment = settings.REPORT_DEADLINES.get(level)
+    if moment is None:
+        return None
+    hours, minutes = (int(part) for part in moment.split(":"))
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hours, minutes)))
+
+
+def confirmations(areas, day):
+    """{area id: (first version, latest version)} of the day's confirmations of the areas."""
+    found = {}
+    for confirmation in Confirmation.objects.filter(area__in=areas, day=day).order_by("version"):
+        first, _latest = found.get(confirmation.area_id, (confirmation, None))
+        found[confirmation.area_id] = (first, confirmation)
+    return found
+
+
+def status_of(area, day, found, now=None):
+    """on_time, late, missing (none by the deadline), pending (none yet, before it); "" for grids."""
+    due = deadline(day, area.level)
+    if due is None:
+        return ""
+    if area.pk in found:
+        return "on_time" if found[area.pk][0].on_time else "late"
+    return "missing" if (now or timezone.now()) > due else "pending"
+
+
+def changed(values, confirmation):
+    """The codes whose live figure differs from the one the confirmation froze."""
+    if confirmation is None:
+        return []
+    return [code for code, frozen in confirmation.figures.items() if code in values and values[code] != frozen]
+
+
+def report(area, day, user=None, now=None):
+    """The daily report of the area: rows per child (and for records filed on the area itself, when
+    there are any), the total, each row's confirmation status and its differences from what was confirmed."""
+    form = ReportForm.for_area(area)
+    shown = [indicators.get(code) for code in form.shown_codes()]
+    codes = list(dict.fromkeys([*(item.code for item in shown), *confirmable_codes()]))
+    children = children_of(area)
+    values = count_all(area, day, codes, user, children)
+    found = confirmations([*children, area], day)
+    rows = []
+    for child in children:
+        latest = found.get(child.pk, (None, None))[1]
+        row_values = values[child.path]
+        rows.append(
+            Row(child, row_values, False, status_of(child, day, found, now), latest, changed(row_values, latest))
+        )
+    if any(values[OWN].get(item.code) for item in shown if not item.is_rate):
+        rows.append(Row(area, values[OWN], own=True))
+    latest = found.get(area.pk, (None, None))[1]
+    total = Row(area, values[None], False, status_of(area, day, found, now), latest, changed(values[None], latest))
+    return DailyReport(area, day, form, shown, rows, total)
+
+
+def check_range(start, end, today=None):
+    """A range of past days no longer than REPORT_MAX_DAYS: a longer one is refused, never left to hang."""
+    if start > end:
+        raise ValidationError({"from": _("The range starts after it ends.")})
+    check_day(end, today)
+    if (end - start).days + 1 > settings.REPORT_MAX_DAYS:
+        raise ValidationError(
+            {"to": _("At most %(days)s days at a time: ask for a shorter range.") % {"days": settings.REPORT_MAX_DAYS}}
+        )
+    return start, end
+
+
+def completeness(area, start, end, user=None):
+    """Per day from ``start`` to ``end``: reports expected, confirmed and on time, and the two rates."""
+    check_range(start, end)
+    codes = ["reports_expected", "reports_confirmed", "reports_on_time", "reporting_rate", "on_time_rate"]
+    days = []
+    day = start
+    while day <= end:
+        days.append({"date": day, **figures(area, day, codes, user)})
+        day += datetime.timedelta(days=1)
+    total = {code: sum(item[code] for item in days) for code in codes[:3]}
+    return days, _with_rates(total, indicators.parts(codes).rates)

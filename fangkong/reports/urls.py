@@ -1,0 +1,4 @@
+from .views import urlpatterns
+
+app_name = "reports"
+__all__ = ["urlpatterns"]
