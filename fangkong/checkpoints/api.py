@@ -79,7 +79,7 @@ class StaffField(serializers.PrimaryKeyRelatedField):
         return users.filter(memberships__role=Role.CHECKPOINT).distinct()
 
 
-class ShiftSerializer(serializers.ModelSerializer):
+class CheckpointShiftSerializer(serializers.ModelSerializer):
     checkpoint = ScopedCheckpointField()
     staff = StaffField(many=True, help_text="Ids of accounts with the checkpoint role over the checkpoint's area.")
 
@@ -99,11 +99,11 @@ class ShiftSerializer(serializers.ModelSerializer):
         return data
 
 
-class ShiftViewSet(ScopedViewSet):
+class CheckpointShiftViewSet(ScopedViewSet):
     """Shifts at checkpoints and their staff. Filters: area (code), checkpoint (id), day."""
 
     queryset = CheckpointShift.objects.select_related("checkpoint").prefetch_related("staff").order_by("pk")
-    serializer_class = ShiftSerializer
+    serializer_class = CheckpointShiftSerializer
     filterset_class = ShiftFilterSet
 
     def new_record_path(self, serializer):
@@ -364,6 +364,6 @@ class HandOverViewSet(ScopedViewSet):
 
 def register(router):
     router.register("checkpoints", CheckpointViewSet, basename="checkpoint")
-    router.register("checkpoint-shifts", ShiftViewSet, basename="checkpoint-shift")
+    router.register("checkpoint-shifts", CheckpointShiftViewSet, basename="checkpoint-shift")
     router.register("passages", PassageViewSet, basename="passage")
     router.register("handovers", HandOverViewSet, basename="handover")
