@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from fangkong.accounts.api import MembershipViewSet, UserViewSet, me
 from fangkong.areas.api import AreaViewSet, DivisionViewSet, RiskAreaViewSet
+from fangkong.checkpoints import api as checkpoints_api
 from fangkong.core import job_api
 from fangkong.core.changelog_api import ChangeLogViewSet
 from fangkong.duty import api as duty_api
@@ -41,6 +42,7 @@ reports_api.register(router)
 duty_api.register(router)
 reports_dashboard_api.register(router)
 supplies_api.register(router)
+checkpoints_api.register(router)
 
 urlpatterns = [
     path("me/", me, name="me"),

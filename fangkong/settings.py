@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "fangkong.reports",
     "fangkong.duty",
     "fangkong.supplies",
+    "fangkong.checkpoints",
 ]
 
 MIDDLEWARE = [
@@ -234,6 +235,11 @@ ALERTS_DELIVERY_ATTEMPTS = int(os.environ.get("ALERTS_DELIVERY_ATTEMPTS", "5"))
 DUTY_DAY_STARTS = os.environ.get("DUTY_DAY_STARTS", "08:00")
 DUTY_NIGHT_STARTS = os.environ.get("DUTY_NIGHT_STARTS", "20:00")
 DUTY_ROSTER_DEADLINE = os.environ.get("DUTY_ROSTER_DEADLINE", "17:00")
+
+# Checkpoints (fangkong.checkpoints): a hand-over not accepted within this many hours goes up to the
+# town; the same plate at the same checkpoint within this many minutes is the same passage.
+CHECKPOINTS_HANDOVER_HOURS = float(os.environ.get("CHECKPOINTS_HANDOVER_HOURS", "12"))
+CHECKPOINTS_DUPLICATE_MINUTES = int(os.environ.get("CHECKPOINTS_DUPLICATE_MINUTES", "10"))
 # Below these, work stays in the request: a list of fewer rows exports at once, a smaller file previews at once.
 # When each level's daily report is due (local time, HH:MM): a village's by 16:00, then the levels
 # above it. Levels not listed confirm nothing (grids). Missing reports are told to the parent's officers.
@@ -279,6 +285,7 @@ SPECTACULAR_SETTINGS = {
         "PioneerPostKindEnum": "fangkong.duty.models.PostKind",
         "VolunteerShiftKindEnum": "fangkong.duty.models.VolunteerShift.Kind",
         "VolunteerStatusEnum": "fangkong.duty.models.Volunteer.Status",
+        "HandOverStatusEnum": "fangkong.checkpoints.models.HandOver.Status",
     },
 }
 

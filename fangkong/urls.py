@@ -27,6 +27,7 @@ urlpatterns = [
     path("reports/", include("fangkong.reports.urls")),
     path("duty/", include("fangkong.duty.urls")),
     path("supplies/", include("fangkong.supplies.urls")),
+    path("checkpoints/", include("fangkong.checkpoints.urls")),
     path("changelog/", ChangeLogListView.as_view(), name="changelog"),
     path("changelog/<int:pk>/", ChangeLogEntryView.as_view(), name="changelog-entry"),
     path("jobs/", JobListView.as_view(), name="jobs"),

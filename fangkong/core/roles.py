@@ -42,7 +42,13 @@ REFERENCE_DATA_ROLES = {
 }
 
 
-def writable_by(*extra_roles):
-    """Everyone in scope reads; managers and the given field roles add and change; managers delete."""
+# Who reads the register (households, people, arrivals, visits): checkpoint staff work on the road,
+# register passers-by and follow their hand-overs, but never read the villages' register (docs/privacy.md).
+REGISTER_READERS = ALL_ROLES - {Role.CHECKPOINT}
+
+
+def writable_by(*extra_roles, readers=ALL_ROLES):
+    """The readers in scope (everyone by default) read; managers and the given field roles add and
+    change; managers delete."""
     writers = MANAGERS | frozenset(extra_roles)
-    return {Action.VIEW: ALL_ROLES, Action.ADD: writers, Action.CHANGE: writers, Action.DELETE: MANAGERS}
+    return {Action.VIEW: readers, Action.ADD: writers, Action.CHANGE: writers, Action.DELETE: MANAGERS}

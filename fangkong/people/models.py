@@ -19,7 +19,14 @@ from fangkong.core.models import (
     RestrictedQuerySet,
     prefix_q,
 )
-from fangkong.core.roles import DEFAULT_ROLES_BY_ACTION, REFERENCE_DATA_ROLES, Action, Role, writable_by
+from fangkong.core.roles import (
+    DEFAULT_ROLES_BY_ACTION,
+    REFERENCE_DATA_ROLES,
+    REGISTER_READERS,
+    Action,
+    Role,
+    writable_by,
+)
 
 # Roles that may see a full ID number (each reveal is logged); everyone else sees it masked.
 REVEALING_ROLES = frozenset({Role.COMMANDER, Role.OFFICER, Role.DOCTOR, Role.CDC})
@@ -82,7 +89,7 @@ class Household(AreaRecord):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     # Grid workers register households door to door; managers correct and delete them.
-    roles_by_action = writable_by(Role.GRID_WORKER)
+    roles_by_action = writable_by(Role.GRID_WORKER, readers=REGISTER_READERS)
 
     class Meta:
         ordering = ["area_path", "address"]
@@ -193,7 +200,7 @@ class Person(AreaRecord):
 
     objects = PersonQuerySet.as_manager()
     # Grid workers register people door to door; doctors update the ones they look after.
-    roles_by_action = writable_by(Role.GRID_WORKER, Role.DOCTOR)
+    roles_by_action = writable_by(Role.GRID_WORKER, Role.DOCTOR, readers=REGISTER_READERS)
     changelog_exclude = frozenset({"created", "last_updated", "pinyin", "initials", "id_number_encrypted"})
 
     class Meta:
@@ -332,7 +339,7 @@ class Arrival(AreaRecord):
     registrar = models.CharField(_("registered by"), max_length=50, blank=True)
 
     # Officers register arrivals, and so do grid workers going door to door; managers correct them.
-    roles_by_action = writable_by(Role.GRID_WORKER)
+    roles_by_action = writable_by(Role.GRID_WORKER, readers=REGISTER_READERS)
 
     class Meta:
         ordering = ["-arrived_on", "-id"]
@@ -469,7 +476,7 @@ class ScreeningVisit(AreaRecord):
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     # Grid workers and doctors do the visiting; managers correct records.
-    roles_by_action = writable_by(Role.GRID_WORKER, Role.DOCTOR)
+    roles_by_action = writable_by(Role.GRID_WORKER, Role.DOCTOR, readers=REGISTER_READERS)
 
     class Meta:
         ordering = ["-visited_on", "-id"]

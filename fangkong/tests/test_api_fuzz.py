@@ -26,6 +26,8 @@ from schemathesis.specs.openapi.checks import (
 
 from fangkong.accounts.services import issue_token
 from fangkong.areas.models import Division, RiskArea
+from fangkong.checkpoints.models import CheckpointShift
+from fangkong.checkpoints.tests.factories import make_checkpoint, make_passage, make_traveller
 from fangkong.core.testing import make_people
 from fangkong.health.cases.tests.factories import (
     make_case,
@@ -112,6 +114,15 @@ def build_register(tree, people):
     contact = make_contact(make_person(tree.grid, number=id_number()), source_case=case)
     sample = make_sample(episode.person)
     disinfection = make_disinfection(episode)
+    checkpoint = make_checkpoint(tree.town)
+    shift = CheckpointShift(
+        checkpoint=checkpoint,
+        starts_at=datetime.datetime.now(datetime.UTC),
+        ends_at=datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=8),
+    )
+    shift.save()
+    passage = make_passage(checkpoint, [make_traveller(destination=tree.village, temperature=Decimal("38.2"))])
+    handover = passage.travellers.get().handover
     site = make_site(tree.town)
     placed = make_episode(make_person(tree.grid, number=id_number()), site=site, room=site.rooms.first())
     town_store = supplies.make_store(tree.town, "竹林关镇物资站", Store.Kind.TOWN)
@@ -130,6 +141,12 @@ def build_register(tree, people):
         "/api/donations/{id}/": donation.pk,
         "/api/sites/{id}/": site.pk,
         "/api/episodes/{id}/move-site/": placed.pk,
+        "/api/checkpoints/{id}/": checkpoint.pk,
+        "/api/checkpoint-shifts/{id}/": shift.pk,
+        "/api/passages/{id}/": passage.pk,
+        "/api/handovers/{id}/": handover.pk,
+        "/api/handovers/{id}/accept/": handover.pk,
+        "/api/handovers/{id}/not-arrived/": handover.pk,
         "/api/alerts/{id}/": alert.pk,
         "/api/alerts/{id}/acknowledge/": alert.pk,
         "/api/alerts/{id}/resolve/": alert.pk,

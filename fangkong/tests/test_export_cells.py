@@ -14,6 +14,8 @@ from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from fangkong.areas.models import Division, RiskArea
+from fangkong.checkpoints.models import CheckpointShift
+from fangkong.checkpoints.tests.factories import make_checkpoint, make_passage, make_traveller
 from fangkong.core.exports import export_columns, iter_rows, plain
 from fangkong.core.models import Job
 from fangkong.core.views import ObjectListView
@@ -114,6 +116,18 @@ def make_duty_records(tree, people):
     volunteer = make_volunteer(team, phone="13712345678")
     assignment = duty.assignment_of(make_shift(team, [volunteer]), volunteer.pk)
     duty.check_out(duty.check_in(assignment))
+    checkpoint = make_checkpoint(tree.town)
+    start = datetime.datetime(2020, 2, 1, 8, tzinfo=datetime.UTC)
+    shift = CheckpointShift(checkpoint=checkpoint, starts_at=start, ends_at=start + datetime.timedelta(hours=8))
+    shift.save()
+    shift.staff.add(people.grid_worker)
+    make_passage(
+        checkpoint,
+        [
+            make_traveller("孙八", destination=tree.village, temperature=Decimal("38.3"), phone="13900002222"),
+            make_traveller("周九", destination_text="西安市雁塔区", decision="turned_back", reason="无通行证"),
+        ],
+    )
 
 
 @pytest.mark.parametrize(("url_name", "view_class"), list_views(), ids=[name for name, _view in list_views()])

@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from fangkong.accounts.tests.scope_cases import CASES as ACCOUNT_CASES
 from fangkong.areas.tests.scope_cases import CASES as AREA_CASES
+from fangkong.checkpoints.tests.scope_cases import CASES as CHECKPOINT_CASES
 from fangkong.core.tests.scope_cases import CASES as CORE_CASES
 from fangkong.duty.tests.scope_cases import CASES as DUTY_CASES
 from fangkong.health.tests.scope_cases import CASES as HEALTH_CASES
@@ -25,6 +26,7 @@ CASES = [
     *REPORT_CASES,
     *DUTY_CASES,
     *SUPPLIES_CASES,
+    *CHECKPOINT_CASES,
 ]
 USERS = [
     "city_commander",

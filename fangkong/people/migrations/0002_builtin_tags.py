@@ -19,5 +19,7 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("people", "0001_initial")]
+    # Saving the tags writes change-log entries: the change log's table must exist (an app whose label
+    # sorts before "core" and depends on the register would otherwise migrate this one first).
+    dependencies = [("people", "0001_initial"), ("core", "0001_initial")]
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]

@@ -17,6 +17,8 @@
     });
   }
 
+  window.fangkongDivisionPicker = setUp;  // for pickers added to the page later (a new row of a form)
+
   function init() { document.querySelectorAll(".division-picker").forEach(setUp); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
 })();

@@ -17,6 +17,8 @@
     });
   }
 
+  window.fangkongAreaPicker = setUp;  // for pickers added to the page later (a new row of a form)
+
   function init() { document.querySelectorAll(".area-picker").forEach(setUp); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
 })();
