@@ -378,7 +378,8 @@ def test_the_periodic_sweep_escalates_a_due_alert(alert, people):
 @pytest.mark.django_db(transaction=True)
 def test_two_sweeps_in_two_threads_escalate_once(tree, people):
     """PostgreSQL lets both run (the loser's UPDATE finds the level changed); SQLite's single writer
-    may refuse the loser outright. Either way: one escalation, one notice per person."""
+    may refuse the loser outright, or both, leaving it to the next sweep. Either way: one escalation,
+    one notice per person."""
     reload_reference_data()  # an earlier transactional test may have emptied the first protocol's table
     from django.db import OperationalError, connection
 
@@ -402,6 +403,7 @@ def test_two_sweeps_in_two_threads_escalate_once(tree, people):
         thread.start()
     for thread in threads:
         thread.join()
+    # SQLite may refuse both (each found the other writing): the next sweep escalates then. Never twice.
+    escalated.extend(services.sweep(now)["escalated"])
     assert escalated == [alert.pk]
-    assert services.sweep(now)["escalated"] == []
     assert Notification.objects.filter(user=people.town_officer).count() == 1

@@ -21,11 +21,14 @@ ITEMS = [
 
 
 def load(apps, schema_editor):
+    # bulk_create sends no signals: reference data loaded by a migration has no change-log entries.
     item_model = apps.get_model("supplies", "Item")
-    for code, name, name_en, category, unit in ITEMS:
-        item_model.objects.get_or_create(
-            code=code, defaults={"name": name, "name_en": name_en, "category": category, "unit": unit}
-        )
+    known = set(item_model.objects.values_list("code", flat=True))
+    item_model.objects.bulk_create(
+        item_model(code=code, name=name, name_en=name_en, category=category, unit=unit)
+        for code, name, name_en, category, unit in ITEMS
+        if code not in known
+    )
 
 
 class Migration(migrations.Migration):
