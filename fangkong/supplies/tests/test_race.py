@@ -7,6 +7,7 @@ import time
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection, transaction
+from django.utils import translation
 
 from fangkong.core.testing import reload_reference_data
 from fangkong.supplies import services
@@ -24,6 +25,7 @@ def test_two_issues_of_the_last_stock_at_once_take_it_once(tree):
     first_issued, second_started = threading.Event(), threading.Event()
     refused = []
 
+    @translation.override("en")
     def first():
         try:
             with transaction.atomic():
@@ -34,6 +36,7 @@ def test_two_issues_of_the_last_stock_at_once_take_it_once(tree):
         finally:
             connection.close()
 
+    @translation.override("en")
     def second():
         first_issued.wait(5)
         second_started.set()

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fangkong.core.models import ChangeLogEntry
 from fangkong.core.testing import ScopedAPIClient, reload_reference_data
@@ -356,6 +356,7 @@ def test_two_officers_taking_the_last_bed_at_once_fill_it_once(tree):
     first_placed, second_started = threading.Event(), threading.Event()
     refused = []
 
+    @translation.override("en")
     def first():
         try:
             with transaction.atomic():
@@ -366,6 +367,7 @@ def test_two_officers_taking_the_last_bed_at_once_fill_it_once(tree):
         finally:
             connection.close()
 
+    @translation.override("en")
     def second():
         first_placed.wait(5)
         second_started.set()
