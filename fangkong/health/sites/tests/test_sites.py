@@ -23,6 +23,13 @@ from fangkong.health.tests.factories import make_episode
 from fangkong.people.tests.factories import id_number, make_person
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Refusals are read in English here (the catalogue has them in Chinese)."""
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def client(client):
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
