@@ -101,6 +101,7 @@ def open_tab(chromium, viewport, live_server, clock):
     assert not violations, "\n".join(violations)
 
 
+
 @pytest.fixture
 def tab(open_tab):
     """One browser tab; see ``open_tab``."""
@@ -143,6 +144,18 @@ def clock(monkeypatch):
 
 def csp_violation(message):
     return message.type == "error" and "Content Security Policy" in message.text
+
+
+@pytest.fixture(autouse=True)
+def deliveries_in_the_committing_thread(monkeypatch):
+    """Alert deliveries go out in the thread whose commit queued them, not on a job thread.
+
+    A job thread has a database connection of its own; on SQLite's shared in-memory test database,
+    its reading of the alert while the test writes its next record fails the write with "database
+    table is locked" (a file database, as in production, waits for the lock instead)."""
+    from fangkong.health.alerts import services
+
+    monkeypatch.setattr(services, "dispatch", lambda ids: [services.deliver(pk) for pk in ids])
 
 
 @pytest.fixture
