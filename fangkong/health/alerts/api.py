@@ -27,6 +27,10 @@ class AlertSerializer(ModelSerializer):
         fields = [
             "id",
             "person",
+            "name",
+            "place",
+            "link",
+            "temperature",
             "episode",
             "check",
             "area",

@@ -7,11 +7,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from fangkong.areas.models import Area
 from fangkong.core.models import AreaRecord
 from fangkong.core.roles import ALL_ROLES, MANAGERS, Action, Role
 from fangkong.people.models import Person
 
-from ..models import Check, Episode
+from ..models import Check, Episode, Protocol
 from . import channels
 
 
@@ -33,13 +34,27 @@ class Alert(AreaRecord):
 
     # What makes the alert unique ("check:12", "missed:7:2026-05-01:morning"): raising it again is a no-op.
     key = models.CharField(_("key"), max_length=80, unique=True, editable=False)
-    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="alerts")
+    # The person in the register; none for someone seen elsewhere (a traveller at a checkpoint), who
+    # is named by ``name``, ``place`` and ``link`` instead.
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
+    )
     episode = models.ForeignKey(
         Episode, verbose_name=_("episode"), null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
     )
     # Not named "check": a model's ``check`` is Django's system-check class method.
     source_check = models.ForeignKey(
         Check, verbose_name=_("check"), null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
+    )
+    name = models.CharField(_("name"), max_length=50, blank=True, help_text=_("Who, when not in the register."))
+    place = models.CharField(
+        _("place"), max_length=200, blank=True, help_text=_("Where and when it was seen, when not in a check.")
+    )
+    link = models.CharField(_("link"), max_length=200, blank=True, editable=False)
+    temperature = models.DecimalField(_("temperature (°C)"), max_digits=3, decimal_places=1, null=True, blank=True)
+    # The protocol's edition whose limit to acknowledge applies, for an alert without an episode.
+    protocol = models.ForeignKey(
+        Protocol, verbose_name=_("protocol"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     level = models.CharField(_("level"), max_length=8, choices=Level.choices, default=Level.VILLAGE)
@@ -84,7 +99,22 @@ class Alert(AreaRecord):
         verbose_name_plural = _("alerts")
 
     def __str__(self):
-        return f"{self.get_kind_display()} · {self.person}"
+        return f"{self.get_kind_display()} · {self.subject}"
+
+    @property
+    def first_level(self):
+        """The level it was raised at: the village for a person in the register, else that of the area
+        where it was seen (a town's checkpoint: the town)."""
+        if self.person_id:
+            return self.Level.VILLAGE
+        return {Area.Level.TOWN: self.Level.TOWN, Area.Level.COUNTY: self.Level.COUNTY}.get(
+            self.area.level, self.Level.VILLAGE
+        )
+
+    @property
+    def subject(self):
+        """Who the alert is about: the person in the register, or the name as told at the place."""
+        return str(self.person) if self.person_id else self.name
 
     def get_absolute_url(self):
         return reverse("health:alert", args=[self.pk])

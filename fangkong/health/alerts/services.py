@@ -59,6 +59,9 @@ def recipients(alert, level):
     responsible cadre, else the grid workers of the person's grid.
     """
     person = alert.person
+    if person is None and level == Level.VILLAGE:  # seen elsewhere, bound for a village
+        village = Area.path_at_level(alert.area_path, Area.Level.VILLAGE)
+        return members_at(village, [Role.DOCTOR, Role.OFFICER])
     if alert.kind == Alert.Kind.MISSED_CHECK:
         if person.responsible_id and person.responsible.is_active:
             return [person.responsible]
@@ -76,16 +79,22 @@ def recipients(alert, level):
 
 def describe(alert):
     """The alert in one line, as the inbox and the outside channels show it."""
-    values = {"name": alert.person.name, "area": alert.area.label()}
+    values = {"name": alert.subject, "area": alert.area.label()}
     check = alert.source_check
-    if alert.kind == Alert.Kind.FEVER:
+    if check is None and alert.place:
+        text = _("Fever at %(place)s: %(name)s, %(temperature)s °C") % {
+            **values,
+            "place": alert.place,
+            "temperature": alert.temperature,
+        }
+    elif alert.kind == Alert.Kind.FEVER:
         text = _("Fever: %(name)s, %(temperature)s °C (%(area)s)") % {**values, "temperature": check.temperature}
     elif alert.kind == Alert.Kind.SYMPTOM:
         names = "、".join(alert.episode.protocol.symptom_names(check.symptoms))
         text = _("Symptoms: %(name)s, %(symptoms)s (%(area)s)") % {**values, "symptoms": names}
     else:
         text = _("Missed check: %(name)s (%(area)s)") % values
-    if alert.level != Level.VILLAGE:
+    if alert.level != alert.first_level:
         text = _("Not acknowledged, now with the %(level)s: %(alert)s") % {
             "level": alert.get_level_display(),
             "alert": text,
@@ -116,8 +125,6 @@ def tell(alert, level):
 
 def raise_alert(key, kind, person, episode=None, check=None, now=None):
     """The alert under ``key``, raised and told at the village level; None if it was raised before."""
-    if Alert.objects.filter(key=key).exists():
-        return None
     alert = Alert(
         key=key,
         kind=kind,
@@ -127,10 +134,35 @@ def raise_alert(key, kind, person, episode=None, check=None, now=None):
         area=person.area,
         raised_at=now or timezone.now(),
     )
+    return _raise(alert)
+
+
+def raise_at_place(key, kind, area, name, place, link="", temperature=None, protocol=None, now=None):
+    """An alert on someone not in the register (a traveller at a checkpoint), filed under the area
+    where they were seen and told from that area's level: a town's officers and commanders, then,
+    unacknowledged within the ``protocol``'s limit, the county's. None if raised before."""
+    alert = Alert(
+        key=key,
+        kind=kind,
+        area=area,
+        name=name[:50],
+        place=place[:200],
+        link=link[:200],
+        temperature=temperature,
+        protocol=protocol,
+        raised_at=now or timezone.now(),
+    )
+    alert.level = alert.first_level
+    return _raise(alert)
+
+
+def _raise(alert):
+    if Alert.objects.filter(key=alert.key).exists():
+        return None
     try:
         with transaction.atomic():
             alert.save()
-            tell(alert, Level.VILLAGE)
+            tell(alert, alert.level)
     except IntegrityError:  # raised by another process a moment ago
         return None
     return alert
@@ -191,15 +223,14 @@ def due_for_escalation(now=None):
     protocol's limit, counted from when they reached it."""
     now = now or timezone.now()
     since = Coalesce("escalated_at", "raised_at")
-    deadline = models.ExpressionWrapper(
-        since + models.F("episode__protocol__acknowledge_within"), output_field=models.DateTimeField()
-    )
+    within = Coalesce("episode__protocol__acknowledge_within", "protocol__acknowledge_within")
+    deadline = models.ExpressionWrapper(since + within, output_field=models.DateTimeField())
     return (
         Alert.objects.filter(
+            models.Q(episode__isnull=False) | models.Q(protocol__isnull=False),
             status=Alert.Status.OPEN,
             level__in=list(NEXT_LEVEL),
             kind__in=[Alert.Kind.FEVER, Alert.Kind.SYMPTOM],
-            episode__isnull=False,
         )
         .annotate(deadline=deadline)
         .filter(deadline__lte=now)

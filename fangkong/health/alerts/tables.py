@@ -10,7 +10,8 @@ from .models import Alert
 
 class AlertTable(BaseTable):
     raised_at = tables.Column(verbose_name=_("Raised at"), linkify=lambda record: record.get_absolute_url())
-    person = tables.Column(verbose_name=pgettext_lazy("person", "Name"))
+    # The person in the register, or the name told at a checkpoint.
+    person = tables.Column(verbose_name=pgettext_lazy("person", "Name"), accessor="subject", order_by="person__name")
     area = tables.Column(verbose_name=_("Area"), order_by="area_path")
     kind = tables.Column(verbose_name=_("Kind"))
     level = tables.Column(verbose_name=_("Level"))
