@@ -71,7 +71,7 @@ class CheckpointViewSet(ScopedViewSet):
 
 class ScopedCheckpointField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
-        return Checkpoint.objects.restrict(self.context["request"].user)
+        return Checkpoint.objects.restrict(self.context["request"].user).select_related("area")
 
 
 class StaffField(serializers.PrimaryKeyRelatedField):
@@ -119,6 +119,16 @@ class DestinationField(serializers.SlugRelatedField):
 
     def get_queryset(self):
         return services.destinations_for(self.context["request"].user)
+
+    def to_internal_value(self, data):
+        # The passage reads the villages of all its rows at once (PassageSerializer.to_internal_value).
+        known = self.context.get("destinations")
+        if known is None or not isinstance(data, str | int):
+            return super().to_internal_value(data)
+        village = known.get(str(data).strip())
+        if village is None:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data))
+        return village
 
 
 class HandOverStatusSerializer(ModelSerializer):
@@ -201,6 +211,19 @@ class PassageSerializer(ModelSerializer):
         fields = ["id", "key", "checkpoint", "passed_at", "plate", "vehicle_kind", "origin", "heading_to", "travellers"]
         extra_kwargs = {"passed_at": {"required": False}}
 
+    def to_internal_value(self, data):
+        """The destinations of every row in one query, not one per row."""
+        rows = data.get("travellers") if hasattr(data, "get") else None
+        if isinstance(rows, list) and "request" in self.context:
+            codes = {
+                str(row["destination"]).strip()
+                for row in rows
+                if isinstance(row, dict) and isinstance(row.get("destination"), str | int)
+            }
+            villages = services.destinations_for(self.context["request"].user).filter(code__in=codes) if codes else []
+            self.context["destinations"] = {village.code: village for village in villages}
+        return super().to_internal_value(data)
+
     def validate_passed_at(self, value):
         try:
             return rules.check_passed_at(value)
@@ -230,6 +253,7 @@ class PassageSerializer(ModelSerializer):
             traveller.id_number = number
             travellers.append(traveller)
         passage, self.created = services.record_passage(passage, travellers, self.context["request"].user)
+        self.travellers = travellers
         return passage
 
 
@@ -259,13 +283,17 @@ class PassageViewSet(ScopedViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         self.perform_create(serializer)
+        if serializer.created:
+            # Answered from the rows just saved (their people, origins, destinations and hand-overs in hand).
+            saved = serializer.instance
+            saved._prefetched_objects_cache = {"travellers": serializer.travellers}
+            return Response(self.get_serializer(saved).data, status=status.HTTP_201_CREATED)
         saved = (
             Passage.objects.prefetch_related("travellers__origin", "travellers__destination", "travellers__handover")
             .select_related("origin")
             .get(pk=serializer.instance.pk)
         )
-        answer = status.HTTP_201_CREATED if serializer.created else status.HTTP_200_OK
-        return Response(self.get_serializer(saved).data, status=answer)
+        return Response(self.get_serializer(saved).data, status=status.HTTP_200_OK)
 
 
 class HandOverSerializer(ModelSerializer):

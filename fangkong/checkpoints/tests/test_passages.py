@@ -77,8 +77,13 @@ def test_a_fever_is_told_with_the_place_and_time_to_the_town_and_the_village(tre
     traveller = passage.travellers.get()
     assert traveller.fever
     time = f"{timezone.localtime(passage.passed_at):%H:%M}"
-    for user in (people.town_officer, people.village_officer, people.doctor):
-        notice = Notification.objects.get(user=user, kind="checkpoint_fever")
+    # The town's officers through the fever alert (test_fever_alerts.py), the village's by a notice.
+    for user, kind in (
+        (people.town_officer, "alert"),
+        (people.village_officer, "checkpoint_fever"),
+        (people.doctor, "checkpoint_fever"),
+    ):
+        notice = Notification.objects.get(user=user, kind=kind)
         assert "华阳收费站" in notice.title and time in notice.title and "李四" in notice.title
     assert not Notification.objects.filter(user=people.outsider).exists()
 
