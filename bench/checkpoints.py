@@ -39,8 +39,9 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from serving import start_gunicorn as serve  # noqa: E402
+from serving import stop  # noqa: E402
 from tree import build_tree, create_database, drop_database, use_database, versions  # noqa: E402
-from write_path import stop  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/fangkong_bench_checkpoints"
 CHECKPOINTS, LANES, SECONDS_PER_CAR = 60, 4, 10
@@ -56,7 +57,9 @@ def parse_args():
     parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers (default: 3)")
     parser.add_argument("--threads", type=int, default=48, help="client threads sending the cars (default: 48)")
     parser.add_argument("--duration", type=int, default=60, help="seconds of cars (default: 60)")
-    parser.add_argument("--people", type=int, default=1_000_000, help="people in the month (default: 1,000,000)")
+    parser.add_argument(
+        "--people", type=int, default=1_000_000, help="people in the month; 0: passages only (default: 1,000,000)"
+    )
     parser.add_argument("--repeat", type=int, default=30, help="timed requests per list (default: 30)")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
@@ -127,37 +130,9 @@ def seed():
 
 
 def start_gunicorn(args):
-    """The product under gunicorn, as bench/write_path.py serves it; a busy machine may take a minute."""
-    import subprocess
-    import urllib.error
-    import urllib.request
-
-    command = [
-        str(Path(sys.executable).with_name("gunicorn")),
-        "django.core.wsgi:get_wsgi_application()",
-        "--bind", f"127.0.0.1:{args.port}",
-        "--workers", str(args.workers),
-        "--worker-class", "sync",
-        "--log-level", "warning",
-    ]  # fmt: skip
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "write_path_settings",
-        "PYTHONPATH": f"{Path(__file__).resolve().parent}:{Path(__file__).resolve().parent.parent}",
-        "CONN_MAX_AGE": "60",
-    }
-    server = subprocess.Popen(command, env=env, start_new_session=True)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{args.port}/api/", timeout=20)
-            return server
-        except urllib.error.HTTPError:
-            return server  # 401: it answers
-        except OSError:
-            time.sleep(0.5)
-    stop(server)
-    sys.exit("gunicorn did not answer within 120 s")
+    """The product under gunicorn (bench/serving.py, as the write-path bench serves it); a busy machine may
+    take a minute to boot the workers."""
+    return serve(args.port, args.workers, timeout=120)
 
 
 class Client(threading.local):
@@ -263,16 +238,42 @@ def drive(args, checkpoints, commander_token, villages):
     }
 
 
+def queries_per_passage(args, checkpoints, villages):
+    """The queries of one car of four (one with a fever, one without), in this process through DRF's
+    test client as the checkpoint's staff: what a POST costs the database, whatever the machine's load."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    rng = random.Random(args.seed + 2)
+    checkpoint, token = checkpoints[0]
+    client = APIClient()
+    client.force_authenticate(Token.objects.get(key=token).user)
+    result = {}
+    for label, temperature in (("no fever", "36.5"), ("one fever", "38.5")):
+        body = car(rng, checkpoint, f"陕Q{rng.randrange(100000):05d}", villages)
+        for row in body["travellers"]:
+            row["temperature"] = "36.6"
+        body["travellers"][0]["temperature"] = temperature
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post("/api/passages/", body, format="json")
+        assert response.status_code == 201, response.content
+        result[label] = len(captured.captured_queries)
+    return result
+
+
 # --- 2. a month of passages and the overdue list ------------------------------------------------
 
 
 def fill_month(args, villages, now):
-    """``--people`` people over the 30 days before ``now``, written with bulk inserts, day by day."""
+    """``--people`` people over the 30 days before ``now``, written day by day with ``core.bulk.insert``
+    (COPY: the imports' fast path)."""
     from django.db import connection, transaction
 
     from fangkong.areas.models import Area, Division
     from fangkong.checkpoints.models import Checkpoint, HandOver, Passage, Traveller
-    from fangkong.core import crypto
+    from fangkong.core import bulk, crypto
 
     rng = random.Random(args.seed + 1)
     checkpoints = list(Checkpoint.objects.order_by("pk"))
@@ -301,7 +302,7 @@ def fill_month(args, villages, now):
                         origin=rng.choice(origins),
                     )
                 )
-            Passage.objects.bulk_create(passages, batch_size=5000)
+            bulk.insert(passages)
             travellers = []
             for passage in passages:
                 for _ in range(4):
@@ -321,7 +322,7 @@ def fill_month(args, villages, now):
                             temperature=36.5,
                         )
                     )
-            Traveller.objects.bulk_create(travellers, batch_size=5000)
+            bulk.insert(travellers)
             handovers = []
             for traveller, passage in zip(travellers, (p for p in passages for _ in range(4)), strict=True):
                 if traveller.destination_id is None:
@@ -348,7 +349,7 @@ def fill_month(args, villages, now):
                         due_at=due,
                     )
                 )
-            HandOver.objects.bulk_create(handovers, batch_size=5000)
+            bulk.insert(handovers)
         print(f"day {day + 1}/30: {len(travellers)} people, {time.monotonic() - started:.0f} s", flush=True)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -432,11 +433,14 @@ def main():
         finally:
             stop(server)
         print(json.dumps(report["passages"], ensure_ascii=False), flush=True)
-        report["month"] = fill_month(args, villages, timezone.now())
-        print(json.dumps(report["month"]), flush=True)
-        report["overdue_list"] = overdue_lists(args, commander)
-        for label, facts in report["overdue_list"].items():
-            print(label, facts if label != "plan" else "\n    " + "\n    ".join(facts))
+        report["queries_per_passage"] = queries_per_passage(args, checkpoints, villages)
+        print("queries per car of four:", report["queries_per_passage"], flush=True)
+        if args.people > 0:
+            report["month"] = fill_month(args, villages, timezone.now())
+            print(json.dumps(report["month"]), flush=True)
+            report["overdue_list"] = overdue_lists(args, commander)
+            for label, facts in report["overdue_list"].items():
+                print(label, facts if label != "plan" else "\n    " + "\n    ".join(facts))
     finally:
         if not args.keep:
             drop_database(args.database_url)

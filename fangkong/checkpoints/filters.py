@@ -9,15 +9,10 @@ from django.utils.translation import pgettext_lazy
 
 from fangkong.core.filters import AreaFilter, BaseFilterSet
 
+from . import indicators
 from .models import Checkpoint, CheckpointShift, HandOver, Passage, Traveller
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def day_range(lookup, day):
-    """The local day as a range of times, so the index on the time column serves it."""
-    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
-    return Q(**{f"{lookup}__gte": start, f"{lookup}__lt": start + datetime.timedelta(days=1)})
 
 
 class CheckpointFilterSet(BaseFilterSet):
@@ -55,7 +50,7 @@ class PassageFilterSet(BaseFilterSet):
         fields = ["q", "area", "checkpoint", "day"]
 
     def filter_day(self, queryset, name, value):
-        return queryset.filter(day_range("passed_at", value))
+        return queryset.filter(indicators.passed_on(value))
 
 
 class TravellerFilterSet(BaseFilterSet):
@@ -74,7 +69,7 @@ class TravellerFilterSet(BaseFilterSet):
         fields = ["q", "area", "checkpoint", "day", "decision", "fever", "outside"]
 
     def filter_day(self, queryset, name, value):
-        return queryset.filter(day_range("passage__passed_at", value))
+        return queryset.filter(indicators.passed_on(value, "passage__"))
 
     def filter_outside(self, queryset, name, value):
         outside = Q(destination__isnull=True, decision=Traveller.Decision.LET_THROUGH)
@@ -95,10 +90,19 @@ class HandOverFilterSet(BaseFilterSet):
     area = AreaFilter(label=_("Village"))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=STATUS_CHOICES, method="filter_status")
     checkpoint = django_filters.NumberFilter(label=_("Checkpoint"), field_name="checkpoint_id")
+    # The daily report's figures link here: hand-overs as they stood at the end of a day.
+    pending_on = django_filters.DateFilter(label=_("Pending on"), method="filter_pending_on", widget=DATE_INPUT)
+    overdue_on = django_filters.DateFilter(label=_("Overdue on"), method="filter_overdue_on", widget=DATE_INPUT)
 
     class Meta:
         model = HandOver
-        fields = ["q", "area", "status", "checkpoint"]
+        fields = ["q", "area", "status", "checkpoint", "pending_on", "overdue_on"]
+
+    def filter_pending_on(self, queryset, name, value):
+        return queryset.filter(indicators.handover_pending(value))
+
+    def filter_overdue_on(self, queryset, name, value):
+        return queryset.filter(indicators.handover_overdue(value))
 
     def filter_status(self, queryset, name, value):
         now = timezone.now()

@@ -92,9 +92,8 @@ def record_passage(passage, travellers, user):
     Returns (passage, created). The same key again, or the same plate at the same checkpoint within
     CHECKPOINTS_DUPLICATE_MINUTES, is the passage already saved (created False, nothing added)."""
     passage.plate = normalise_plate(passage.plate)
-    existing = Passage.objects.filter(key=passage.key).first()
-    if existing is not None:
-        return existing, False
+    # A retry (the same key) is found as the same plate within minutes, or by the key's unique index:
+    # no look-up of the key before every new car.
     try:
         with transaction.atomic():
             # One passage at a time per checkpoint: two staff saving the same car find each other.
