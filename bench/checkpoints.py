@@ -54,6 +54,9 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=DEFAULT_URL, help="(default: %(default)s)")
     parser.add_argument("--port", type=int, default=8791)
+    parser.add_argument(
+        "--checkpoints", type=int, default=CHECKPOINTS, help="checkpoints of 4 lanes sending cars (default: 60)"
+    )
     parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers (default: 3)")
     parser.add_argument("--threads", type=int, default=48, help="client threads sending the cars (default: 48)")
     parser.add_argument("--duration", type=int, default=60, help="seconds of cars (default: 60)")
@@ -96,8 +99,8 @@ def name(rng):
 # --- seeding ------------------------------------------------------------------------------------
 
 
-def seed():
-    """60 checkpoints, one per town, each with a member of staff and their token; the city's commander."""
+def seed(count=CHECKPOINTS):
+    """``count`` checkpoints (60), one per town, each with a member of staff and their token; the city's commander."""
     from django.core.management import call_command
     from rest_framework.authtoken.models import Token
 
@@ -108,7 +111,7 @@ def seed():
 
     call_command("migrate", verbosity=0)
     build_tree(1)
-    towns = list(Area.objects.filter(level=Area.Level.TOWN).order_by("path")[:CHECKPOINTS])
+    towns = list(Area.objects.filter(level=Area.Level.TOWN).order_by("path")[:count])
     checkpoints = []
     for number, town in enumerate(towns):
         checkpoint = Checkpoint(area=town, name=f"{town.short_name}检测点", kind=Checkpoint.Kind.ROAD)
@@ -426,7 +429,7 @@ def main():
     cache.clear()
     report = {"machine": versions()}
     try:
-        checkpoints, commander_token, commander, villages = seed()
+        checkpoints, commander_token, commander, villages = seed(args.checkpoints)
         server = start_gunicorn(args)
         try:
             report["passages"] = drive(args, checkpoints, commander_token, villages)
