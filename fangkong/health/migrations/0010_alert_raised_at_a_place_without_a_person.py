@@ -5,41 +5,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('health', '0009_report_indexes'),
-        ('people', '0007_party_member'),
+        ("health", "0009_report_indexes"),
+        ("people", "0007_party_member"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='alert',
-            name='link',
-            field=models.CharField(blank=True, editable=False, max_length=200, verbose_name='link'),
+            model_name="alert",
+            name="link",
+            field=models.CharField(blank=True, editable=False, max_length=200, verbose_name="link"),
         ),
         migrations.AddField(
-            model_name='alert',
-            name='name',
-            field=models.CharField(blank=True, help_text='Who, when not in the register.', max_length=50, verbose_name='name'),
+            model_name="alert",
+            name="name",
+            field=models.CharField(
+                blank=True, help_text="Who, when not in the register.", max_length=50, verbose_name="name"
+            ),
         ),
         migrations.AddField(
-            model_name='alert',
-            name='place',
-            field=models.CharField(blank=True, help_text='Where and when it was seen, when not in a check.', max_length=200, verbose_name='place'),
+            model_name="alert",
+            name="place",
+            field=models.CharField(
+                blank=True,
+                help_text="Where and when it was seen, when not in a check.",
+                max_length=200,
+                verbose_name="place",
+            ),
         ),
         migrations.AddField(
-            model_name='alert',
-            name='protocol',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='health.protocol', verbose_name='protocol'),
+            model_name="alert",
+            name="protocol",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="health.protocol",
+                verbose_name="protocol",
+            ),
         ),
         migrations.AddField(
-            model_name='alert',
-            name='temperature',
-            field=models.DecimalField(blank=True, decimal_places=1, max_digits=3, null=True, verbose_name='temperature (°C)'),
+            model_name="alert",
+            name="temperature",
+            field=models.DecimalField(
+                blank=True, decimal_places=1, max_digits=3, null=True, verbose_name="temperature (°C)"
+            ),
         ),
         migrations.AlterField(
-            model_name='alert',
-            name='person',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='people.person', verbose_name='person'),
+            model_name="alert",
+            name="person",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="alerts",
+                to="people.person",
+                verbose_name="person",
+            ),
         ),
     ]
