@@ -69,8 +69,9 @@ class InspectionForm(ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         market = self.instance.market
-        self.initial.setdefault("key", uuid.uuid4().hex)
-        self.initial.setdefault("inspected_on", timezone.localdate())
+        # A new inspection's own blank key and date are not the defaults: fill them in.
+        self.initial["key"] = self.initial.get("key") or uuid.uuid4().hex
+        self.initial["inspected_on"] = self.initial.get("inspected_on") or timezone.localdate()
         self.basket = list(BasketItem.objects.filter(active=True))
         for item in self.basket:
             self.fields[f"price_{item.code}"] = forms.DecimalField(
