@@ -7,7 +7,7 @@ import decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Max
+from django.db.models import Avg
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -79,22 +79,34 @@ def check_inspection(inspection, prices, problems, rectified):
 # --- a week earlier -----------------------------------------------------------------------------
 
 
-def week_earlier(item, area_path, day):
-    """The same area's price of the item a week earlier: the average of the prices recorded on the
-    latest day between WEEK_EARLIER_DAYS days before ``day`` (None when there is none)."""
+def week_earlier_prices(items, area_path, day):
+    """The same area's price of each item a week earlier: the average of the prices recorded on the
+    latest day between WEEK_EARLIER_DAYS days before ``day``, by item id (absent: none). One query."""
     near, far = WEEK_EARLIER_DAYS
-    window = Price.objects.filter(
-        item=item,
-        area_path=area_path,
-        price__isnull=False,
-        priced_on__gte=day - datetime.timedelta(days=far),
-        priced_on__lte=day - datetime.timedelta(days=near),
+    rows = (
+        Price.objects.filter(
+            item__in=[item.pk for item in items],
+            area_path=area_path,
+            price__isnull=False,
+            priced_on__gte=day - datetime.timedelta(days=far),
+            priced_on__lte=day - datetime.timedelta(days=near),
+        )
+        .order_by()
+        .values_list("item_id", "priced_on", "price")
     )
-    latest = window.aggregate(day=Max("priced_on"))["day"]
-    if latest is None:
-        return None
-    average = window.filter(priced_on=latest).aggregate(price=Avg("price"))["price"]
-    return decimal.Decimal(average).quantize(CENT)
+    latest = {}
+    for item_id, priced_on, price in rows:
+        day_seen, prices = latest.get(item_id, (None, []))
+        if day_seen is None or priced_on > day_seen:
+            latest[item_id] = (priced_on, [price])
+        elif priced_on == day_seen:
+            prices.append(price)
+    return {item_id: (sum(prices) / len(prices)).quantize(CENT) for item_id, (_day, prices) in latest.items()}
+
+
+def week_earlier(item, area_path, day):
+    """The same area's price of one item a week earlier (None when there is none)."""
+    return week_earlier_prices([item], area_path, day).get(item.pk)
 
 
 def compare(price, earlier):
@@ -139,10 +151,11 @@ def _save(inspection, prices, problems, rectified, user):
     if getattr(user, "is_authenticated", False):
         inspection.inspected_by = user
     jumped = []
+    earlier = week_earlier_prices([price.item for price in prices], market.area_path, inspection.inspected_on)
     for price in prices:
         if price.price is not None:
             price.price = price.price.quantize(CENT)  # checked first: within the item's plausible range
-        compare(price, week_earlier(price.item, market.area_path, inspection.inspected_on))
+        compare(price, earlier.get(price.item_id))
         if price.jumped:
             jumped.append(price)
     inspection.jumps = len(jumped)

@@ -127,8 +127,9 @@ class InspectionAddView(ObjectEditView):
         market = self.object.market
         today = timezone.localdate()
         form = kwargs.get("form") or self.get_form()
+        earlier = services.week_earlier_prices(form.basket, market.area_path, today)
         for item in form.basket:  # the hint beside each price: the same area's a week earlier
-            item.earlier = services.week_earlier(item, market.area_path, today)
+            item.earlier = earlier.get(item.pk)
         kwargs["form"] = form
         protocol = Protocol.in_force(today)
         return super().get_context_data(
