@@ -21,6 +21,7 @@ from fangkong.people.api import screening as people_screening
 from fangkong.reports import api as reports_api
 from fangkong.reports import dashboard_api as reports_dashboard_api
 from fangkong.supplies import api as supplies_api
+from fangkong.supplies.markets import api as supplies_markets_api
 
 router = DefaultRouter()
 router.register("areas", AreaViewSet, basename="area")
@@ -42,6 +43,7 @@ reports_api.register(router)
 duty_api.register(router)
 reports_dashboard_api.register(router)
 supplies_api.register(router)
+supplies_markets_api.register(router)
 checkpoints_api.register(router)
 
 urlpatterns = [

@@ -140,5 +140,6 @@ def reload_reference_data():
         "fangkong.health.migrations.0002_first_protocol",
         "fangkong.health.migrations.0008_test_days",
         "fangkong.supplies.migrations.0002_catalogue",
+        "fangkong.supplies.migrations.0003_markets",
     ):
         importlib.import_module(module).load(apps, None)

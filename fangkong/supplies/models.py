@@ -411,3 +411,7 @@ class Donation(AreaRecord):
     def public_name(self):
         """The donor's name where they agreed to be named, otherwise 爱心人士 (a caring person)."""
         return self.donor_name if self.named_publicly else "爱心人士"
+
+
+# Markets and their inspections (市场保供与巡查) are a topic of their own: fangkong/supplies/markets/.
+from .markets.models import Adequacy, BasketItem, Inspection, Market, Price, Problem  # noqa: E402,F401

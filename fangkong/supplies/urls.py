@@ -1,4 +1,5 @@
 from . import views
+from .markets import views as markets
 
 app_name = "supplies"
-urlpatterns = views.urlpatterns
+urlpatterns = views.urlpatterns + markets.urlpatterns

@@ -95,3 +95,7 @@ CASES = [
     ScopeCase("donation-detail", _donation, allowed=_IN_VILLAGE),
 ]
 CASES.append(ScopeCase("allocation-confirm", _allocation, allowed=_MANAGERS, denied=_FIELD))
+
+from fangkong.supplies.markets.tests.scope_cases import CASES as _MARKETS_TOPIC  # noqa: E402
+
+CASES += _MARKETS_TOPIC
