@@ -54,7 +54,7 @@ class Need(AreaRecord):
     description = models.CharField(_("details"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN, editable=False)
     raised_via = models.CharField(
-        _("raised"), max_length=10, choices=RaisedVia.choices, default=RaisedVia.CADRE, editable=False
+        _("raised how"), max_length=10, choices=RaisedVia.choices, default=RaisedVia.CADRE, editable=False
     )
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
@@ -98,7 +98,7 @@ class Need(AreaRecord):
     delivery_note = models.CharField(_("delivery note"), max_length=200, blank=True, editable=False)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True, editable=False)
     confirmed_via = models.CharField(
-        _("confirmed"), max_length=10, choices=ConfirmedVia.choices, blank=True, editable=False
+        _("confirmed how"), max_length=10, choices=ConfirmedVia.choices, blank=True, editable=False
     )
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
