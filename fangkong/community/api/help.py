@@ -37,6 +37,9 @@ class NeedSerializer(ModelSerializer):
         required=False, allow_null=True, help_text="Id of the volunteer who reported the need, if one did."
     )
     overdue = serializers.SerializerMethodField()
+    confirmed_via = serializers.ChoiceField(
+        choices=Need.ConfirmedVia.choices, allow_blank=True, read_only=True, help_text="Empty until confirmed."
+    )
 
     class Meta:
         model = Need
