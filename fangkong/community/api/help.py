@@ -90,6 +90,11 @@ class NeedSerializer(ModelSerializer):
     def create(self, validated_data):
         return services.raise_need(Need(**validated_data), self.context["request"].user)
 
+    def update(self, instance, validated_data):
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        return services.save_need(instance)
+
 
 class AssignSerializer(serializers.Serializer):
     assigned_user = serializers.PrimaryKeyRelatedField(

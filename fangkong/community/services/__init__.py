@@ -11,6 +11,7 @@ from .help import (
     escalate_overdue,
     households_in_difficulty,
     raise_need,
+    save_need,
     sweep_needs,
 )
 
@@ -25,5 +26,6 @@ __all__ = [
     "escalate_overdue",
     "households_in_difficulty",
     "raise_need",
+    "save_need",
     "sweep_needs",
 ]

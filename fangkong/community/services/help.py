@@ -51,6 +51,16 @@ def raise_need(need, user=None, via=Need.RaisedVia.CADRE, now=None):
     return need
 
 
+@transaction.atomic
+def save_need(need):
+    """Save a correction of a need; marking it urgent (or not) moves its limit, counted from when it
+    was raised, as long as it is not delivered."""
+    if need.pending and need.created:
+        need.due_at = due_at_for(need.urgent, need.created)
+    need.save()
+    return need
+
+
 def village_path(need):
     return Area.path_at_level(need.area_path, Area.Level.VILLAGE) or need.area_path
 

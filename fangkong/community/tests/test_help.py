@@ -164,3 +164,13 @@ def test_overdue_needs_go_up_to_the_town_once_each_officer_in_their_language(web
     with translation.override("en"):
         response = web.get(reverse("community:need-list"), {"status": "overdue", "area": tree.town.code})
     assert [row.record.pk for row in response.context["table"].paginated_rows] == [need.pk]
+
+
+def test_marking_a_need_urgent_moves_its_limit_from_when_it_was_raised(api, tree, people, household, settings):
+    settings.HELP_DELIVER_HOURS, settings.HELP_URGENT_HOURS = 24, 4
+    need = make_need(household, user=people.grid_worker)
+    api.force_authenticate(people.grid_worker)
+    response = api.patch(reverse("need-detail", args=[need.pk]), {"urgent": True}, format="json")
+    assert response.status_code == 200, response.json()
+    need.refresh_from_db()
+    assert need.due_at - need.created == datetime.timedelta(hours=4)

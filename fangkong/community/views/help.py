@@ -97,8 +97,7 @@ class NeedEditView(ObjectEditView):
     def save(self, form):
         need = form.save(commit=False)
         if need.pk:
-            need.save()
-            return need
+            return services.save_need(need)
         return services.raise_need(need, self.request.user)
 
     def get_success_url(self):
@@ -182,6 +181,7 @@ class HelpHouseholdListView(ObjectListView):
     table_class = HelpHouseholdTable
     filterset_class = HelpHouseholdFilterSet
     title = gettext_lazy("Households in difficulty")
+    exact_count = False  # a county's households: pages look ahead instead of counting
     empty_text = gettext_lazy("No household in difficulty here.")
 
     def get_queryset(self):
