@@ -128,6 +128,7 @@ class HouseholdSerializer(ModelSerializer):
         members = Person.objects.none()
         members._result_cache, members._prefetch_done = [], True
         household._prefetched_objects_cache = {"members": members}
+        household.under_observation = False  # nobody in it yet: nothing is read back for it either
         return household
 
     def update(self, instance, validated_data):
