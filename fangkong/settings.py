@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "fangkong.duty",
     "fangkong.supplies",
     "fangkong.checkpoints",
+    "fangkong.community",
 ]
 
 MIDDLEWARE = [
@@ -240,6 +241,10 @@ DUTY_ROSTER_DEADLINE = os.environ.get("DUTY_ROSTER_DEADLINE", "17:00")
 # town; the same plate at the same checkpoint within this many minutes is the same passage.
 CHECKPOINTS_HANDOVER_HOURS = float(os.environ.get("CHECKPOINTS_HANDOVER_HOURS", "12"))
 CHECKPOINTS_DUPLICATE_MINUTES = int(os.environ.get("CHECKPOINTS_DUPLICATE_MINUTES", "10"))
+# Help for households in difficulty: a need not delivered within these hours (an urgent one within
+# HELP_URGENT_HOURS) is overdue, and the sweep sends it up to the town's officers.
+HELP_DELIVER_HOURS = float(os.environ.get("HELP_DELIVER_HOURS", "24"))
+HELP_URGENT_HOURS = float(os.environ.get("HELP_URGENT_HOURS", "4"))
 # Below these, work stays in the request: a list of fewer rows exports at once, a smaller file previews at once.
 # When each level's daily report is due (local time, HH:MM): a village's by 16:00, then the levels
 # above it. Levels not listed confirm nothing (grids). Missing reports are told to the parent's officers.

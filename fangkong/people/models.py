@@ -86,6 +86,13 @@ class Household(AreaRecord):
         related_name="+",
         help_text=_("户主: one of the members."),
     )
+    # Kinds of difficulty (困难群众), a cadre's record: people.difficulties is the rule's one home
+    # ("under observation" is derived from the members' observations and never stored).
+    low_income = models.BooleanField(_("low income (低保)"), default=False)
+    five_guarantees = models.BooleanField(_("five guarantees (五保)"), default=False)
+    elderly_alone = models.BooleanField(_("elderly living alone"), default=False)
+    disabled = models.BooleanField(_("disabled"), default=False)
+    frontline_family = models.BooleanField(_("family of a front-line worker"), default=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     # Grid workers register households door to door; managers correct and delete them.

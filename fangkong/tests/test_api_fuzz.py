@@ -130,8 +130,15 @@ def build_register(tree, people):
     village_store = supplies.make_store(tree.village, "竹林关村物资室")
     issue = supplies.move(town_store, MoveKind.ISSUED_STORE, 200, to_store=village_store)
     duty = build_duty(tree, people)
+    from fangkong.community.tests.factories_help import make_need
+
+    need = make_need(household)
     return {
         **duty,
+        "/api/needs/{id}/": need.pk,
+        "/api/needs/{id}/assign/": need.pk,
+        "/api/needs/{id}/deliver/": need.pk,
+        "/api/needs/{id}/confirm/": need.pk,
         "/api/items/{id}/": Item.objects.get(code="gloves").pk,
         "/api/stores/{id}/": town_store.pk,
         "/api/stock-moves/{id}/": issue.pk,

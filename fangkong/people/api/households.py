@@ -1,6 +1,7 @@
 """households endpoints: /api/households/, scoped and masked like the web pages."""
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
@@ -11,7 +12,7 @@ from fangkong.core.fields import PhoneSerializerField
 from fangkong.core.roles import Action
 from fangkong.core.serializers import ModelSerializer
 
-from .. import services
+from .. import difficulties, services
 from ..filters import HouseholdFilterSet
 from ..models import Household, Person
 from ..scoping import NOT_IN_YOUR_AREAS, household_areas
@@ -53,14 +54,48 @@ class HouseholdSerializer(ModelSerializer):
         required=False,
         help_text="The version the client read; an update based on an older one is refused (409, version).",
     )
+    difficulties = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Kinds of difficulty (困难群众): low_income, five_guarantees, elderly_alone, disabled, "
+        "frontline_family. The whole list is replaced.",
+    )
+    under_observation = serializers.SerializerMethodField(
+        help_text="A member is under observation now: derived from the observation records, never set."
+    )
 
     class Meta:
         model = Household
-        fields = ["id", "address", "area", "phone", "responsible", "head", "note", "members", "version"]
+        fields = [
+            "id",
+            "address",
+            "area",
+            "phone",
+            "responsible",
+            "head",
+            "note",
+            "members",
+            "difficulties",
+            "under_observation",
+            "version",
+        ]
         read_only_fields = ["id", "members"]
+
+    def get_under_observation(self, household) -> bool:
+        observed = getattr(household, difficulties.UNDER_OBSERVATION, None)
+        if observed is None:
+            observed = Household.objects.filter(pk=household.pk).filter(difficulties.observed_q()).exists()
+        return bool(observed)
+
+    def validate_difficulties(self, codes):
+        try:
+            return difficulties.check(codes)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict["difficulties"]) from error
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
+        data["difficulties"] = difficulties.of(instance)
         view = self.context.get("view")
         if getattr(view, "action", None) == "list":
             data["phone"] = mask_phone(instance.phone)
@@ -85,15 +120,21 @@ class HouseholdSerializer(ModelSerializer):
 
     def create(self, validated_data):
         validated_data.pop("version", None)
-        household = services.save_household(Household(**validated_data))
+        codes = validated_data.pop("difficulties", [])
+        household = Household(**validated_data)
+        difficulties.apply(household, codes)
+        household = services.save_household(household)
         # A new household has no members: filled in as prefetch_related would, nothing is read back.
         members = Person.objects.none()
         members._result_cache, members._prefetch_done = [], True
         household._prefetched_objects_cache = {"members": members}
+        household.under_observation = False  # nobody in it yet: nothing is read back for it either
         return household
 
     def update(self, instance, validated_data):
         expected = validated_data.pop("version", None)
+        if "difficulties" in validated_data:
+            difficulties.apply(instance, validated_data.pop("difficulties"))
         for name, value in validated_data.items():
             setattr(instance, name, value)
         return services.save_household(instance, expected)
@@ -101,11 +142,12 @@ class HouseholdSerializer(ModelSerializer):
 
 class HouseholdApiFilterSet(HouseholdFilterSet):
     class Meta(HouseholdFilterSet.Meta):
-        fields = ["area", "responsible", "q"]
+        fields = ["area", "responsible", "q", "difficulty"]
 
 
 class HouseholdViewSet(ScopedViewSet):
-    """Households: filters ``area`` (code, its subtree), ``responsible`` (user id or ``none``), ``q`` (address).
+    """Households: filters ``area`` (code, its subtree), ``responsible`` (user id or ``none``), ``q`` (address),
+    ``difficulty`` (a kind, ``under_observation`` or ``any``).
 
     Phones are masked in lists and shown in full on one household. ``version`` guards updates.
     """
@@ -115,6 +157,9 @@ class HouseholdViewSet(ScopedViewSet):
     filterset_class = HouseholdApiFilterSet
     exact_count = False  # core.pagination: look one row ahead, no COUNT(*)
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return difficulties.annotate(super().get_queryset())
 
 
 def register(router):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.filters import AreaFilter, BaseFilterSet
 
-from .. import indicators
+from .. import difficulties, indicators
 from ..models import Household
 
 NOBODY = "none"
@@ -22,6 +22,12 @@ class HouseholdFilterSet(BaseFilterSet):
     responsible = django_filters.ChoiceFilter(
         label=_("Responsible person"), method="filter_responsible", empty_label=_("Anyone")
     )
+    difficulty = django_filters.ChoiceFilter(
+        label=_("Difficulty"),
+        choices=[(difficulties.ANY, _("Any difficulty")), *difficulties.ALL],
+        method="filter_difficulty",
+        empty_label=_("Any household"),
+    )
     # The daily report's figures link here: the households as counted on a day.
     registered_by = django_filters.DateFilter(
         label=_("Registered by"), method="filter_registered_by", widget=forms.DateInput(attrs={"type": "date"})
@@ -35,7 +41,7 @@ class HouseholdFilterSet(BaseFilterSet):
 
     class Meta:
         model = Household
-        fields = ["q", "within", "area", "responsible", "registered_by", "screened_by"]
+        fields = ["q", "within", "area", "responsible", "difficulty", "registered_by", "screened_by"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,6 +68,9 @@ class HouseholdFilterSet(BaseFilterSet):
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(address__contains=value.strip())
+
+    def filter_difficulty(self, queryset, name, value):
+        return queryset.filter(difficulties.condition(value))
 
     def filter_registered_by(self, queryset, name, value):
         return indicators.registered_by(queryset, value)

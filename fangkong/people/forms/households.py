@@ -9,7 +9,7 @@ from fangkong.core.fields import IdNumberField, PhoneField
 from fangkong.core.forms import ScopedModelForm, StyledForm
 from fangkong.core.roles import Action, Role
 
-from .. import services
+from .. import difficulties, services
 from ..models import Household, Person
 from ..scoping import NOT_IN_YOUR_AREAS, household_areas
 from .common import AREA_SELECT_LIMIT, GridChoiceField, UserChoiceField, check_identity, default_area, limit_choices
@@ -22,6 +22,13 @@ class HouseholdForm(ScopedModelForm):
         queryset=None,
         required=False,
         help_text=_("The cadre or party member who looks after this household (包组联户)."),
+    )
+    difficulties = forms.MultipleChoiceField(
+        label=_("Difficulties"),
+        choices=difficulties.STORED,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Under observation is shown from the observation records."),
     )
     # The version the form was read at: a save over someone else's newer one is refused.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -61,12 +68,18 @@ class HouseholdForm(ScopedModelForm):
         else:
             self.initial["area"] = self.instance.area.code
             self.initial["version"] = self.instance.version
+            self.initial["difficulties"] = difficulties.of(self.instance)
         # The head is one of the members: none to pick from before any is registered.
         head = self.fields["head"]
         members = Person.objects.restrict(user).filter(household=self.instance.pk).order_by("pk")
         head.queryset = members if self.instance.pk else Person.objects.none()
         if not self.instance.pk:
             del self.fields["head"]
+
+    def clean_difficulties(self):
+        codes = self.cleaned_data.get("difficulties") or []
+        difficulties.apply(self.instance, codes)
+        return codes
 
 
 class AddMemberForm(StyledForm):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from fangkong.core import crypto
 from fangkong.core.imports import Column, Outcome, as_text
 
-from .. import services
+from .. import difficulties, services
 from ..models import Household, Person
 from .shared import AREA_COLUMNS, HEAD_RELATIONS, RegisterImporter, limited, parse_date
 
@@ -24,6 +24,7 @@ class PersonImporter(RegisterImporter):
         Column("address", ("户籍地址", "居住地址", "家庭住址", "住址", "address")),
         Column("head", ("户主", "户主姓名", "household head"), required=False),
         Column("relation", ("与户主关系", "relation to head"), required=False),
+        Column("difficulties", ("困难类型", "困难群众类别", "帮扶类别", "difficulties"), required=False),
         *AREA_COLUMNS,
     ]
     unique = ("id_number", "name", "address")
@@ -58,6 +59,10 @@ class PersonImporter(RegisterImporter):
             cleaned["relation"] = limited(values.get("relation"), Person, "relation_to_head", "relation")
         except ValidationError as error:
             errors.update({key: messages[0] for key, messages in error.message_dict.items()})
+        try:
+            cleaned["difficulties"] = difficulties.parse(values.get("difficulties"))
+        except ValidationError as error:
+            errors.update({key: messages[0] for key, messages in error.message_dict.items()})
         self.check_id_number_facts(cleaned, errors, birth_date=True)
         if errors:
             raise ValidationError(errors)
@@ -74,6 +79,7 @@ class PersonImporter(RegisterImporter):
     def write_row(self, cleaned):
         area, number = cleaned["area"], cleaned["id_number"]
         household = self.household_for(area, cleaned["address"], create=True)
+        household_changed = self.note_difficulties(household, cleaned["difficulties"])
         person = Person.objects.filter(id_number_hash=crypto.lookup_hash(number)).first() if number else None
         if person is None and not number:
             person = household.members.filter(name=cleaned["name"], id_number_hash__isnull=True).first()
@@ -103,9 +109,19 @@ class PersonImporter(RegisterImporter):
             person.birth_date, changed = cleaned["birth_date"], True
         if changed:
             person.save()
-        if self.note_head(household, person, cleaned):
+        if self.note_head(household, person, cleaned) or household_changed:
             changed = True
         return Outcome.UPDATED if changed else Outcome.UNCHANGED
+
+    def note_difficulties(self, household, codes):
+        """The kinds named on a member's row are added to the household's (a sheet lists them on any
+        member's row, or on each): an import adds kinds and never takes one off."""
+        added = [code for code in codes if not getattr(household, code)]
+        if not added:
+            return False
+        difficulties.apply(household, [*difficulties.of(household), *added])
+        services.save_household(household)
+        return True
 
     def note_head(self, household, person, cleaned):
         """The household's head is the member whose relation is 户主, or who is named in the 户主 column."""

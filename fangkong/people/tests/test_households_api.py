@@ -24,6 +24,8 @@ def test_it_lists_only_households_in_scope_with_phones_masked(api, tree, people)
         "head": None,
         "note": "",
         "members": [member.pk],
+        "difficulties": [],
+        "under_observation": False,
         "version": 1,
     }
     assert api.get(f"/api/households/{mine.pk}/").json()["phone"] == "13912345678"

@@ -20,7 +20,7 @@ from fangkong.core.forms import add_errors
 from fangkong.core.roles import Action
 from fangkong.core.views import ObjectDetailView, ObjectEditView, ObjectListView
 
-from .. import services
+from .. import difficulties, services
 from ..filters import HouseholdFilterSet
 from ..forms import AddMemberForm, AssignForm, HouseholdForm
 from ..models import Household, Person
@@ -122,6 +122,7 @@ class HouseholdView(ObjectDetailView):
             "can_add_member": self.can_add_member(),
             "member_form": kwargs.pop("member_form", None) or AddMemberForm(),
             "coverage_url": reverse("people:coverage", args=[household.area.code]),
+            "difficulty_labels": difficulties.labels(household),
         }
         return super().get_context_data(**context, **kwargs)
 

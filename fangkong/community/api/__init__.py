@@ -1,0 +1,10 @@
+"""Endpoints of the community app, one module per topic; ``register(router)`` adds them all."""
+
+from . import help
+
+
+def register(router):
+    help.register(router)
+
+
+__all__ = ["register"]

@@ -1,0 +1,3 @@
+from .help import HelpHouseholdFilterSet, NeedFilterSet
+
+__all__ = ["HelpHouseholdFilterSet", "NeedFilterSet"]

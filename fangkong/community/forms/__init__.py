@@ -1,0 +1,3 @@
+from .help import AskForm, AssignForm, DeliverForm, NeedForm
+
+__all__ = ["AskForm", "AssignForm", "DeliverForm", "NeedForm"]

@@ -1,0 +1,3 @@
+from .help import HelpHouseholdTable, NeedTable
+
+__all__ = ["HelpHouseholdTable", "NeedTable"]
