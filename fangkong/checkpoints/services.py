@@ -298,8 +298,9 @@ def tell_town(town_path, count):
 
     code = town_path.rsplit(".", 1)[-1]
     link = f"{reverse('checkpoints:handover-list')}?status=overdue&area={code}"
-    with translation.override(settings.LANGUAGE_CODE):
-        title = _("%(count)s hand-overs from checkpoints not accepted in time") % {"count": count}
+    def title():
+        return _("%(count)s hand-overs from checkpoints not accepted in time") % {"count": count}
+
     for user in members_at(town_path, [Role.OFFICER, Role.COMMANDER]):
         jobs.notify(user, "handover_overdue", title, link=link)
 

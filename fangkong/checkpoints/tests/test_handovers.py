@@ -145,3 +145,13 @@ def test_the_checkpoint_day_counts_vehicles_people_fevers_turned_back_and_handov
         "pending": 1,
         "overdue": 0,
     }
+
+
+def test_the_town_reads_the_overdue_notice_in_its_own_language(tree, people, checkpoint, settings):
+    people.town_officer.language = "en"
+    people.town_officer.save(update_fields=["language"])
+    passed = timezone.now() - datetime.timedelta(hours=settings.CHECKPOINTS_HANDOVER_HOURS + 1)
+    make_handover(checkpoint, tree.village, passed_at=passed)
+    services.sweep()
+    notice = Notification.objects.get(user=people.town_officer, kind="handover_overdue")
+    assert notice.title == "1 hand-overs from checkpoints not accepted in time"
