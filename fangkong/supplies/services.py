@@ -1,13 +1,15 @@
 """Writing the supplies ledger and donations: one transaction each.
 
-Every move locks the store's ``Stock`` row of its item first (``select_for_update``) and then sums
-the ledger: two issues at the same moment are serialised, and the second sees what the
-first took, so a store never goes below zero.
+Every move locks the store's ``Stock`` row of its item first (``select_for_update``), checks an issue
+against the balance kept on that row, saves the move and adds its ``delta`` to the row in the same
+transaction: two issues at the same moment are serialised, the second sees what the first took, so
+a store never goes below zero, and the kept balance is the sum of the ledger.
 """
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,7 +18,7 @@ from fangkong.areas.models import Area
 from fangkong.core import scope
 from fangkong.core.services import ConcurrentEdit
 
-from .models import RECEIVED, Allocation, AllocationLine, Donation, MoveKind, Stock, StockMove, Store
+from .models import CONSUMED, RECEIVED, Allocation, AllocationLine, Donation, MoveKind, Stock, StockMove, Store
 
 KEY_REUSED = gettext_lazy("A different move was already saved under this key; it is not overwritten.")
 MOVE_FIELDS = ("store_id", "item_id", "kind", "quantity", "to_store_id", "recipient", "supplier", "unit_price")
@@ -29,7 +31,12 @@ class KeyReused(ConcurrentEdit):
 
 
 def stock_of(store, item):
-    """The store's stock of the item: the sum of its ledger."""
+    """The store's stock of the item: the balance kept with its ledger (0 without a row)."""
+    return Stock.objects.filter(store=store, item=item).values_list("quantity", flat=True).first() or 0
+
+
+def ledger_sum(store, item):
+    """The store's stock of the item summed from the ledger itself (what ``Stock.quantity`` keeps)."""
     return StockMove.objects.filter(store=store, item=item).aggregate(total=Sum("delta"))["total"] or 0
 
 
@@ -53,10 +60,10 @@ def _take(move):
     than the store holds."""
     store = move.store
     stock, _created = Stock.objects.get_or_create(store=store, item=move.item, defaults={"area": store.area})
-    Stock.objects.select_for_update().filter(pk=stock.pk).get()  # held until the caller's transaction ends
+    stock = Stock.objects.select_for_update().filter(pk=stock.pk).get()  # held until the caller's transaction ends
     move.area = store.area
     if move.kind not in RECEIVED:
-        held = stock_of(store, move.item)
+        held = stock.quantity
         if held < move.quantity:
             raise ValidationError(
                 {
@@ -71,6 +78,10 @@ def _take(move):
                 }
             )
     move.save()
+    kept = {"quantity": F("quantity") + move.delta}
+    if move.kind in CONSUMED:
+        kept["last_used_on"] = Greatest(Coalesce("last_used_on", Value(move.moved_on)), Value(move.moved_on))
+    Stock.objects.filter(pk=stock.pk).update(**kept)
     return move
 
 
