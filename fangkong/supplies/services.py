@@ -160,6 +160,19 @@ def allocate(allocation, lines, user, keys=None):
             raise ValidationError(
                 {"to_store": _("%(store)s is not below %(from)s.") % {"store": store, "from": from_store}}
             )
+    donation = allocation.donation
+    if donation is not None:
+        reached = (
+            donation.store_id == from_store.pk
+            or AllocationLine.objects.filter(allocation__donation=donation, to_store=from_store).exists()
+        )
+        if not reached:
+            raise ValidationError(
+                {
+                    "donation": _("The goods of donation %(number)s did not come to %(store)s.")
+                    % {"number": donation.receipt_number, "store": from_store}
+                }
+            )
     allocation.area = from_store.area
     allocation.created_by = user if user and user.is_authenticated else None
     allocation.save()
