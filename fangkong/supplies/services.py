@@ -10,12 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fangkong.areas.models import Area
 from fangkong.core import scope
+from fangkong.core.roles import Role
 from fangkong.core.services import ConcurrentEdit
 
 from .models import CONSUMED, RECEIVED, Allocation, AllocationLine, Donation, MoveKind, Stock, StockMove, Store
@@ -77,12 +79,45 @@ def _take(move):
                     }
                 }
             )
+    was_low = move.kind not in RECEIVED and _is_low(stock)
     move.save()
     kept = {"quantity": F("quantity") + move.delta}
     if move.kind in CONSUMED:
         kept["last_used_on"] = Greatest(Coalesce("last_used_on", Value(move.moved_on)), Value(move.moved_on))
     Stock.objects.filter(pk=stock.pk).update(**kept)
+    if move.kind not in RECEIVED and not was_low and _is_low(stock):
+        transaction.on_commit(lambda: tell_low(stock.pk))
     return move
+
+
+def _is_low(stock):
+    return Stock.objects.filter(pk=stock.pk).with_levels().values_list("low", flat=True).get()
+
+
+def tell_low(stock_pk):
+    """A store that just went low (below its safety level, or fewer than LOW_DAYS days of use left) is
+    flagged up the tree: a notice to the officers and commanders of the area above the store's."""
+    from fangkong.core import jobs
+    from fangkong.health.alerts.services import members_at
+
+    stock = Stock.objects.with_levels().select_related("store__area__parent", "item").get(pk=stock_pk)
+    parent = stock.store.area.parent
+    if parent is None:
+        return
+    values = {"store": stock.store, "item": stock.item.name, "quantity": stock.quantity, "unit": stock.item.unit}
+
+    def title():
+        days = stock.days_left()
+        if days is not None and (stock.safety_level is None or stock.quantity >= stock.safety_level):
+            return _("%(store)s is low on %(item)s: %(quantity)d %(unit)s left, %(days)s days of use") % {
+                **values,
+                "days": days,
+            }
+        return _("%(store)s is low on %(item)s: %(quantity)d %(unit)s left, below its safety level") % values
+
+    link = f"{reverse('supplies:stock-list')}?low=true&store={stock.store_id}"
+    for user in members_at(parent.path, [Role.OFFICER, Role.COMMANDER]):
+        jobs.notify(user, "stock_low", title, link=link)
 
 
 def record_move(move, user):
