@@ -1,8 +1,8 @@
 """Protective supplies (防疫物资) and donations (捐赠).
 
 Stock is never typed: every movement is one ``StockMove`` carrying its signed ``delta``, and the stock
-of a store in an item is the sum of its moves (``stock_rows``). Issuing is checked against that sum
-with the store's row locked (``services.record_move``).
+of a store in an item is the sum of its moves, kept on its ``Stock`` row with each move. Issuing is
+checked against it with that row locked (``services.record_move``).
 """
 
 import datetime
