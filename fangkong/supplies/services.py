@@ -37,11 +37,6 @@ def stock_of(store, item):
     return Stock.objects.filter(store=store, item=item).values_list("quantity", flat=True).first() or 0
 
 
-def ledger_sum(store, item):
-    """The store's stock of the item summed from the ledger itself (what ``Stock.quantity`` keeps)."""
-    return StockMove.objects.filter(store=store, item=item).aggregate(total=Sum("delta"))["total"] or 0
-
-
 def _check_move(move):
     if move.kind == MoveKind.ISSUED_STORE:
         if move.to_store is None:
