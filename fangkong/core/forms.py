@@ -73,6 +73,14 @@ class ScopedModelForm(forms.ModelForm):
         style_widgets(self)
 
 
+def prefill(form, **values):
+    """Initial values for the fields still empty. ``initial.setdefault`` does not do it on a model form:
+    its initial holds every field of the instance, None or "" on a new record."""
+    for name, value in values.items():
+        if form.initial.get(name) in (None, ""):
+            form.initial[name] = value
+
+
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Django's, except that an id too large for the database is an invalid choice, not a 500."""
 

@@ -168,12 +168,14 @@ class StockSerializer(ModelSerializer):
 
 
 class StockViewSet(ScopedViewSet):
-    """Stock per store and item, derived from the ledger (never stored). Filters: area (code,
+    """Stock per store and item: the sum of the ledger, kept on the row with each move (never typed);
+    pages look ahead instead of counting. Filters: area (code,
     subtree), store (id), item (id), low (below the safety level or fewer than 3 days of use left)."""
 
     queryset = Stock.objects.select_related("item").order_by("pk")
     serializer_class = StockSerializer
     filterset_class = StockFilterSet
+    exact_count = False  # a city's 400,000 rows: pages look ahead instead of counting (docs/benchmarks.md)
     http_method_names = ["get", "head", "options"]
 
     def get_queryset(self):

@@ -1,12 +1,13 @@
 import uuid
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import scope
-from fangkong.core.forms import ScopedModelForm, StyledForm
-from fangkong.core.roles import Action
+from fangkong.core.forms import ScopedModelForm, StyledForm, prefill
+from fangkong.core.roles import ALL_ROLES, Action
 
 from .models import DIRECT_KINDS, MAX_QUANTITY, Allocation, AllocationLine, Donation, Item, Stock, StockMove, Store
 
@@ -64,8 +65,7 @@ class StockMoveForm(ScopedModelForm):
         self.fields["kind"].choices = [(kind.value, kind.label) for kind in DIRECT_KINDS]
         self.fields["item"].queryset = Item.objects.filter(active=True)
         self.fields["store"].queryset = Store.objects.restrict(self.user, Action.ADD).filter(active=True)
-        self.initial.setdefault("moved_on", timezone.localdate())
-        self.initial.setdefault("key", uuid.uuid4().hex)
+        prefill(self, moved_on=timezone.localdate(), key=uuid.uuid4().hex)
 
     def validate_unique(self):
         """A key seen before is answered by ``services.record_move``, not refused here."""
@@ -80,7 +80,17 @@ class ConfirmReceiptForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["received_quantity"].required = True
         self.fields["received_quantity"].max_value = MAX_QUANTITY
-        self.initial.setdefault("received_quantity", self.instance.quantity)
+        prefill(self, received_quantity=self.instance.quantity)
+
+
+def donations_to_pass_on(user):
+    """Gifts of goods whose goods a user's store may hand down: the user's own, and those that reached
+    the user's stores through an allocation from above (a town passes the county's donation on)."""
+    received = AllocationLine._base_manager.filter(scope.user_q(user, ALL_ROLES, "area_path"))
+    own = Donation.objects.restrict(user).values("pk")
+    return Donation.objects.filter(
+        Q(pk__in=own) | Q(pk__in=received.values("allocation__donation")), kind=Donation.Kind.GOODS
+    )
 
 
 class AllocationForm(ScopedModelForm):
@@ -95,8 +105,8 @@ class AllocationForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["from_store"].queryset = Store.objects.restrict(self.user, Action.ADD).filter(active=True)
         self.fields["item"].queryset = Item.objects.filter(active=True)
-        self.fields["donation"].queryset = Donation.objects.restrict(self.user).filter(kind=Donation.Kind.GOODS)
-        self.initial.setdefault("allocated_on", timezone.localdate())
+        self.fields["donation"].queryset = donations_to_pass_on(self.user)
+        prefill(self, allocated_on=timezone.localdate())
 
 
 class DonationForm(ScopedModelForm):
@@ -121,7 +131,7 @@ class DonationForm(ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _areas_to_write(self, Donation)
-        self.initial.setdefault("received_on", timezone.localdate())
+        prefill(self, received_on=timezone.localdate())
 
 
 class GoodsForm(StyledForm):

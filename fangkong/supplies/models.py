@@ -1,8 +1,8 @@
 """Protective supplies (防疫物资) and donations (捐赠).
 
 Stock is never typed: every movement is one ``StockMove`` carrying its signed ``delta``, and the stock
-of a store in an item is the sum of its moves (``stock_rows``). Issuing is checked against that sum
-with the store's row locked (``services.record_move``).
+of a store in an item is the sum of its moves, kept on its ``Stock`` row with each move. Issuing is
+checked against it with that row locked (``services.record_move``).
 """
 
 import datetime
@@ -98,15 +98,21 @@ def _sum_of_moves(moves, field="delta"):
 
 class StockQuerySet(RestrictedQuerySet):
     def with_levels(self, today=None):
-        """``quantity`` (the sum of the ledger), ``used_week`` (given out to be used over the last
-        CONSUMPTION_DAYS days), ``low`` (below the safety level, or fewer than LOW_DAYS days of that
-        use left): subqueries over the ledger's (store, item) index, one query for a whole list."""
+        """``used_week`` (given out to be used over the last CONSUMPTION_DAYS days) and ``low`` (below
+        the safety level, or fewer than LOW_DAYS days of that use left) next to the kept ``quantity``.
+        The week's use is a subquery over the ledger's (store, item, moved_on) index, run only for the
+        rows used within the week (``last_used_on``): a list of any size is one query."""
         today = today or timezone.localdate()
         since = today - datetime.timedelta(days=CONSUMPTION_DAYS - 1)
-        moves = StockMove.objects.all()
-        used = moves.filter(kind__in=CONSUMED, moved_on__gte=since)
+        used = StockMove.objects.filter(kind__in=CONSUMED, moved_on__gte=since)
         return (
-            self.annotate(quantity=_sum_of_moves(moves), used_week=-_sum_of_moves(used))
+            self.annotate(
+                used_week=models.Case(
+                    models.When(last_used_on__gte=since, then=-_sum_of_moves(used)),
+                    default=models.Value(0),
+                    output_field=models.BigIntegerField(),
+                )
+            )
             # days left = quantity / (used_week / CONSUMPTION_DAYS) < LOW_DAYS, compared without division
             .annotate(_stock_days=models.F("quantity") * CONSUMPTION_DAYS, _low_days=models.F("used_week") * LOW_DAYS)
             .annotate(
@@ -119,10 +125,16 @@ class StockQuerySet(RestrictedQuerySet):
             )
         )
 
+    def with_ledger_sum(self):
+        """``ledger_quantity``: the sum of the ledger itself, to check the kept ``quantity`` against."""
+        return self.annotate(ledger_quantity=_sum_of_moves(StockMove.objects.all()))
+
 
 class Stock(AreaRecord):
-    """A store's holding of one item: the row the ledger locks to issue, and the safety level. The
-    quantity is never stored here: ``with_levels`` sums the ledger."""
+    """A store's holding of one item: the row the ledger locks to issue, the safety level, and the
+    balance kept with the ledger. ``quantity`` (the sum of the store's moves of the item) and
+    ``last_used_on`` (the day of its latest consumption) are never typed: ``services._take`` updates
+    them in the transaction of each move, with this row locked."""
 
     store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.CASCADE, related_name="stocks")
     item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+")
@@ -133,6 +145,8 @@ class Stock(AreaRecord):
         validators=[MaxValueValidator(MAX_QUANTITY)],
         help_text=_("Below it the store is flagged as low."),
     )
+    quantity = models.BigIntegerField(_("stock"), default=0, editable=False)
+    last_used_on = models.DateField(_("last used on"), null=True, blank=True, editable=False)
 
     objects = StockQuerySet.as_manager()
 

@@ -1,22 +1,26 @@
 """Writing the supplies ledger and donations: one transaction each.
 
-Every move locks the store's ``Stock`` row of its item first (``select_for_update``) and then sums
-the ledger: two issues at the same moment are serialised, and the second sees what the
-first took, so a store never goes below zero.
+Every move locks the store's ``Stock`` row of its item first (``select_for_update``), checks an issue
+against the balance kept on that row, saves the move and adds its ``delta`` to the row in the same
+transaction: two issues at the same moment are serialised, the second sees what the first took, so
+a store never goes below zero, and the kept balance is the sum of the ledger.
 """
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fangkong.areas.models import Area
 from fangkong.core import scope
+from fangkong.core.roles import Role
 from fangkong.core.services import ConcurrentEdit
 
-from .models import RECEIVED, Allocation, AllocationLine, Donation, MoveKind, Stock, StockMove, Store
+from .models import CONSUMED, RECEIVED, Allocation, AllocationLine, Donation, MoveKind, Stock, StockMove, Store
 
 KEY_REUSED = gettext_lazy("A different move was already saved under this key; it is not overwritten.")
 MOVE_FIELDS = ("store_id", "item_id", "kind", "quantity", "to_store_id", "recipient", "supplier", "unit_price")
@@ -29,8 +33,8 @@ class KeyReused(ConcurrentEdit):
 
 
 def stock_of(store, item):
-    """The store's stock of the item: the sum of its ledger."""
-    return StockMove.objects.filter(store=store, item=item).aggregate(total=Sum("delta"))["total"] or 0
+    """The store's stock of the item: the balance kept with its ledger (0 without a row)."""
+    return Stock.objects.filter(store=store, item=item).values_list("quantity", flat=True).first() or 0
 
 
 def _check_move(move):
@@ -53,10 +57,10 @@ def _take(move):
     than the store holds."""
     store = move.store
     stock, _created = Stock.objects.get_or_create(store=store, item=move.item, defaults={"area": store.area})
-    Stock.objects.select_for_update().filter(pk=stock.pk).get()  # held until the caller's transaction ends
+    stock = Stock.objects.select_for_update().filter(pk=stock.pk).get()  # held until the caller's transaction ends
     move.area = store.area
     if move.kind not in RECEIVED:
-        held = stock_of(store, move.item)
+        held = stock.quantity
         if held < move.quantity:
             raise ValidationError(
                 {
@@ -70,8 +74,45 @@ def _take(move):
                     }
                 }
             )
+    was_low = move.kind not in RECEIVED and _is_low(stock)
     move.save()
+    kept = {"quantity": F("quantity") + move.delta}
+    if move.kind in CONSUMED:
+        kept["last_used_on"] = Greatest(Coalesce("last_used_on", Value(move.moved_on)), Value(move.moved_on))
+    Stock.objects.filter(pk=stock.pk).update(**kept)
+    if move.kind not in RECEIVED and not was_low and _is_low(stock):
+        transaction.on_commit(lambda: tell_low(stock.pk))
     return move
+
+
+def _is_low(stock):
+    return Stock.objects.filter(pk=stock.pk).with_levels().values_list("low", flat=True).get()
+
+
+def tell_low(stock_pk):
+    """A store that just went low (below its safety level, or fewer than LOW_DAYS days of use left) is
+    flagged up the tree: a notice to the officers and commanders of the area above the store's."""
+    from fangkong.core import jobs
+    from fangkong.health.alerts.services import members_at
+
+    stock = Stock.objects.with_levels().select_related("store__area__parent", "item").get(pk=stock_pk)
+    parent = stock.store.area.parent
+    if parent is None:
+        return
+    values = {"store": stock.store, "item": stock.item.name, "quantity": stock.quantity, "unit": stock.item.unit}
+
+    def title():
+        days = stock.days_left()
+        if days is not None and (stock.safety_level is None or stock.quantity >= stock.safety_level):
+            return _("%(store)s is low on %(item)s: %(quantity)d %(unit)s left, %(days)s days of use") % {
+                **values,
+                "days": days,
+            }
+        return _("%(store)s is low on %(item)s: %(quantity)d %(unit)s left, below its safety level") % values
+
+    link = f"{reverse('supplies:stock-list')}?low=true&store={stock.store_id}"
+    for user in members_at(parent.path, [Role.OFFICER, Role.COMMANDER]):
+        jobs.notify(user, "stock_low", title, link=link)
 
 
 def record_move(move, user):
@@ -148,6 +189,19 @@ def allocate(allocation, lines, user, keys=None):
         if store.pk == from_store.pk or not scope.is_within(store.area_path, from_store.area_path):
             raise ValidationError(
                 {"to_store": _("%(store)s is not below %(from)s.") % {"store": store, "from": from_store}}
+            )
+    donation = allocation.donation
+    if donation is not None:
+        reached = (
+            donation.store_id == from_store.pk
+            or AllocationLine.objects.filter(allocation__donation=donation, to_store=from_store).exists()
+        )
+        if not reached:
+            raise ValidationError(
+                {
+                    "donation": _("The goods of donation %(number)s did not come to %(store)s.")
+                    % {"number": donation.receipt_number, "store": from_store}
+                }
             )
     allocation.area = from_store.area
     allocation.created_by = user if user and user.is_authenticated else None

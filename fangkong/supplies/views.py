@@ -110,6 +110,7 @@ class StockListView(ObjectListView):
     table_class = StockTable
     filterset_class = StockFilterSet
     title = gettext_lazy("Stock")
+    exact_count = False  # a city's 400,000 rows: pages look ahead instead of counting (docs/benchmarks.md)
     empty_text = gettext_lazy("No store holds anything yet: record a purchase or a donation.")
 
     def get_queryset(self):
