@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 from fangkong.accounts.api import MembershipViewSet, UserViewSet, me
 from fangkong.areas.api import AreaViewSet, DivisionViewSet, RiskAreaViewSet
 from fangkong.checkpoints import api as checkpoints_api
+from fangkong.community import api as community_api
 from fangkong.core import job_api
 from fangkong.core.changelog_api import ChangeLogViewSet
 from fangkong.duty import api as duty_api
@@ -43,6 +44,7 @@ duty_api.register(router)
 reports_dashboard_api.register(router)
 supplies_api.register(router)
 checkpoints_api.register(router)
+community_api.register(router)
 
 urlpatterns = [
     path("me/", me, name="me"),

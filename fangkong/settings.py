@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "fangkong.duty",
     "fangkong.supplies",
     "fangkong.checkpoints",
+    "fangkong.community",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from fangkong.accounts.views import LoginView
+from fangkong.community.views import public_urlpatterns as community_public_urlpatterns
 from fangkong.core.changelog_views import ChangeLogEntryView, ChangeLogListView
 from fangkong.core.health import HealthView
 from fangkong.core.job_views import InboxView, JobCancelView, JobDetailView, JobDownloadView, JobListView
@@ -28,6 +29,7 @@ urlpatterns = [
     path("duty/", include("fangkong.duty.urls")),
     path("supplies/", include("fangkong.supplies.urls")),
     path("checkpoints/", include("fangkong.checkpoints.urls")),
+    path("community/", include("fangkong.community.urls")),
     path("changelog/", ChangeLogListView.as_view(), name="changelog"),
     path("changelog/<int:pk>/", ChangeLogEntryView.as_view(), name="changelog-entry"),
     path("jobs/", JobListView.as_view(), name="jobs"),
@@ -49,4 +51,6 @@ urlpatterns = [
     *volunteer_signup_urlpatterns,
     # Each county's donations in public (公示): only what donors agreed to show.
     *supplies_public_urlpatterns,
+    # A village's refutations and policy answers in public: only what is published.
+    *community_public_urlpatterns,
 ]

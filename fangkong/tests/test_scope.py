@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from fangkong.accounts.tests.scope_cases import CASES as ACCOUNT_CASES
 from fangkong.areas.tests.scope_cases import CASES as AREA_CASES
 from fangkong.checkpoints.tests.scope_cases import CASES as CHECKPOINT_CASES
+from fangkong.community.tests.scope_cases import CASES as COMMUNITY_CASES
 from fangkong.core.tests.scope_cases import CASES as CORE_CASES
 from fangkong.duty.tests.scope_cases import CASES as DUTY_CASES
 from fangkong.health.tests.scope_cases import CASES as HEALTH_CASES
@@ -27,6 +28,7 @@ CASES = [
     *DUTY_CASES,
     *SUPPLIES_CASES,
     *CHECKPOINT_CASES,
+    *COMMUNITY_CASES,
 ]
 USERS = [
     "city_commander",
@@ -57,15 +59,22 @@ def _county(tree, people):
     return {"code": tree.county.code}
 
 
+def _village(tree, people):
+    return {"code": tree.village.code}
+
+
 # Open without a login by design: the load balancer's health check, about no records, a household's
 # self-report page, whose unguessable token is the access (first names only; revoked, it answers 404),
 # a volunteer team's sign-up page (it takes a sign-up and shows nothing of the team's volunteers), and
-# a county's public donations page (公示: donors named only where they agreed).
+# a county's public donations page (公示: donors named only where they agreed), a village's refutations
+# and policy answers (only what is published).
 PUBLIC = {
     "health": None,
     "self-report": _self_report_link,
     "volunteer-signup": _volunteer_signup,
     "public-donations": _county,
+    "public-rumours": _village,
+    "public-questions": _village,
 }
 # Pages about the user themself, or with no records: nothing to scope.
 EXEMPT = set(PUBLIC) | {

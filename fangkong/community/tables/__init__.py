@@ -1,0 +1,3 @@
+from .publicity import NoticeRelayTable, NoticeTable, QuestionTable, RumourTable
+
+__all__ = ["NoticeRelayTable", "NoticeTable", "QuestionTable", "RumourTable"]
