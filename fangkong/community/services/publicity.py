@@ -26,13 +26,14 @@ def save_notice(notice, user):
 
 
 def relay_grids(notice, user):
-    """The grids where the user may mark the notice relayed: active grids of their areas below it."""
-    return (
-        scope.areas_for(user, NoticeRelay.roles_by_action[Action.ADD], [Area.Level.GRID])
-        .active()
-        .filter(scope.subtree_q("path", notice.area_path))
-        .order_by("path")
+    """The grids where the user may mark the notice relayed: active grids of their areas below it
+    (every grid below it for a command or a job, without a user)."""
+    grids = (
+        Area.objects.filter(level=Area.Level.GRID)
+        if user is None
+        else scope.areas_for(user, NoticeRelay.roles_by_action[Action.ADD], [Area.Level.GRID])
     )
+    return grids.active().filter(scope.subtree_q("path", notice.area_path)).order_by("path")
 
 
 def mark_relayed(notice, grid, user, methods, note="", relayed_at=None):
