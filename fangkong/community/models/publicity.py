@@ -109,9 +109,9 @@ class NoticeRelay(AreaRecord):
     """A notice relayed in one grid (宣传到户), by one or more methods; one per notice and grid."""
 
     notice = models.ForeignKey(Notice, verbose_name=_("notice"), on_delete=models.CASCADE, related_name="relays")
-    door_to_door = models.BooleanField(_("door to door"), default=False, help_text=_("入户"))
-    loudspeaker = models.BooleanField(_("loudspeaker"), default=False, help_text=_("村村响、大喇叭"))
-    wechat_group = models.BooleanField(_("WeChat group"), default=False, help_text=_("微信群"))
+    door_to_door = models.BooleanField(_("door to door"), default=False)
+    loudspeaker = models.BooleanField(_("loudspeaker"), default=False)
+    wechat_group = models.BooleanField(_("WeChat group"), default=False)
     note = models.CharField(_("note"), max_length=500, blank=True)
     relayed_at = models.DateTimeField(_("relayed at"), default=timezone.now)
     relayed_by = models.ForeignKey(
