@@ -8,7 +8,6 @@ from rest_framework.response import Response
 
 from fangkong.areas.models import Area
 from fangkong.core.api import ScopedViewSet
-from fangkong.core.schema import FIELD_ERRORS
 from fangkong.core.serializers import ModelSerializer
 
 from .. import services
@@ -77,17 +76,16 @@ class NoticeViewSet(ScopedViewSet):
     def get_queryset(self):
         return super().get_queryset().with_coverage(self.request.user)
 
+    @extend_schema(methods=["GET"], responses={200: RelaySerializer(many=True)})
     @extend_schema(
+        methods=["POST"],
         request=MarkRelayedSerializer,
         responses={
-            200: OpenApiResponse(
-                RelaySerializer(many=True), description="GET: the grids of yours marked; POST: marked before"
-            ),
             201: RelaySerializer,
-            400: FIELD_ERRORS,
+            200: OpenApiResponse(RelaySerializer, description="Marked before: the grid's mark (new methods added)"),
         },
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def relayed(self, request, pk=None):
         """GET: the marks of this notice in your areas. POST: mark it relayed in a grid of yours
         (``grid``, ``methods``: door_to_door, loudspeaker, wechat_group; ``note``, ``relayed_at``).
@@ -112,7 +110,7 @@ class NoticeViewSet(ScopedViewSet):
         ],
         responses=CoverageRowSerializer(many=True),
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def coverage(self, request, pk=None):
         """The notice's coverage below an area: per child area, the grids that marked it relayed of the
         active grids, and the percent (rounded down); the last row is the total."""
