@@ -67,13 +67,20 @@ class NoticeView(ObjectDetailView):
         return super().get_context_data(
             title=notice.title,
             area=area,
-            up=area.parent if area is not None and area.path != notice.area_path and area.parent_id else None,
+            up=self.area_above(area),
             rows=rows,
             total=total,
             my_grids=[(grid, grid.pk in relayed) for grid in grids],
             can_change=self.user_can(Action.CHANGE, notice),
             **kwargs,
         )
+
+
+    def area_above(self, area):
+        """The area above, for the way back up: while it is the user's and within the notice's."""
+        if area is None or area.path == self.object.area_path or area.parent_id is None:
+            return None
+        return services.coverage_area(self.object, self.request.user, area.parent.code)
 
 
 class NoticeEditView(ObjectEditView):
