@@ -75,7 +75,6 @@ class NoticeView(ObjectDetailView):
             **kwargs,
         )
 
-
     def area_above(self, area):
         """The area above, for the way back up: while it is the user's and within the notice's."""
         if area is None or area.path == self.object.area_path or area.parent_id is None:

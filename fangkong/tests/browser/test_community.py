@@ -55,7 +55,9 @@ def test_a_town_refutes_a_rumour_and_the_villages_public_page_shows_it(open_tab,
     screenshot(resident, "public")
 
 
-def test_a_grid_worker_relays_a_notice_and_the_town_sees_the_coverage_rise(open_tab, tree, people, viewport, screenshot):
+def test_a_grid_worker_relays_a_notice_and_the_town_sees_the_coverage_rise(
+    open_tab, tree, people, viewport, screenshot
+):
     notice = make_notice(tree.town, title="关于春节期间暂停聚集性活动的通知", user=people.town_officer)
     town = open_tab()
     log_in(town, "town_officer")
