@@ -252,3 +252,14 @@ def test_the_daily_figure_counts_todays_marks_and_links_to_them(client, tree, pe
     assert figure.count(tree.town, today, people.town_officer) == 1
     client.force_login(people.town_officer)
     assert len(listed(client.get(figure.link(tree.town, today)))) == 1
+
+
+def test_codes_that_are_not_codes_find_nothing(client, tree, people):
+    notice = make_notice(tree.town)
+    assert client.get(reverse("public-rumours", args=["abc\x00"])).status_code == 404
+    assert client.get(reverse("public-questions", args=[tree.village.code]), {"q": "口\x00罩"}).status_code == 200
+    client.force_login(people.town_officer)
+    assert client.get(notice.get_absolute_url(), {"area": "6110\x00"}).status_code == 404
+    assert client.get(reverse("community:poster", args=["x\x00"])).status_code == 404
+    relay_url = reverse("community:notice-relay", args=[notice.pk])
+    assert client.get(relay_url, {"grid": "\x00"}).status_code == 200

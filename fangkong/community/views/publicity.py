@@ -58,8 +58,11 @@ class NoticeView(ObjectDetailView):
 
     def get_context_data(self, **kwargs):
         notice, user = self.object, self.request.user
-        area = services.coverage_area(notice, user, self.request.GET.get("area", "").strip())
-        if area is None and self.request.GET.get("area"):
+        code = self.request.GET.get("area", "").strip()
+        if code and not code.isdigit():
+            raise Http404
+        area = services.coverage_area(notice, user, code)
+        if area is None and code:
             raise Http404
         rows, total = services.coverage(notice, area) if area is not None else ([], None)
         grids = list(services.relay_grids(notice, user).select_related("parent")[:50])
@@ -118,8 +121,9 @@ class RelayView(ObjectEditView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["notice"] = self.notice
-        if self.request.method == "GET" and self.request.GET.get("grid"):
-            grid = Area.objects.filter(code=self.request.GET["grid"]).first()
+        code = self.request.GET.get("grid", "") if self.request.method == "GET" else ""
+        if code.isdigit():
+            grid = Area.objects.filter(code=code).first()
             kwargs["initial"] = {**kwargs.get("initial", {}), "area": grid.pk if grid else None}
         return kwargs
 
@@ -222,6 +226,8 @@ class PosterView(LoginRequiredMixin, TemplateView):
     template_name = "community/poster.html"
 
     def get_context_data(self, **kwargs):
+        if not self.kwargs["code"].isdigit():
+            raise Http404
         village = get_object_or_404(
             Area.objects.restrict(self.request.user).select_related("parent"), code=self.kwargs["code"], level="village"
         )
@@ -271,6 +277,8 @@ class QuestionDeleteView(ObjectDeleteView):
 
 
 def _public_village(code):
+    if not code.isdigit():
+        raise Http404
     return get_object_or_404(Area.objects.active().select_related("parent__parent"), code=code, level="village")
 
 
@@ -286,7 +294,7 @@ def public_rumours(request, code):
 def public_questions(request, code):
     """No login: the published answers that apply to the village, searchable (words, pinyin, initials)."""
     village = _public_village(code)
-    query = request.GET.get("q", "").strip()[:50]
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:50]
     questions = Question.objects.applying_to(village).search(query).select_related("area")[:PUBLIC_LIMIT]
     return render(
         request, "community/public_questions.html", {"village": village, "questions": questions, "query": query}
