@@ -21,8 +21,11 @@ def test_a_town_refutes_a_rumour_and_the_villages_public_page_shows_it(open_tab,
     officer.goto("/")
     if viewport == PHONE:
         officer.locator(".navbar-toggler").click()
-    officer.locator("#nav-publicity").click()
-    officer.locator("#nav-rumours").click()
+    with officer.expect_navigation():
+        officer.locator("#nav-publicity").click()
+    with officer.expect_navigation():
+        officer.locator("#nav-rumours").click()
+    expect(officer).to_have_url(re.compile("/community/rumours/$"))
     officer.goto("/community/rumours/add/")
     officer.locator("#id_area").select_option(str(tree.town.pk))
     officer.fill("#id_claim", "竹林关镇明天起全面封路，超市全部关门")
