@@ -263,3 +263,17 @@ def test_codes_that_are_not_codes_find_nothing(client, tree, people):
     assert client.get(reverse("community:poster", args=["x\x00"])).status_code == 404
     relay_url = reverse("community:notice-relay", args=[notice.pk])
     assert client.get(relay_url, {"grid": "\x00"}).status_code == 200
+
+
+def test_coverage_costs_the_same_few_queries_whatever_the_size(tree, people, django_assert_num_queries):
+    notice = make_notice(tree.city)
+    relay(notice, tree.grid, people.grid_worker)
+    with django_assert_num_queries(3):  # the children, the grids per child, the marks per child
+        services.coverage(notice, tree.city)
+    with django_assert_num_queries(4):  # and, for a village, each grid's mark with who made it
+        services.coverage(notice, tree.village)
+    for index in range(5):
+        make_notice(tree.town, title=f"通知 {index}")
+    people.town_officer.memberships_cached()  # read once per request
+    with django_assert_num_queries(1):  # a page of notices with the user's grids and marks
+        list(Notice.objects.restrict(people.town_officer).with_coverage(people.town_officer))
