@@ -51,6 +51,7 @@ urlpatterns = [
     *volunteer_signup_urlpatterns,
     # Each county's donations in public (公示): only what donors agreed to show.
     *supplies_public_urlpatterns,
-    # A household asks for help and confirms a delivery, on its self-report link's token, without a login.
+    # A household asks for help and confirms a delivery, on its self-report link's token, without a login;
+    # a village's refutations and policy answers in public: only what is published.
     *community_public_urlpatterns,
 ]

@@ -61,6 +61,21 @@ def paths_q(lookup, paths):
     return reduce(or_, (subtree_q(lookup, path) for path in paths))
 
 
+def reaching_q(user, roles, lookup, above=None):
+    """Rows where the user holds one of the roles, and rows filed on an area above theirs that meet
+    ``above``: what a town publishes reaches everyone working below it (a notice, a refutation)."""
+    paths = scope_paths(user, roles)
+    if paths is None:
+        return Q()
+    if not paths:
+        return NOTHING
+    ancestors = set()
+    for path in paths:
+        codes = path.split(".")
+        ancestors.update(".".join(codes[:depth]) for depth in range(1, len(codes)))
+    return paths_q(lookup, paths) | (Q(**{f"{lookup}__in": sorted(ancestors)}) & (above or Q()))
+
+
 def user_q(user, roles, lookup):
     """Rows whose ``lookup`` lies where the user holds one of the roles."""
     return paths_q(lookup, scope_paths(user, roles))

@@ -139,6 +139,7 @@ def build_register(tree, people):
         "/api/needs/{id}/assign/": need.pk,
         "/api/needs/{id}/deliver/": need.pk,
         "/api/needs/{id}/confirm/": need.pk,
+        **build_publicity(tree, people),
         "/api/items/{id}/": Item.objects.get(code="gloves").pk,
         "/api/stores/{id}/": town_store.pk,
         "/api/stock-moves/{id}/": issue.pk,
@@ -223,6 +224,21 @@ def build_duty(tree, people):
         "/api/volunteer-shifts/{id}/": shift.pk,
         "/api/volunteer-shifts/{id}/check-in/": shift.pk,
         "/api/volunteer-shifts/{id}/check-out/": shift.pk,
+    }
+
+
+def build_publicity(tree, people):
+    """A notice of the town marked relayed in the first grid, a refutation and an answer of the village."""
+    from fangkong.community.tests.factories_publicity import make_notice, make_question, make_rumour, relay
+
+    notice = make_notice(tree.town)
+    relay(notice, tree.grid, people.grid_worker)
+    return {
+        "/api/notices/{id}/": notice.pk,
+        "/api/notices/{id}/relayed/": notice.pk,
+        "/api/notices/{id}/coverage/": notice.pk,
+        "/api/rumours/{id}/": make_rumour(tree.village).pk,
+        "/api/questions/{id}/": make_question(tree.village).pk,
     }
 
 

@@ -63,17 +63,24 @@ def _county(tree, people):
     return {"code": tree.county.code}
 
 
+def _village(tree, people):
+    return {"code": tree.village.code}
+
+
 # Open without a login by design: the load balancer's health check, about no records, a household's
 # self-report page, whose unguessable token is the access (first names only; revoked, it answers 404),
 # the same household's help page on that token (its needs by kind and status, no names),
 # a volunteer team's sign-up page (it takes a sign-up and shows nothing of the team's volunteers), and
-# a county's public donations page (公示: donors named only where they agreed).
+# a county's public donations page (公示: donors named only where they agreed), a village's refutations
+# and policy answers (only what is published).
 PUBLIC = {
     "health": None,
     "self-report": _self_report_link,
     "help-request": _help_request,
     "volunteer-signup": _volunteer_signup,
     "public-donations": _county,
+    "public-rumours": _village,
+    "public-questions": _village,
 }
 # Pages about the user themself, or with no records: nothing to scope.
 EXEMPT = set(PUBLIC) | {

@@ -1,3 +1,12 @@
 from .help import HelpHouseholdFilterSet, NeedFilterSet
+from .publicity import NoticeFilterSet, NoticeRelayFilterSet, QuestionFilterSet, RumourFilterSet, relayed_on
 
-__all__ = ["HelpHouseholdFilterSet", "NeedFilterSet"]
+__all__ = [
+    "HelpHouseholdFilterSet",
+    "NeedFilterSet",
+    "NoticeFilterSet",
+    "NoticeRelayFilterSet",
+    "QuestionFilterSet",
+    "RumourFilterSet",
+    "relayed_on",
+]

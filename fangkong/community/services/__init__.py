@@ -14,6 +14,7 @@ from .help import (
     save_need,
     sweep_needs,
 )
+from .publicity import coverage, coverage_area, mark_relayed, relay_grids, save_notice
 
 __all__ = [
     "NeedClosed",
@@ -21,11 +22,16 @@ __all__ = [
     "assignable_users",
     "assignable_volunteers",
     "confirm",
+    "coverage",
+    "coverage_area",
     "deliver",
     "due_at_for",
     "escalate_overdue",
     "households_in_difficulty",
+    "mark_relayed",
     "raise_need",
+    "relay_grids",
     "save_need",
+    "save_notice",
     "sweep_needs",
 ]

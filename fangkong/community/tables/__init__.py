@@ -1,3 +1,4 @@
 from .help import HelpHouseholdTable, NeedTable
+from .publicity import NoticeRelayTable, NoticeTable, QuestionTable, RumourTable
 
-__all__ = ["HelpHouseholdTable", "NeedTable"]
+__all__ = ["HelpHouseholdTable", "NeedTable", "NoticeRelayTable", "NoticeTable", "QuestionTable", "RumourTable"]

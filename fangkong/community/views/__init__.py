@@ -1,9 +1,8 @@
 """Pages of the community app, one module per topic; ``urlpatterns`` and ``public_urlpatterns`` join them."""
 
-from .help import public_urlpatterns as help_public_urlpatterns
-from .help import urlpatterns as help_urlpatterns
+from . import help, publicity
 
-urlpatterns = [*help_urlpatterns]
-public_urlpatterns = [*help_public_urlpatterns]
+urlpatterns = [*help.urlpatterns, *publicity.urlpatterns]
+public_urlpatterns = [*help.public_urlpatterns, *publicity.public_urlpatterns]
 
 __all__ = ["public_urlpatterns", "urlpatterns"]

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from fangkong.areas.models import Division, RiskArea
+from fangkong.community.tests.factories_publicity import make_notice, relay
 from fangkong.core import indicators
 from fangkong.health.cases import services as case_services
 from fangkong.health.cases.models import Classification
@@ -77,6 +78,10 @@ def scatter(rng, tree, facility, round_):
         case.events.update(at=moment(rng.randrange(DAYS), 8))
         if rng.random() < 0.5:
             case_services.classify(case, Classification.CONFIRMED, None, at=moment(rng.randrange(3), 20))
+        notice = make_notice(tree.city)
+        for grid in rng.sample([tree.grid, tree.grid2, tree.other_grid], 2):
+            at = min(moment(rng.randrange(DAYS), rng.choice([0, 12, 23])), timezone.now())  # never ahead of now
+            relay(notice, grid, None, relayed_at=at)
         if rng.random() < 0.5:
             contact = make_contact(make_episode(area=case.area, days_ago=rng.randrange(DAYS)).person, source_case=case)
             type(contact).objects.filter(pk=contact.pk).update(created=moment(rng.randrange(DAYS), 12))
