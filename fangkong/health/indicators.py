@@ -5,7 +5,7 @@ times an alert was raised, acknowledged and resolved), so the figure of a past d
 as it stood at the end of that day. The list filters that the figures link to call the same functions.
 """
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q
 
 from fangkong.core.indicators import Count, by_end_of, day_end, not_by_end_of, on_day, register
 
@@ -25,15 +25,28 @@ def observed_on(episodes, day, lookup=""):
     return episodes.filter(observing(day, lookup))
 
 
-def classified_on(cases, day, classification=None):
-    """Cases reported by the end of the day, with ``classification_on``: their classification then, from
-    the timeline; only those of ``classification`` when given."""
+def classified_then(day, classification):
+    """Cases whose classification at the end of the day was ``classification``, from the timeline: the
+    last of their events by then (the latest ``at``, then the highest id) moved them to it. A
+    condition (``EXISTS``), so the two classifications are counted together, on every day of a trend."""
     from .cases.models import CaseEvent
 
-    last = CaseEvent.objects.filter(case=OuterRef("pk"), at__lt=day_end(day))
-    last = last.order_by("-at", "-id").values("to_classification")[:1]
-    cases = cases.annotate(classification_on=Subquery(last)).filter(classification_on__isnull=False)
-    return cases.filter(classification_on=classification) if classification else cases
+    by_then = CaseEvent.objects.filter(at__lt=day_end(day))
+    later = by_then.filter(
+        Q(at__gt=OuterRef("at")) | Q(at=OuterRef("at"), pk__gt=OuterRef("pk")), case=OuterRef("case")
+    )
+    last = by_then.filter(case=OuterRef("pk"), to_classification=classification).filter(~Exists(later))
+    return Q(Exists(last))
+
+
+def classified_on(cases, day, classification=None):
+    """Cases reported by the end of the day (with a timeline event by then); only those whose
+    classification then was ``classification`` when given."""
+    from .cases.models import CaseEvent
+
+    if classification:
+        return cases.filter(classified_then(day, classification))
+    return cases.filter(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), at__lt=day_end(day))))
 
 
 def pending(day):
@@ -109,7 +122,7 @@ def _cases(classification, name_zh, name_en):
         name_en,
         **CASES,
         model="health.Case",
-        rows=lambda cases, day: classified_on(cases, day, classification),
+        where=lambda day: classified_then(day, classification),
         url_name="health:case-list",
         params=lambda day: {"classification": classification, "on": _day(day)},
     )
@@ -124,7 +137,7 @@ register(
         "Fever today",
         **OBSERVATION,
         model="health.Check",
-        rows=lambda checks, day: checks.filter(taken_on=day, is_fever=True),
+        where=lambda day: Q(taken_on=day, is_fever=True),
         url_name="health:check-list",
         params=lambda day: {"date": _day(day), "fever": "true"},
         distinct="person",
@@ -159,7 +172,7 @@ register(
         "Close contacts",
         **CASES,
         model="health.Contact",
-        rows=lambda contacts, day: observed_on(contacts, day, "episode__"),
+        where=lambda day: observing(day, "episode__"),
         url_name="health:contact-list",
         params=lambda day: {"observed_on": _day(day)},
         distinct="person",
@@ -170,7 +183,7 @@ register(
         "Contacts traced today",
         **CASES,
         model="health.Contact",
-        rows=lambda contacts, day: contacts.filter(on_day("created", day)),
+        where=lambda day: on_day("created", day),
         url_name="health:contact-list",
         params=lambda day: {"recorded_on": _day(day)},
     ),

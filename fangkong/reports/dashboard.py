@@ -10,6 +10,8 @@ trend point is the figure of that day exactly as the report counts it).
 
 import datetime
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
 from django.db.models import Count as CountOf
 from django.db.models import Exists, F, IntegerField, OuterRef, Q, Value
@@ -95,10 +97,24 @@ def key_codes(form):
 
 
 def trends(area, codes, end, days=TREND_DAYS, user=None):
-    """({code: [value per day]}, [day]) over the ``days`` days up to ``end``: one query per count."""
+    """({code: [value per day]}, [day]) over the ``days`` days up to ``end``, in one round trip: the
+    figures of one model declared by a condition (``where``) in one query over the span (each figure
+    and day a ``FILTER``: the rows are read once), each other figure one query a day (the indicator's
+    own ``select(queryset, day)``, as the daily report counts it), all joined with ``UNION ALL``."""
     span = [end - datetime.timedelta(days=offset) for offset in range(days - 1, -1, -1)]
     parts = indicators.parts(codes)
-    counted = {count.code: _daily_counts(count, area, span, user) for count in parts.counts}
+    batches = figures.batches(parts.counts)
+    queries = [_trend_queries(batch, area, span, user) for batch in batches]
+    found = iter(figures.read_together([query for batch_queries in queries for query in batch_queries]))
+    counted = {}
+    for batch, batch_queries in zip(batches, queries, strict=True):
+        numbers = []
+        for query in batch_queries:
+            rows = next(found)
+            # One row, the constant first; none when nothing was counted and the database grouped by it.
+            numbers += list(rows[0][1 : len(query.query.annotation_select)]) if rows else [0] * _width(query)
+        for i, count in enumerate(batch):
+            counted[count.code] = numbers[i * len(span) : (i + 1) * len(span)]
     result = {}
     for code in codes:
         indicator = indicators.get(code)
@@ -109,23 +125,27 @@ def trends(area, codes, end, days=TREND_DAYS, user=None):
     return result, span
 
 
-def _daily_counts(count, area, span, user):
-    """[count on each day of ``span``], the days' counts joined in one query."""
-    queryset = count.subtree(area, user)
-    aggregate = CountOf(count.distinct, distinct=True) if count.distinct else CountOf("pk")
-    pieces = [
-        count.select(queryset, day)
-        .order_by()
-        .annotate(day_index=Value(index, output_field=IntegerField()))
-        .values("day_index")
-        .annotate(number=aggregate)
-        .values_list("day_index", "number")
-        for index, day in enumerate(span)
-    ]
-    values = [0] * len(span)
-    for index, number in pieces[0].union(*pieces[1:], all=True):
-        values[index] = number
-    return values
+def _width(query):
+    return len(query.query.annotation_select) - 1
+
+
+def _one_row(rows, aggregates):
+    """The aggregates over all the rows, as a ``values()`` query of one row (a constant, then the counts)."""
+    return rows.annotate(one=Value(1, output_field=IntegerField())).values("one").annotate(**aggregates)
+
+
+def _trend_queries(batch, area, span, user):
+    """The queries of the batch's trends: their rows hold the count of each figure on each day of the
+    span, figure by figure, day by day."""
+    first = batch[0]
+    queryset = first.subtree(area, user).order_by()
+    if first.where:
+        conditions = [(count, count.where(day)) for count in batch for day in span]
+        rows = queryset.filter(reduce(or_, (condition for _count, condition in conditions)))
+        return [
+            _one_row(rows, {f"n{i}": figures.aggregate(count, where) for i, (count, where) in enumerate(conditions)})
+        ]
+    return [_one_row(first.select(queryset, day), {"n0": figures.aggregate(first)}) for day in span]
 
 
 def open_alerts(area, user=None):

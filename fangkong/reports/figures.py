@@ -15,6 +15,7 @@ from operator import or_
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Count as CountOf
 from django.db.models import F
 from django.db.models.functions import Substr
@@ -69,7 +70,7 @@ def children_of(area):
     return list(Area.objects.filter(parent=area).order_by("path"))
 
 
-def _batches(counts):
+def batches(counts):
     """The counts in the batches that one query counts: the figures declared by a condition, per model
     and area path field; every other figure alone."""
     batches = {}
@@ -79,39 +80,67 @@ def _batches(counts):
     return list(batches.values())
 
 
-def _aggregate(count, condition=None):
+def aggregate(count, condition=None):
+    """The count of a figure's rows (of its people when ``distinct``), of those meeting ``condition``."""
     if count.distinct:
         return CountOf(count.distinct, distinct=True, filter=condition)
     return CountOf("pk", filter=condition)
 
 
-def _grouped(batch, area, day, user, children):
-    """{child path or OWN: {code: count}} of a batch's figures in one query."""
+def _grouped_query(batch, area, day, user, children):
+    """The batch's figures grouped by child, one query: values ``group``, ``count_0``, ``count_1``…"""
     first = batch[0]
     if len(batch) == 1:
         rows = first.records(area, day, user)
-        aggregates = {"count_0": _aggregate(first)}
+        aggregates = {"count_0": aggregate(first)}
     else:
         conditions = [count.where(day) for count in batch]
         # Only the rows some figure counts are read; each figure counts those meeting its condition.
         rows = first.subtree(area, user).filter(reduce(or_, conditions))
         aggregates = {
-            f"count_{i}": _aggregate(count, condition)
+            f"count_{i}": aggregate(count, condition)
             for i, (count, condition) in enumerate(zip(batch, conditions, strict=True))
         }
     lengths = {len(child.path) for child in children}
     # Codes of one level have one length: the path cut to a child's length is the child (else the
     # rows' own paths are grouped, and mapped to the children here).
     key = Substr(first.path_field, 1, lengths.pop()) if len(lengths) == 1 else F(first.path_field)
+    return rows.order_by().annotate(group=key).values("group").annotate(**aggregates)
+
+
+def _by_child(batch, area, found_rows):
+    """{child path or OWN: {code: count}} from the rows (group, count_0, …) of a batch's query."""
     counts = {}
     child_level = area.child_level
-    for found in rows.order_by().annotate(group=key).values("group").annotate(**aggregates):
-        path = found["group"]
+    for path, *numbers in found_rows:
         child = Area.path_at_level(path, child_level) if child_level and path != area.path else area.path
         group = counts.setdefault(OWN if child == area.path else child, dict.fromkeys((c.code for c in batch), 0))
-        for i, count in enumerate(batch):
-            group[count.code] += found[f"count_{i}"]
+        for count, number in zip(batch, numbers, strict=False):
+            group[count.code] += number
     return counts
+
+
+def read_together(querysets):
+    """The rows of several ``values()`` querysets of counts, read in one round trip (``UNION ALL``):
+    [[tuple of the queryset's columns, in its ``values`` order] per queryset]. Each query is the one
+    it would be alone, wrapped as a subquery; only the round trips are saved."""
+    if not querysets:
+        return []
+    quote = connection.ops.quote_name
+    width = max(len(queryset.query.values_select) + len(queryset.query.annotation_select) for queryset in querysets)
+    pieces, params = [], []
+    for index, queryset in enumerate(querysets):
+        names = [*queryset.query.values_select, *queryset.query.annotation_select]
+        sql, piece_params = queryset.query.get_compiler(connection=connection).as_sql()
+        columns = [str(index), *(f"t.{quote(name)}" for name in names), *(["0"] * (width - len(names)))]
+        pieces.append(f"SELECT {', '.join(columns)} FROM ({sql}) t")
+        params.extend(piece_params)
+    found = [[] for _ in querysets]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(pieces), params)
+        for index, *values in cursor.fetchall():
+            found[index].append(tuple(values))
+    return found
 
 
 def _with_rates(values, rates):
@@ -126,8 +155,10 @@ def count_all(area, day, codes, user=None, children=None):
     parts = indicators.parts(codes)
     groups = [child.path for child in children] + [OWN]
     values = {group: dict.fromkeys((count.code for count in parts.counts), 0) for group in groups}
-    for batch in _batches(parts.counts):
-        for group, numbers in _grouped(batch, area, day, user, children).items():
+    grouped = batches(parts.counts)
+    queries = [_grouped_query(batch, area, day, user, children) for batch in grouped]
+    for batch, found_rows in zip(grouped, read_together(queries), strict=True):
+        for group, numbers in _by_child(batch, area, found_rows).items():
             values.setdefault(group, dict.fromkeys((c.code for c in parts.counts), 0)).update(numbers)
     total = {count.code: sum(row[count.code] for row in values.values()) for count in parts.counts}
     for row in [*values.values(), total]:
