@@ -5,7 +5,8 @@ times an alert was raised, acknowledged and resolved), so the figure of a past d
 as it stood at the end of that day. The list filters that the figures link to call the same functions.
 """
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 
 from fangkong.core.indicators import Count, by_end_of, day_end, not_by_end_of, on_day, register
 
@@ -27,16 +28,19 @@ def observed_on(episodes, day, lookup=""):
 
 def classified_then(day, classification):
     """Cases whose classification at the end of the day was ``classification``, from the timeline: the
-    last of their events by then (the latest ``at``, then the highest id) moved them to it. A
-    condition (``EXISTS``), so the two classifications are counted together, on every day of a trend."""
-    from .cases.models import CaseEvent
+    last of their events by then (the latest ``at``, then the highest id) moved them to it. A condition,
+    so that the two classifications are counted together, on every day of a trend; written in SQL
+    because the ORM's nested ``Exists`` for "no later event" took a hundred times longer to build."""
+    from .cases.models import Case, CaseEvent
 
-    by_then = CaseEvent.objects.filter(at__lt=day_end(day))
-    later = by_then.filter(
-        Q(at__gt=OuterRef("at")) | Q(at=OuterRef("at"), pk__gt=OuterRef("pk")), case=OuterRef("case")
+    case, event = Case._meta.db_table, CaseEvent._meta.db_table
+    last = RawSQL(
+        f'(SELECT e.to_classification FROM {event} e WHERE e.case_id = {case}.id AND e."at" < %s '  # noqa: S608
+        'ORDER BY e."at" DESC, e.id DESC LIMIT 1) = %s',
+        (day_end(day), classification),
+        output_field=BooleanField(),
     )
-    last = by_then.filter(case=OuterRef("pk"), to_classification=classification).filter(~Exists(later))
-    return Q(Exists(last))
+    return Q(last)
 
 
 def classified_on(cases, day, classification=None):

@@ -10,7 +10,7 @@ trend point is the figure of that day exactly as the report counts it).
 
 import datetime
 from dataclasses import dataclass
-from functools import reduce
+from functools import partial, reduce
 from operator import or_
 
 from django.db.models import Count as CountOf
@@ -109,10 +109,10 @@ def trends(area, codes, end, days=TREND_DAYS, user=None):
     counted = {}
     for batch, batch_queries in zip(batches, queries, strict=True):
         numbers = []
-        for query in batch_queries:
+        for _sql, _params, names in batch_queries:
             rows = next(found)
             # One row, the constant first; none when nothing was counted and the database grouped by it.
-            numbers += list(rows[0][1 : len(query.query.annotation_select)]) if rows else [0] * _width(query)
+            numbers += list(rows[0][1 : len(names)]) if rows else [0] * (len(names) - 1)
         for i, count in enumerate(batch):
             counted[count.code] = numbers[i * len(span) : (i + 1) * len(span)]
     result = {}
@@ -125,27 +125,32 @@ def trends(area, codes, end, days=TREND_DAYS, user=None):
     return result, span
 
 
-def _width(query):
-    return len(query.query.annotation_select) - 1
-
-
 def _one_row(rows, aggregates):
     """The aggregates over all the rows, as a ``values()`` query of one row (a constant, then the counts)."""
     return rows.annotate(one=Value(1, output_field=IntegerField())).values("one").annotate(**aggregates)
 
 
 def _trend_queries(batch, area, span, user):
-    """The queries of the batch's trends: their rows hold the count of each figure on each day of the
-    span, figure by figure, day by day."""
+    """The queries of the batch's trends (``figures.compiled``): their rows hold the count of each figure
+    on each day of the span, figure by figure, day by day."""
     first = batch[0]
-    queryset = first.subtree(area, user).order_by()
+    key = ("trend", *(count.code for count in batch), area.path, span[0], span[-1])
+    key += (figures.scope_key(first.model_class(), user),)
     if first.where:
-        conditions = [(count, count.where(day)) for count in batch for day in span]
-        rows = queryset.filter(reduce(or_, (condition for _count, condition in conditions)))
-        return [
-            _one_row(rows, {f"n{i}": figures.aggregate(count, where) for i, (count, where) in enumerate(conditions)})
-        ]
-    return [_one_row(first.select(queryset, day), {"n0": figures.aggregate(first)}) for day in span]
+        return [figures.compiled(key, partial(_span_query, batch, area, span, user))]
+    return [figures.compiled((*key, day), partial(_day_query, first, area, day, user)) for day in span]
+
+
+def _span_query(batch, area, span, user):
+    """Every figure of the batch (declared by a condition) on every day of the span, the rows read once."""
+    conditions = [(count, count.where(day)) for count in batch for day in span]
+    rows = batch[0].subtree(area, user).order_by().filter(reduce(or_, (where for _count, where in conditions)))
+    return _one_row(rows, {f"n{i}": figures.aggregate(count, where) for i, (count, where) in enumerate(conditions)})
+
+
+def _day_query(count, area, day, user):
+    """A figure declared by ``rows`` on one day, as the daily report counts it."""
+    return _one_row(count.select(count.subtree(area, user).order_by(), day), {"n0": figures.aggregate(count)})
 
 
 def open_alerts(area, user=None):

@@ -9,8 +9,10 @@ from the summed counts. Reusable by any page: ``figures(area, day)``, ``series(a
 """
 
 import datetime
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
-from functools import reduce
+from functools import partial, reduce
 from operator import or_
 
 from django.conf import settings
@@ -24,6 +26,8 @@ from django.utils.translation import gettext as _
 
 from fangkong.areas.models import Area
 from fangkong.core import indicators
+from fangkong.core.roles import Action
+from fangkong.core.scope import scope_paths
 
 from .models import Confirmation, ReportForm
 
@@ -120,22 +124,57 @@ def _by_child(batch, area, found_rows):
     return counts
 
 
-def read_together(querysets):
-    """The rows of several ``values()`` querysets of counts, read in one round trip (``UNION ALL``):
-    [[tuple of the queryset's columns, in its ``values`` order] per queryset]. Each query is the one
-    it would be alone, wrapped as a subquery; only the round trips are saved."""
-    if not querysets:
+# The SQL of the counting queries, by what it is made of (see ``compiled``): at most this many kept.
+COMPILED_KEPT = 512
+_compiled = OrderedDict()
+_compiled_lock = threading.Lock()
+
+
+def scope_key(model, user):
+    """What ``model.objects.restrict(user)`` filters by: the user's outermost areas for viewing it
+    ("all" without a user, None for no limit), so that two users of the same scope share queries."""
+    if user is None:
+        return "all"
+    paths = scope_paths(user, model.roles_by_action.get(Action.VIEW, ()))
+    return None if paths is None else tuple(sorted(paths))
+
+
+def compiled(key, build):
+    """(sql, params, column names) of the ``values()`` query that ``build()`` makes, built once per
+    ``key`` in this process. Only the text of a query is kept, never a figure: every request runs it
+    against the records as they are, so nothing can go stale. ``key`` must name everything the query
+    depends on (the figures, the area, the children, the days, the user's scope, the time zone)."""
+    key = (*key, timezone.get_current_timezone_name())
+    with _compiled_lock:
+        found = _compiled.get(key)
+        if found is not None:
+            _compiled.move_to_end(key)
+            return found
+    queryset = build()
+    names = [*queryset.query.values_select, *queryset.query.annotation_select]
+    sql, params = queryset.query.get_compiler(connection=connection).as_sql()
+    found = (sql, tuple(params), names)
+    with _compiled_lock:
+        _compiled[key] = found
+        while len(_compiled) > COMPILED_KEPT:
+            _compiled.popitem(last=False)
+    return found
+
+
+def read_together(queries):
+    """The rows of several counting queries (``compiled``: sql, params, column names, the columns
+    annotations), read in one round trip (``UNION ALL``): [[tuple of the query's columns] per query].
+    Each query is the one it would be alone, wrapped as a subquery; only the round trips are saved."""
+    if not queries:
         return []
     quote = connection.ops.quote_name
-    width = max(len(queryset.query.values_select) + len(queryset.query.annotation_select) for queryset in querysets)
+    width = max(len(names) for _sql, _params, names in queries)
     pieces, params = [], []
-    for index, queryset in enumerate(querysets):
-        names = [*queryset.query.values_select, *queryset.query.annotation_select]
-        sql, piece_params = queryset.query.get_compiler(connection=connection).as_sql()
+    for index, (sql, piece_params, names) in enumerate(queries):
         columns = [str(index), *(f"t.{quote(name)}" for name in names), *(["0"] * (width - len(names)))]
-        pieces.append(f"SELECT {', '.join(columns)} FROM ({sql}) t")
+        pieces.append(f"SELECT {', '.join(columns)} FROM ({sql}) t")  # noqa: S608 (our own compiled SQL)
         params.extend(piece_params)
-    found = [[] for _ in querysets]
+    found = [[] for _ in queries]
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(pieces), params)
         for index, *values in cursor.fetchall():
@@ -156,7 +195,14 @@ def count_all(area, day, codes, user=None, children=None):
     groups = [child.path for child in children] + [OWN]
     values = {group: dict.fromkeys((count.code for count in parts.counts), 0) for group in groups}
     grouped = batches(parts.counts)
-    queries = [_grouped_query(batch, area, day, user, children) for batch in grouped]
+    children_key = tuple(child.path for child in children)
+    queries = [
+        compiled(
+            ("report", *(c.code for c in batch), area.path, children_key, day, scope_key(batch[0].model_class(), user)),
+            partial(_grouped_query, batch, area, day, user, children),
+        )
+        for batch in grouped
+    ]
     for batch, found_rows in zip(grouped, read_together(queries), strict=True):
         for group, numbers in _by_child(batch, area, found_rows).items():
             values.setdefault(group, dict.fromkeys((c.code for c in parts.counts), 0)).update(numbers)
