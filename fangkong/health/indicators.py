@@ -28,16 +28,22 @@ def observed_on(episodes, day, lookup=""):
 
 def classified_then(day, classification):
     """Cases whose classification at the end of the day was ``classification``, from the timeline: the
-    last of their events by then (the latest ``at``, then the highest id) moved them to it. A condition,
-    so that the two classifications are counted together, on every day of a trend; written in SQL
-    because the ORM's nested ``Exists`` for "no later event" took a hundred times longer to build."""
+    last of their events by then (the latest ``at``, then the highest id) moved them to it.
+
+    A condition, so that the two classifications are counted together, on every day of a trend. The
+    set of such cases is one subquery that does not depend on the case (``id IN (…)``): the database
+    reads the timeline once per day and classification and looks each case up in it, where a
+    subquery per case and day ran 18,000 times for a city's 30-day trend. Written in SQL: the ORM's
+    nested ``Exists`` took a hundred times longer to build than to run."""
     from .cases.models import Case, CaseEvent
 
     case, event = Case._meta.db_table, CaseEvent._meta.db_table
+    end = day_end(day)
     last = RawSQL(
-        f'(SELECT e.to_classification FROM {event} e WHERE e.case_id = {case}.id AND e."at" < %s '  # noqa: S608
-        'ORDER BY e."at" DESC, e.id DESC LIMIT 1) = %s',
-        (day_end(day), classification),
+        f'{case}.id IN (SELECT e.case_id FROM {event} e WHERE e."at" < %s AND e.to_classification = %s '  # noqa: S608
+        f'AND NOT EXISTS (SELECT 1 FROM {event} l WHERE l.case_id = e.case_id AND l."at" < %s '
+        'AND (l."at" > e."at" OR (l."at" = e."at" AND l.id > e.id))))',
+        (end, classification, end),
         output_field=BooleanField(),
     )
     return Q(last)

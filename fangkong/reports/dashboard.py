@@ -14,7 +14,8 @@ from functools import partial, reduce
 from operator import or_
 
 from django.db.models import Count as CountOf
-from django.db.models import Exists, F, IntegerField, OuterRef, Q, Value
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -144,8 +145,17 @@ def _trend_queries(batch, area, span, user):
 def _span_query(batch, area, span, user):
     """Every figure of the batch (declared by a condition) on every day of the span, the rows read once."""
     conditions = [(count, count.where(day)) for count in batch for day in span]
-    rows = batch[0].subtree(area, user).order_by().filter(reduce(or_, (where for _count, where in conditions)))
+    rows = batch[0].subtree(area, user).order_by()
+    if not any(_has_subquery(where) for _count, where in conditions):
+        # Only the rows some figure counts on some day are read. Conditions with a subquery (a case's
+        # classification from its timeline) are left to the FILTERs: repeated in the WHERE, each
+        # subquery would run up to twice as often, which costs more than reading every row does.
+        rows = rows.filter(reduce(or_, (where for _count, where in conditions)))
     return _one_row(rows, {f"n{i}": figures.aggregate(count, where) for i, (count, where) in enumerate(conditions)})
+
+
+def _has_subquery(condition):
+    return any(isinstance(part, (RawSQL, Subquery, Exists)) for part in condition.flatten())
 
 
 def _day_query(count, area, day, user):
