@@ -16,7 +16,7 @@ from functools import partial, reduce
 from operator import or_
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection
 from django.db.models import Count as CountOf
 from django.db.models import F
@@ -152,7 +152,10 @@ def compiled(key, build):
             return found
     queryset = build()
     names = [*queryset.query.values_select, *queryset.query.annotation_select]
-    sql, params = queryset.query.get_compiler(connection=connection).as_sql()
+    try:
+        sql, params = queryset.query.get_compiler(connection=connection).as_sql()
+    except EmptyResultSet:  # nothing to read (a scope without the model: ``restrict`` gave none())
+        sql, params = None, ()
     found = (sql, tuple(params), names)
     with _compiled_lock:
         _compiled[key] = found
@@ -171,10 +174,14 @@ def read_together(queries):
     width = max(len(names) for _sql, _params, names in queries)
     pieces, params = [], []
     for index, (sql, piece_params, names) in enumerate(queries):
+        if sql is None:
+            continue  # no rows
         columns = [str(index), *(f"t.{quote(name)}" for name in names), *(["0"] * (width - len(names)))]
         pieces.append(f"SELECT {', '.join(columns)} FROM ({sql}) t")  # noqa: S608 (our own compiled SQL)
         params.extend(piece_params)
     found = [[] for _ in queries]
+    if not pieces:
+        return found
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(pieces), params)
         for index, *values in cursor.fetchall():

@@ -115,3 +115,13 @@ def test_the_queries_kept_follow_the_records_and_the_users_scope(tree, people):
         dashboard.build(tree.town, people.town_officer).trends["arrivals_new"][-1]
         == board.trends["arrivals_new"][-1] + 1
     )
+
+
+def test_a_user_who_may_see_no_records_gets_zeros(tree, people):
+    from django.contrib.auth.models import AnonymousUser
+
+    make_arrival(tree.grid)
+    values = figures.figures(tree.town, timezone.localdate(), ["arrivals_new", "fever_today"], AnonymousUser())
+    assert values == {"arrivals_new": 0, "fever_today": 0}
+    board = dashboard.build(tree.town, AnonymousUser())
+    assert board.trends["arrivals_new"] == [0] * dashboard.TREND_DAYS
