@@ -109,6 +109,13 @@ FROM areas_area a, generate_series(%(today)s::date - %(days)s, %(today)s::date -
 WHERE a.level = 'village' AND random() < 0.8;
 """
 
+# What bench/generate.py --episodes leaves out (it makes episodes, checks, cases and contacts): added by
+# --alongside in a transaction rolled back at the end, so that a shared database is left as it was.
+ALONGSIDE = SYNTHETIC[SYNTHETIC.index("INSERT INTO health_alert") : SYNTHETIC.index("INSERT INTO health_case ")]
+ALONGSIDE += SYNTHETIC[SYNTHETIC.index("INSERT INTO people_screeninground") :]
+ALONGSIDE_TABLES = ("health_alert", "people_arrival", "people_screeninground", "people_screeningvisit")
+ALONGSIDE_TABLES += ("reports_confirmation",)
+
 # The same figures as the registry's, one statement per table. {length} cuts a path to a child's;
 # {low} and {high} are the reported area's subtree; {day}, {start} and {end} the day and its bounds.
 HAND_WRITTEN = {
@@ -117,11 +124,12 @@ SELECT substr(area_path, 1, {length}) g, count(*) FILTER (WHERE arrived_on = {da
     count(*), count(*) FILTER (WHERE arrived_on = {day} AND risk_area_id IS NOT NULL)
 FROM people_arrival WHERE area_path >= {low} AND area_path < {high} AND arrived_on <= {day} GROUP BY 1""",
     "households": """
-SELECT substr(h.area_path, 1, {length}) g, count(*), count(*) FILTER (WHERE EXISTS (
-    SELECT 1 FROM people_screeningvisit v JOIN people_screeninground r ON r.id = v.round_id
-    WHERE v.household_id = h.id AND v.visited_on <= {day} AND r.opened_on <= {day}
-    AND (r.closed_on IS NULL OR r.closed_on >= {day})))
-FROM people_household h WHERE h.area_path >= {low} AND h.area_path < {high} AND h.created < {end} GROUP BY 1""",
+SELECT substr(h.area_path, 1, {length}) g, count(*), count(s.household_id)
+FROM people_household h LEFT JOIN (SELECT DISTINCT v.household_id FROM people_screeningvisit v
+    JOIN people_screeninground r ON r.id = v.round_id
+    WHERE v.area_path >= {low} AND v.area_path < {high} AND v.visited_on <= {day} AND r.opened_on <= {day}
+    AND (r.closed_on IS NULL OR r.closed_on >= {day})) s ON s.household_id = h.id
+WHERE h.area_path >= {low} AND h.area_path < {high} AND h.created < {end} GROUP BY 1""",
     "episodes": """
 SELECT substr(area_path, 1, {length}) g,
     count(*) FILTER (WHERE kind = 'home' AND start_on = {day}),
@@ -166,6 +174,50 @@ WHERE area_path >= {low} AND area_path < {high} AND day = {day} AND version = 1 
 }
 
 
+# The dashboard's 30-day trends of the key figures by hand: one statement per table, each figure per day
+# ({first} and {day}: the span; {days}: its days, from generate_series, with each day's end).
+DAYS = """(SELECT d::date AS day, (d::date + 1)::timestamp AT TIME ZONE %(zone)s AS day_end
+    FROM generate_series({first}::date, {day}::date, interval '1 day') d) d"""
+HAND_WRITTEN_TRENDS = {
+    "arrivals": """
+SELECT arrived_on, count(*) FROM people_arrival WHERE area_path >= {low} AND area_path < {high}
+    AND arrived_on BETWEEN {first} AND {day} GROUP BY 1""",
+    "episodes": """
+SELECT d.day, count(*) FILTER (WHERE kind = 'home'), count(*) FILTER (WHERE kind = 'centralised')
+FROM {days} JOIN health_episode e ON e.start_on <= d.day AND (e.ended_on IS NULL OR e.ended_on > d.day)
+WHERE e.area_path >= {low} AND e.area_path < {high} GROUP BY 1""",
+    "fever": """
+SELECT taken_on, count(DISTINCT person_id) FROM health_check WHERE is_fever AND taken_on BETWEEN {first} AND {day}
+    AND area_path >= {low} AND area_path < {high} GROUP BY 1""",
+    "transfers": """
+SELECT d.day, count(DISTINCT t.person_id) FILTER (WHERE t.transferred_at >= d.day_end - interval '1 day'),
+    count(DISTINCT t.person_id) FILTER (WHERE t.result_at IS NULL OR t.result_at >= d.day_end)
+FROM {days} JOIN health_transfer t ON t.transferred_at < d.day_end
+WHERE t.area_path >= {low} AND t.area_path < {high} GROUP BY 1""",
+    "cases": """
+SELECT d.day, count(*) FILTER (WHERE e.to_classification = 'confirmed'),
+    count(*) FILTER (WHERE e.to_classification = 'suspected')
+FROM {days} CROSS JOIN health_case c CROSS JOIN LATERAL (SELECT to_classification FROM health_caseevent
+    WHERE case_id = c.id AND "at" < d.day_end ORDER BY "at" DESC, id DESC LIMIT 1) e
+WHERE c.area_path >= {low} AND c.area_path < {high} GROUP BY 1""",
+    "contacts": """
+SELECT d.day, count(DISTINCT c.person_id) FROM {days} JOIN health_episode e
+    ON e.start_on <= d.day AND (e.ended_on IS NULL OR e.ended_on > d.day)
+JOIN health_contact c ON c.episode_id = e.id WHERE c.area_path >= {low} AND c.area_path < {high} GROUP BY 1""",
+    "alerts": """
+SELECT d.day, count(*), count(*) FILTER (WHERE a.escalated_at < d.day_end) FROM {days} JOIN health_alert a
+    ON a.raised_at < d.day_end AND (a.acknowledged_at IS NULL OR a.acknowledged_at >= d.day_end)
+    AND (a.resolved_at IS NULL OR a.resolved_at >= d.day_end)
+WHERE a.area_path >= {low} AND a.area_path < {high} GROUP BY 1""",
+    "expected": """
+SELECT d.day, count(*) FROM {days} JOIN areas_area a ON a.retired_on IS NULL OR a.retired_on > d.day
+WHERE a.path >= {low} AND a.path < {high} AND a.level = 'village' GROUP BY 1""",
+    "confirmed": """
+SELECT day, count(*) FROM reports_confirmation WHERE area_path >= {low} AND area_path < {high}
+    AND day BETWEEN {first} AND {day} AND version = 1 AND level = 'village' GROUP BY 1""",
+}
+
+
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=DEFAULT_URL, help="(default: %(default)s)")
@@ -174,9 +226,55 @@ def parse_args():
     parser.add_argument("--cases", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="measure the records already there")
+    parser.add_argument(
+        "--alongside",
+        action="store_true",
+        help="keep the episodes, checks, cases and contacts of bench/generate.py --episodes, add the other "
+        "records in a transaction and roll it back at the end (a shared database is left as it was)",
+    )
     parser.add_argument("--date", type=datetime.date.fromisoformat, help="the day reported (default: today)")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     return parser.parse_args()
+
+
+def load_alongside(args):
+    """The records bench/generate.py leaves out, in the open transaction (rolled back by main)."""
+    from django.db import connection
+
+    started = time.perf_counter()
+    params = parameters(args)
+    with connection.cursor() as cursor:
+        for statement in ALONGSIDE.split(";\n"):
+            if not statement.strip():
+                continue
+            table = statement.split("INSERT INTO ", 1)[1].split()[0]
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")  # noqa: S608 (names from ALONGSIDE)
+            if not cursor.fetchone()[0]:  # what the generator made is kept as it is
+                cursor.execute(statement, params)
+        for table in ALONGSIDE_TABLES:
+            cursor.execute(f"ANALYZE {table}")  # noqa: S608 (names from the list above)
+    return time.perf_counter() - started
+
+
+def parameters(args):
+    from django.utils import timezone
+
+    from fangkong.areas.models import Division, RiskArea
+    from fangkong.health.models import Protocol
+
+    origin = Division.objects.get(code="420106")
+    risk_area = RiskArea.objects.filter(division=origin).first()
+    if risk_area is None:
+        risk_area = RiskArea.objects.create(division=origin, valid_from="2020-01-01")
+    return {
+        "today": args.date or timezone.localdate(),
+        "protocol": Protocol.objects.order_by("pk").first().pk,
+        "episodes": args.episodes,
+        "days": args.days,
+        "cases": args.cases,
+        "origin": origin.pk,
+        "risk_area": risk_area.pk,
+    }
 
 
 def load(args):
@@ -255,6 +353,30 @@ def hand_written(area, day):
     return rows
 
 
+def hand_written_dashboard(area, day):
+    """The dashboard's figures by hand: the report's (hand_written) and the trends of its key figures."""
+    from django.conf import settings
+    from django.db import connection
+
+    from fangkong.reports.dashboard import TREND_DAYS
+
+    rows = hand_written(area, day)
+    values = {"low": "%(low)s", "high": "%(high)s", "day": "%(day)s", "first": "%(first)s"}
+    values["days"] = DAYS.format(**values)
+    params = {
+        "low": area.path,
+        "high": area.path + "/",
+        "day": day,
+        "first": day - datetime.timedelta(days=TREND_DAYS - 1),
+        "zone": settings.TIME_ZONE,
+    }
+    with connection.cursor() as cursor:
+        for name, sql in HAND_WRITTEN_TRENDS.items():
+            cursor.execute(sql.format(**values), params)
+            rows[f"trend_{name}"] = cursor.fetchall()
+    return rows
+
+
 def measure(args):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -268,26 +390,35 @@ def measure(args):
     results = {}
     for label, code in AREAS:
         area = Area.objects.get(code=code)
-        figures.report(area, day)  # warm: the first query of a table reads it from disk
+        started = time.perf_counter()
+        figures.report(area, day)  # warm: the first query of a table reads it from disk, its SQL is built
+        cold = (time.perf_counter() - started) * 1000
         with CaptureQueriesContext(connection) as queries:
             report = figures.report(area, day)
         live = median_ms(lambda area=area: figures.report(area, day), args.repeat)
         hand = median_ms(lambda area=area: hand_written(area, day), args.repeat)
+        started = time.perf_counter()
         with CaptureQueriesContext(connection) as board_queries:
             dashboard.build(area, now=noon)
+        board_cold = (time.perf_counter() - started) * 1000
         board = median_ms(lambda area=area: dashboard.build(area, now=noon), args.repeat)
+        board_hand = median_ms(lambda area=area: hand_written_dashboard(area, day), args.repeat)
         results[label] = {
             "code": code,
             "rows": len(report.rows),
             "queries": len(queries),
+            "report_ms_first": round(cold, 1),
             "report_ms_median": live[0],
             "report_ms_min": live[1],
             "hand_sql_ms_median": hand[0],
             "hand_sql_ms_min": hand[1],
             "ratio": round(live[0] / hand[0], 2) if hand[0] else None,
             "dashboard_queries": len(board_queries),
+            "dashboard_ms_first": round(board_cold, 1),
             "dashboard_ms_median": board[0],
             "dashboard_ms_min": board[1],
+            "dashboard_hand_sql_ms_median": board_hand[0],
+            "dashboard_ratio": round(board[0] / board_hand[0], 2) if board_hand[0] else None,
             "fever_today": report.figures["fever_today"],
             "home_current": report.figures["home_current"],
         }
@@ -301,13 +432,20 @@ def main():
     import django
 
     django.setup()
-    loaded = None if args.keep else load(args)
-    output = {
-        "load_seconds": loaded,
-        "rows": counts(),
-        "results": measure(args),
-        "machine": {"python": platform.python_version(), "nproc": os.cpu_count(), "load": os.getloadavg()},
-    }
+    from django.db import transaction
+
+    loaded = None if args.keep or args.alongside else load(args)
+    with transaction.atomic():
+        if args.alongside:
+            loaded = load_alongside(args)
+        output = {
+            "load_seconds": loaded,
+            "rows": counts(),
+            "results": measure(args),
+            "machine": {"python": platform.python_version(), "nproc": os.cpu_count(), "load": os.getloadavg()},
+        }
+        if args.alongside:
+            transaction.set_rollback(True)  # the shared database is left as it was
     print(json.dumps(output, indent=1, default=str))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

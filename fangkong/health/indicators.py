@@ -5,7 +5,8 @@ times an alert was raised, acknowledged and resolved), so the figure of a past d
 as it stood at the end of that day. The list filters that the figures link to call the same functions.
 """
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import BooleanField, Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 
 from fangkong.core.indicators import Count, by_end_of, day_end, not_by_end_of, on_day, register
 
@@ -25,15 +26,37 @@ def observed_on(episodes, day, lookup=""):
     return episodes.filter(observing(day, lookup))
 
 
+def classified_then(day, classification):
+    """Cases whose classification at the end of the day was ``classification``, from the timeline: the
+    last of their events by then (the latest ``at``, then the highest id) moved them to it.
+
+    A condition, so that the two classifications are counted together, on every day of a trend. The
+    set of such cases is one subquery that does not depend on the case (``id IN (…)``): the database
+    reads the timeline once per day and classification and looks each case up in it, where a
+    subquery per case and day ran 18,000 times for a city's 30-day trend. Written in SQL: the ORM's
+    nested ``Exists`` took a hundred times longer to build than to run."""
+    from .cases.models import Case, CaseEvent
+
+    case, event = Case._meta.db_table, CaseEvent._meta.db_table
+    end = day_end(day)
+    last = RawSQL(
+        f'{case}.id IN (SELECT e.case_id FROM {event} e WHERE e."at" < %s AND e.to_classification = %s '  # noqa: S608
+        f'AND NOT EXISTS (SELECT 1 FROM {event} l WHERE l.case_id = e.case_id AND l."at" < %s '
+        'AND (l."at" > e."at" OR (l."at" = e."at" AND l.id > e.id))))',
+        (end, classification, end),
+        output_field=BooleanField(),
+    )
+    return Q(last)
+
+
 def classified_on(cases, day, classification=None):
-    """Cases reported by the end of the day, with ``classification_on``: their classification then, from
-    the timeline; only those of ``classification`` when given."""
+    """Cases reported by the end of the day (with a timeline event by then); only those whose
+    classification then was ``classification`` when given."""
     from .cases.models import CaseEvent
 
-    last = CaseEvent.objects.filter(case=OuterRef("pk"), at__lt=day_end(day))
-    last = last.order_by("-at", "-id").values("to_classification")[:1]
-    cases = cases.annotate(classification_on=Subquery(last)).filter(classification_on__isnull=False)
-    return cases.filter(classification_on=classification) if classification else cases
+    if classification:
+        return cases.filter(classified_then(day, classification))
+    return cases.filter(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), at__lt=day_end(day))))
 
 
 def pending(day):
@@ -109,7 +132,7 @@ def _cases(classification, name_zh, name_en):
         name_en,
         **CASES,
         model="health.Case",
-        rows=lambda cases, day: classified_on(cases, day, classification),
+        where=lambda day: classified_then(day, classification),
         url_name="health:case-list",
         params=lambda day: {"classification": classification, "on": _day(day)},
     )
@@ -124,7 +147,7 @@ register(
         "Fever today",
         **OBSERVATION,
         model="health.Check",
-        rows=lambda checks, day: checks.filter(taken_on=day, is_fever=True),
+        where=lambda day: Q(taken_on=day, is_fever=True),
         url_name="health:check-list",
         params=lambda day: {"date": _day(day), "fever": "true"},
         distinct="person",
@@ -159,7 +182,7 @@ register(
         "Close contacts",
         **CASES,
         model="health.Contact",
-        rows=lambda contacts, day: observed_on(contacts, day, "episode__"),
+        where=lambda day: observing(day, "episode__"),
         url_name="health:contact-list",
         params=lambda day: {"observed_on": _day(day)},
         distinct="person",
@@ -170,7 +193,7 @@ register(
         "Contacts traced today",
         **CASES,
         model="health.Contact",
-        rows=lambda contacts, day: contacts.filter(on_day("created", day)),
+        where=lambda day: on_day("created", day),
         url_name="health:contact-list",
         params=lambda day: {"recorded_on": _day(day)},
     ),

@@ -10,9 +10,12 @@ trend point is the figure of that day exactly as the report counts it).
 
 import datetime
 from dataclasses import dataclass
+from functools import partial, reduce
+from operator import or_
 
 from django.db.models import Count as CountOf
-from django.db.models import Exists, F, IntegerField, OuterRef, Q, Value
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -95,10 +98,24 @@ def key_codes(form):
 
 
 def trends(area, codes, end, days=TREND_DAYS, user=None):
-    """({code: [value per day]}, [day]) over the ``days`` days up to ``end``: one query per count."""
+    """({code: [value per day]}, [day]) over the ``days`` days up to ``end``, in one round trip: the
+    figures of one model declared by a condition (``where``) in one query over the span (each figure
+    and day a ``FILTER``: the rows are read once), each other figure one query a day (the indicator's
+    own ``select(queryset, day)``, as the daily report counts it), all joined with ``UNION ALL``."""
     span = [end - datetime.timedelta(days=offset) for offset in range(days - 1, -1, -1)]
     parts = indicators.parts(codes)
-    counted = {count.code: _daily_counts(count, area, span, user) for count in parts.counts}
+    batches = figures.batches(parts.counts)
+    queries = [_trend_queries(batch, area, span, user) for batch in batches]
+    found = iter(figures.read_together([query for batch_queries in queries for query in batch_queries]))
+    counted = {}
+    for batch, batch_queries in zip(batches, queries, strict=True):
+        numbers = []
+        for _sql, _params, names in batch_queries:
+            rows = next(found)
+            # One row, the constant first; none when nothing was counted and the database grouped by it.
+            numbers += list(rows[0][1 : len(names)]) if rows else [0] * (len(names) - 1)
+        for i, count in enumerate(batch):
+            counted[count.code] = numbers[i * len(span) : (i + 1) * len(span)]
     result = {}
     for code in codes:
         indicator = indicators.get(code)
@@ -109,23 +126,41 @@ def trends(area, codes, end, days=TREND_DAYS, user=None):
     return result, span
 
 
-def _daily_counts(count, area, span, user):
-    """[count on each day of ``span``], the days' counts joined in one query."""
-    queryset = count.subtree(area, user)
-    aggregate = CountOf(count.distinct, distinct=True) if count.distinct else CountOf("pk")
-    pieces = [
-        count.select(queryset, day)
-        .order_by()
-        .annotate(day_index=Value(index, output_field=IntegerField()))
-        .values("day_index")
-        .annotate(number=aggregate)
-        .values_list("day_index", "number")
-        for index, day in enumerate(span)
-    ]
-    values = [0] * len(span)
-    for index, number in pieces[0].union(*pieces[1:], all=True):
-        values[index] = number
-    return values
+def _one_row(rows, aggregates):
+    """The aggregates over all the rows, as a ``values()`` query of one row (a constant, then the counts)."""
+    return rows.annotate(one=Value(1, output_field=IntegerField())).values("one").annotate(**aggregates)
+
+
+def _trend_queries(batch, area, span, user):
+    """The queries of the batch's trends (``figures.compiled``): their rows hold the count of each figure
+    on each day of the span, figure by figure, day by day."""
+    first = batch[0]
+    key = ("trend", *(count.code for count in batch), area.path, span[0], span[-1])
+    key += (figures.scope_key(first.model_class(), user),)
+    if first.where:
+        return [figures.compiled(key, partial(_span_query, batch, area, span, user))]
+    return [figures.compiled((*key, day), partial(_day_query, first, area, day, user)) for day in span]
+
+
+def _span_query(batch, area, span, user):
+    """Every figure of the batch (declared by a condition) on every day of the span, the rows read once."""
+    conditions = [(count, count.where(day)) for count in batch for day in span]
+    rows = batch[0].subtree(area, user).order_by()
+    if not any(_has_subquery(where) for _count, where in conditions):
+        # Only the rows some figure counts on some day are read. Conditions with a subquery (a case's
+        # classification from its timeline) are left to the FILTERs: repeated in the WHERE, each
+        # subquery would run up to twice as often, which costs more than reading every row does.
+        rows = rows.filter(reduce(or_, (where for _count, where in conditions)))
+    return _one_row(rows, {f"n{i}": figures.aggregate(count, where) for i, (count, where) in enumerate(conditions)})
+
+
+def _has_subquery(condition):
+    return any(isinstance(part, (RawSQL, Subquery, Exists)) for part in condition.flatten())
+
+
+def _day_query(count, area, day, user):
+    """A figure declared by ``rows`` on one day, as the daily report counts it."""
+    return _one_row(count.select(count.subtree(area, user).order_by(), day), {"n0": figures.aggregate(count)})
 
 
 def open_alerts(area, user=None):

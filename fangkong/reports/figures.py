@@ -9,12 +9,15 @@ from the summed counts. Reusable by any page: ``figures(area, day)``, ``series(a
 """
 
 import datetime
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
-from functools import reduce
+from functools import partial, reduce
 from operator import or_
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
+from django.db import connection
 from django.db.models import Count as CountOf
 from django.db.models import F
 from django.db.models.functions import Substr
@@ -23,6 +26,8 @@ from django.utils.translation import gettext as _
 
 from fangkong.areas.models import Area
 from fangkong.core import indicators
+from fangkong.core.roles import Action
+from fangkong.core.scope import scope_paths
 
 from .models import Confirmation, ReportForm
 
@@ -69,7 +74,7 @@ def children_of(area):
     return list(Area.objects.filter(parent=area).order_by("path"))
 
 
-def _batches(counts):
+def batches(counts):
     """The counts in the batches that one query counts: the figures declared by a condition, per model
     and area path field; every other figure alone."""
     batches = {}
@@ -79,39 +84,109 @@ def _batches(counts):
     return list(batches.values())
 
 
-def _aggregate(count, condition=None):
+def aggregate(count, condition=None):
+    """The count of a figure's rows (of its people when ``distinct``), of those meeting ``condition``."""
     if count.distinct:
         return CountOf(count.distinct, distinct=True, filter=condition)
     return CountOf("pk", filter=condition)
 
 
-def _grouped(batch, area, day, user, children):
-    """{child path or OWN: {code: count}} of a batch's figures in one query."""
+def _grouped_query(batch, area, day, user, children):
+    """The batch's figures grouped by child, one query: values ``group``, ``count_0``, ``count_1``…"""
     first = batch[0]
     if len(batch) == 1:
         rows = first.records(area, day, user)
-        aggregates = {"count_0": _aggregate(first)}
+        aggregates = {"count_0": aggregate(first)}
     else:
         conditions = [count.where(day) for count in batch]
         # Only the rows some figure counts are read; each figure counts those meeting its condition.
         rows = first.subtree(area, user).filter(reduce(or_, conditions))
         aggregates = {
-            f"count_{i}": _aggregate(count, condition)
+            f"count_{i}": aggregate(count, condition)
             for i, (count, condition) in enumerate(zip(batch, conditions, strict=True))
         }
     lengths = {len(child.path) for child in children}
     # Codes of one level have one length: the path cut to a child's length is the child (else the
     # rows' own paths are grouped, and mapped to the children here).
     key = Substr(first.path_field, 1, lengths.pop()) if len(lengths) == 1 else F(first.path_field)
+    return rows.order_by().annotate(group=key).values("group").annotate(**aggregates)
+
+
+def _by_child(batch, area, found_rows):
+    """{child path or OWN: {code: count}} from the rows (group, count_0, …) of a batch's query."""
     counts = {}
     child_level = area.child_level
-    for found in rows.order_by().annotate(group=key).values("group").annotate(**aggregates):
-        path = found["group"]
+    for path, *numbers in found_rows:
         child = Area.path_at_level(path, child_level) if child_level and path != area.path else area.path
         group = counts.setdefault(OWN if child == area.path else child, dict.fromkeys((c.code for c in batch), 0))
-        for i, count in enumerate(batch):
-            group[count.code] += found[f"count_{i}"]
+        for count, number in zip(batch, numbers, strict=False):
+            group[count.code] += number
     return counts
+
+
+# The SQL of the counting queries, by what it is made of (see ``compiled``): at most this many kept.
+COMPILED_KEPT = 512
+_compiled = OrderedDict()
+_compiled_lock = threading.Lock()
+
+
+def scope_key(model, user):
+    """What ``model.objects.restrict(user)`` filters by: the user's outermost areas for viewing it
+    ("all" without a user, None for no limit), so that two users of the same scope share queries."""
+    if user is None:
+        return "all"
+    paths = scope_paths(user, model.roles_by_action.get(Action.VIEW, ()))
+    return None if paths is None else tuple(sorted(paths))
+
+
+def compiled(key, build):
+    """(sql, params, column names) of the ``values()`` query that ``build()`` makes, built once per
+    ``key`` in this process. Only the text of a query is kept, never a figure: every request runs it
+    against the records as they are, so nothing can go stale. ``key`` must name everything the query
+    depends on (the figures, the area, the children, the days, the user's scope, the time zone)."""
+    key = (*key, timezone.get_current_timezone_name())
+    with _compiled_lock:
+        found = _compiled.get(key)
+        if found is not None:
+            _compiled.move_to_end(key)
+            return found
+    queryset = build()
+    names = [*queryset.query.values_select, *queryset.query.annotation_select]
+    try:
+        sql, params = queryset.query.get_compiler(connection=connection).as_sql()
+    except EmptyResultSet:  # nothing to read (a scope without the model: ``restrict`` gave none())
+        sql, params = None, ()
+    found = (sql, tuple(params), names)
+    with _compiled_lock:
+        _compiled[key] = found
+        while len(_compiled) > COMPILED_KEPT:
+            _compiled.popitem(last=False)
+    return found
+
+
+def read_together(queries):
+    """The rows of several counting queries (``compiled``: sql, params, column names, the columns
+    annotations), read in one round trip (``UNION ALL``): [[tuple of the query's columns] per query].
+    Each query is the one it would be alone, wrapped as a subquery; only the round trips are saved."""
+    if not queries:
+        return []
+    quote = connection.ops.quote_name
+    width = max(len(names) for _sql, _params, names in queries)
+    pieces, params = [], []
+    for index, (sql, piece_params, names) in enumerate(queries):
+        if sql is None:
+            continue  # no rows
+        columns = [str(index), *(f"t.{quote(name)}" for name in names), *(["0"] * (width - len(names)))]
+        pieces.append(f"SELECT {', '.join(columns)} FROM ({sql}) t")  # noqa: S608 (our own compiled SQL)
+        params.extend(piece_params)
+    found = [[] for _ in queries]
+    if not pieces:
+        return found
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(pieces), params)
+        for index, *values in cursor.fetchall():
+            found[index].append(tuple(values))
+    return found
 
 
 def _with_rates(values, rates):
@@ -126,8 +201,17 @@ def count_all(area, day, codes, user=None, children=None):
     parts = indicators.parts(codes)
     groups = [child.path for child in children] + [OWN]
     values = {group: dict.fromkeys((count.code for count in parts.counts), 0) for group in groups}
-    for batch in _batches(parts.counts):
-        for group, numbers in _grouped(batch, area, day, user, children).items():
+    grouped = batches(parts.counts)
+    children_key = tuple(child.path for child in children)
+    queries = [
+        compiled(
+            ("report", *(c.code for c in batch), area.path, children_key, day, scope_key(batch[0].model_class(), user)),
+            partial(_grouped_query, batch, area, day, user, children),
+        )
+        for batch in grouped
+    ]
+    for batch, found_rows in zip(grouped, read_together(queries), strict=True):
+        for group, numbers in _by_child(batch, area, found_rows).items():
             values.setdefault(group, dict.fromkeys((c.code for c in parts.counts), 0)).update(numbers)
     total = {count.code: sum(row[count.code] for row in values.values()) for count in parts.counts}
     for row in [*values.values(), total]:

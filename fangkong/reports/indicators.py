@@ -13,12 +13,14 @@ COMPLETENESS = {"group_zh": "报送", "group_en": "Reporting"}
 VILLAGE = "village"
 
 
-def expected(areas, day):
-    return areas.filter(Q(retired_on__isnull=True) | Q(retired_on__gt=day), level=VILLAGE)
+def expected(day):
+    """The villages and communities open on the day."""
+    return Q(level=VILLAGE) & (Q(retired_on__isnull=True) | Q(retired_on__gt=day))
 
 
-def confirmed(confirmations, day):
-    return confirmations.filter(day=day, version=1, level=VILLAGE)
+def confirmed(day):
+    """The day's first confirmations of villages."""
+    return Q(day=day, version=1, level=VILLAGE)
 
 
 def _report(day):
@@ -32,7 +34,7 @@ register(
         "Reports expected",
         **COMPLETENESS,
         model="areas.Area",
-        rows=expected,
+        where=expected,
         path_field="path",
         url_name="reports:daily",
         params=_report,
@@ -44,7 +46,7 @@ register(
         "Reports confirmed",
         **COMPLETENESS,
         model="reports.Confirmation",
-        rows=confirmed,
+        where=confirmed,
         url_name="reports:daily",
         params=_report,
         confirmed=False,
@@ -55,7 +57,7 @@ register(
         "Reports on time",
         **COMPLETENESS,
         model="reports.Confirmation",
-        rows=lambda confirmations, day: confirmed(confirmations, day).filter(on_time=True),
+        where=lambda day: confirmed(day) & Q(on_time=True),
         url_name="reports:daily",
         params=_report,
         confirmed=False,

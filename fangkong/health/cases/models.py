@@ -204,6 +204,8 @@ class CaseEvent(ChangeLoggedMixin, models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        # A case's classification on a day is its last event by the day's end (health.indicators).
+        indexes = [models.Index(fields=["case", "at", "id"], name="caseevent_timeline")]
         verbose_name = _("classification change")
         verbose_name_plural = _("classification changes")
 

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from fangkong.reports import figures
+from fangkong.reports import dashboard, figures
 
 from .factories import days_ago, make_arrival, make_fever
 
@@ -96,3 +96,32 @@ def test_records_filed_on_a_village_itself_have_their_own_row(tree, people):
     rows = {(row.area.code, row.own): row.values["arrivals_new"] for row in report.rows}
     assert rows[(tree.grid.code, False)] == 1 and rows[(tree.village.code, True)] == 1
     assert report.figures["arrivals_new"] == 2
+
+
+def test_the_queries_kept_follow_the_records_and_the_users_scope(tree, people):
+    """Only the SQL of a report is kept (figures.compiled), never a figure: a record added after a first
+    report shows in the next one, and a user of another scope gets a query of their own."""
+    today = timezone.localdate()
+    make_arrival(tree.grid)
+    make_arrival(tree.other_grid)
+    assert figures.figures(tree.city, today, ["arrivals_new"], people.city_commander)["arrivals_new"] == 2
+    assert figures.figures(tree.city, today, ["arrivals_new"], people.outsider)["arrivals_new"] == 1
+    make_arrival(tree.village2)
+    assert figures.figures(tree.city, today, ["arrivals_new"], people.city_commander)["arrivals_new"] == 3
+    assert figures.figures(tree.city, today, ["arrivals_new"], people.outsider)["arrivals_new"] == 1
+    board = dashboard.build(tree.town, people.town_officer)
+    make_arrival(tree.grid2)
+    assert (
+        dashboard.build(tree.town, people.town_officer).trends["arrivals_new"][-1]
+        == board.trends["arrivals_new"][-1] + 1
+    )
+
+
+def test_a_user_who_may_see_no_records_gets_zeros(tree, people):
+    from django.contrib.auth.models import AnonymousUser
+
+    make_arrival(tree.grid)
+    values = figures.figures(tree.town, timezone.localdate(), ["arrivals_new", "fever_today"], AnonymousUser())
+    assert values == {"arrivals_new": 0, "fever_today": 0}
+    board = dashboard.build(tree.town, AnonymousUser())
+    assert board.trends["arrivals_new"] == [0] * dashboard.TREND_DAYS
