@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("health", "0009_report_indexes"),
+        ("health", "0010_alert_raised_at_a_place_without_a_person"),
     ]
 
     operations = [
