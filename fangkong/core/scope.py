@@ -102,6 +102,24 @@ def top_areas(user, roles=ALL_ROLES):
     return area_model.objects.filter(path__in=paths)
 
 
+def area_asked_for(user, code):
+    """The area named by ``code`` among those the user may view, or the first of the user's own when
+    ``code`` is empty: 404 outside them, 403 for a user without any area. For pages and endpoints
+    that show one area's figures (reports, the dashboard, price charts)."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    if not code:
+        top = top_areas(user).order_by("path").first()
+        if top is None:
+            raise PermissionDenied
+        return top
+    area = apps.get_model("areas", "Area").objects.restrict(user).filter(code=code.strip()).first()
+    if area is None:
+        raise Http404
+    return area
+
+
 def restrict(queryset, user, action):
     model = queryset.model
     paths = scope_paths(user, model.roles_by_action.get(action, ()))

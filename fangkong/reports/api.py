@@ -17,11 +17,11 @@ from rest_framework.decorators import action
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
+from fangkong.core import scope
 from fangkong.core.api import RefuseNulMixin, django_errors
 from fangkong.core.schema import AutoSchema
 
 from . import exports, figures, services
-from .views import area_in_scope
 
 
 class AreaQuery(serializers.Serializer):
@@ -146,7 +146,7 @@ class CompletenessSerializer(serializers.Serializer):
 
 def _area(request, data):
     try:
-        return area_in_scope(request.user, data.get("area", ""))
+        return scope.area_asked_for(request.user, data.get("area", ""))
     except PermissionDenied as error:
         raise exceptions.PermissionDenied from error
 

@@ -12,9 +12,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from fangkong.core import scope
+
 from . import dashboard
 from .dashboard_api import as_data
-from .views import area_in_scope
 
 
 def refresh_seconds(text):
@@ -32,7 +33,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         query = self.request.GET
-        area = area_in_scope(self.request.user, query.get("area", ""))
+        area = scope.area_asked_for(self.request.user, query.get("area", ""))
         board = dashboard.build(area, self.request.user)
         data = as_data(board)
         wall = query.get("wall") == "1"

@@ -5,7 +5,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
-from fangkong.areas.models import Area
 from fangkong.core import scope
 from fangkong.core.roles import Action
 from fangkong.core.views import ObjectEditView, ObjectListView
@@ -25,20 +24,6 @@ from .filters import ReportFormFilterSet
 from .forms import ConfirmForm, ReportFormForm
 from .models import ReportForm
 from .tables import ReportFormTable
-
-
-def area_in_scope(user, code):
-    """The area named by ``code`` (the user's first area when empty) among those the user may view:
-    404 outside them, 403 for a user without any area."""
-    if not code:
-        top = scope.top_areas(user).order_by("path").first()
-        if top is None:
-            raise PermissionDenied
-        return top
-    area = Area.objects.restrict(user).filter(code=code.strip()).first()
-    if area is None:
-        raise Http404
-    return area
 
 
 def parse_day(text, name="date"):
@@ -74,7 +59,7 @@ class ReportMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.area = area_in_scope(request.user, request.GET.get("area", ""))
+        self.area = scope.area_asked_for(request.user, request.GET.get("area", ""))
         try:
             self.days = days_asked(request.GET)
         except ValidationError as error:

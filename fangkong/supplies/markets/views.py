@@ -5,7 +5,6 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
@@ -200,19 +199,6 @@ class ProblemListView(ObjectListView):
         return super().get_queryset().select_related("market", "found_at", "closed_at")
 
 
-def area_in_scope(user, code):
-    """The area named by ``code`` among those the user may view (the first of theirs without one)."""
-    if not code:
-        top = scope.top_areas(user).order_by("path").first()
-        if top is None:
-            raise PermissionDenied
-        return top
-    area = Area.objects.restrict(user).filter(code=code.strip()).first()
-    if area is None:
-        raise Http404
-    return area
-
-
 class PriceChartView(ScopedViewMixin, TemplateView):
     """The daily average price of a basket item in an area over CHART_DAYS days, against the city's.
     The series go to static/supplies/price_chart.js in a json_script (the CSP allows no inline script)."""
@@ -227,7 +213,7 @@ class PriceChartView(ScopedViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         query = self.request.GET
-        area = area_in_scope(self.request.user, query.get("area", ""))
+        area = scope.area_asked_for(self.request.user, query.get("area", ""))
         items = list(BasketItem.objects.filter(active=True))
         item = next((item for item in items if item.code == query.get("item")), items[0] if items else None)
         until = timezone.localdate()
