@@ -290,9 +290,11 @@ class Episode(AreaRecord):
         return (self.planned_end_on - self.start_on).days
 
     def day_number(self, today=None):
-        """第N天: the start is day 1."""
+        """第N天 of ``total_days``: the start is day 1. The one home of the day counter (pages, the work
+        list and the API show it): it never passes the total, so the release day (the planned end),
+        an overdue release or an episode ended late show the last day, never 第15天/共14天."""
         today = min(today or timezone.localdate(), self.ended_on or datetime.date.max)
-        return (today - self.start_on).days + 1
+        return max(1, min((today - self.start_on).days + 1, self.total_days))
 
     def current_status(self, today=None):
         today = today or timezone.localdate()
