@@ -296,6 +296,11 @@ class Episode(AreaRecord):
         today = min(today or timezone.localdate(), self.ended_on or datetime.date.max)
         return max(1, min((today - self.start_on).days + 1, self.total_days))
 
+    def is_test_day(self, date):
+        """A nucleic-acid sample is due on the date: its day since the start (not capped like
+        ``day_number``: the release day is not the last day again) is one of the protocol's test days."""
+        return (date - self.start_on).days + 1 in self.protocol.test_days
+
     def current_status(self, today=None):
         today = today or timezone.localdate()
         if self.ended_on:

@@ -73,7 +73,7 @@ def worklist(user, now=None):
             if moment >= opens and not getattr(episode, f"{window}_done")
         ]
         episode.day = episode.day_number(today)
-        episode.sample_due = episode.day in protocol.test_days and not episode.sampled_today
+        episode.sample_due = episode.is_test_day(today) and not episode.sampled_today
         dwelling = person.household_id or f"person:{person.pk}"
         episode.disinfection_due = (
             episode.kind == Episode.Kind.HOME and not episode.disinfected_today and dwelling not in dwellings
