@@ -34,7 +34,9 @@ def test_the_footer_menu_saves_the_language_of_a_signed_in_user_for_their_notice
     client.cookies.clear()
     people.doctor.set_password("secret-pass-1")
     people.doctor.save()
-    login = client.post(reverse("login"), {"username": "doctor", "password": "secret-pass-1"}, HTTP_ACCEPT_LANGUAGE="zh")
+    login = client.post(
+        reverse("login"), {"username": "doctor", "password": "secret-pass-1"}, HTTP_ACCEPT_LANGUAGE="zh"
+    )
     assert login.status_code == 302 and client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
     page = client.get(reverse("accounts:profile"), HTTP_ACCEPT_LANGUAGE="zh").content.decode()
     assert 'lang="en"' in page
