@@ -404,18 +404,19 @@ _WORK_DONE = {201: WorkDoneSerializer, 200: WorkDoneSerializer}
 class WorklistViewSet(RefuseNulMixin, viewsets.GenericViewSet):
     """Today's work: the people under observation in your areas who still need this morning's or this
     evening's check (``needs``), a nucleic-acid sample (``sample_due``) or today's disinfection of their
-    dwelling (``disinfection_due``), by area and address. ``{episode}/disinfected/`` and
+    dwelling (``disinfection_due``), by area and address, 50 a page. ``{episode}/disinfected/`` and
     ``{episode}/sampled/`` record those done in one request each, once a day: sent again, they answer
     200 with the record already made."""
 
     queryset = Episode.objects.all()
     serializer_class = WorkItemSerializer
     permission_classes = [ScopedPermission]
-    pagination_class = None
     filter_backends = []
 
     def list(self, request):
-        return Response(self.get_serializer(worklist(request.user), many=True).data)
+        # Paged (50 a page, ``page_size`` up to 500): a page reads only its own episodes.
+        page = self.paginate_queryset(worklist(request.user))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def episode_for(self, model):
         """The episode, looked up in the user's scope (404), if they may record ``model`` for it (403)."""

@@ -212,7 +212,7 @@ def test_the_api_records_todays_disinfection_once_and_answers_200_when_sent_agai
     again = client.post(url)
     assert again.status_code == 200 and again.json() == {**first.json(), "created": False}
     assert Disinfection.objects.count() == 1
-    listed = client.get(reverse("worklist-list")).json()
+    listed = client.get(reverse("worklist-list")).json()["results"]
     assert all(not row["disinfection_due"] for row in listed)
 
 
@@ -221,7 +221,7 @@ def test_the_api_records_a_sample_taken_today_once_by_a_grid_worker_of_the_grid(
     url = reverse("worklist-sampled", args=[episode.pk])
     assert api.login_as(people.outsider).post(url).status_code == 404
     client = api.login_as(people.grid_worker)
-    assert [row["sample_due"] for row in client.get(reverse("worklist-list")).json()] == [True]
+    assert [row["sample_due"] for row in client.get(reverse("worklist-list")).json()["results"]] == [True]
     assert client.post(url).status_code == 201
     assert client.post(url).status_code == 200
     assert Sample.objects.filter(person=episode.person).count() == 1
@@ -263,3 +263,22 @@ def test_today_takes_the_same_number_of_queries_with_samples_and_disinfections_d
         [(row.person.name, row.area.label(), row.address, row.protocol.test_days) for row in rows]
     assert len(rows) >= 4
     assert page_queries() == one
+
+
+def test_today_and_its_api_are_paged_reading_only_the_page(client, api, tree, people, django_assert_max_num_queries):
+    episodes = [centralised(tree.grid, days_ago=6) for _ in range(53)]  # day 7: a sample due each
+    rows = worklist(people.grid_worker, now=at_local(5))
+    assert len(rows) == 53
+    # The candidates' values and their protocols decide the list; a page reads its own episodes.
+    with django_assert_max_num_queries(1):
+        page = rows[50:]
+    assert [row.pk for row in page] == [row.pk for row in list(rows)[50:]] and len(page) == 3
+    assert {row.pk for row in rows} == {episode.pk for episode in episodes}
+    client.force_login(people.grid_worker)
+    first = client.get(reverse("health:today"), HTTP_ACCEPT_LANGUAGE="en")
+    assert len(first.context["rows"]) == 50 and "Page 1 of 2 (53 in all)" in first.content.decode()
+    second = client.get(reverse("health:today"), {"page": 2}, HTTP_ACCEPT_LANGUAGE="en")
+    assert len(second.context["rows"]) == 3
+    body = api.login_as(people.grid_worker).get(reverse("worklist-list")).json()
+    assert body["count"] == 53 and len(body["results"]) == 50 and body["next"]
+    assert len(api.get(body["next"]).json()["results"]) == 3
