@@ -98,6 +98,7 @@ def worklist(user, now=None):
     def read(pks):
         return (
             Episode.objects.filter(pk__in=pks)
+            .order_by()  # DecidedRows puts them in the list's order
             .annotate(address=address)
             .select_related("person", "area__parent")
             .only(*ROW_FIELDS)

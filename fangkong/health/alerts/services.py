@@ -253,7 +253,7 @@ def missed_checks(episodes, now=None):
                 decided.append((pk, (protocol, window)))
 
     def read(pks):
-        return Episode.objects.filter(pk__in=pks).select_related("person", "area__parent")
+        return Episode.objects.filter(pk__in=pks).order_by().select_related("person", "area__parent")
 
     def build(episode, payload):
         episode.protocol, window = payload
