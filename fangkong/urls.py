@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from fangkong.accounts.views import LoginView
+from fangkong.accounts.views import LoginView, set_language
 from fangkong.community.views import public_urlpatterns as community_public_urlpatterns
 from fangkong.core.changelog_views import ChangeLogEntryView, ChangeLogListView
 from fangkong.core.health import HealthView
@@ -37,7 +37,7 @@ urlpatterns = [
     path("jobs/<int:pk>/cancel/", JobCancelView.as_view(), name="job-stop"),
     path("jobs/<int:pk>/download/", JobDownloadView.as_view(), name="job-download"),
     path("inbox/", InboxView.as_view(), name="inbox"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # A page for people: without a session it sends them to the login page rather than answering 401. Its
     # script is a second request to the same URL, as the Content-Security-Policy allows no inline script.

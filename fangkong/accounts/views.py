@@ -11,6 +11,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
+from django.views.i18n import set_language as django_set_language
 
 from fangkong.core.roles import Action
 from fangkong.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
@@ -22,8 +23,43 @@ from .models import Membership, User
 from .tables import UserTable
 
 
+def remember_language(response, language):
+    """The cookie of the interface's language (the one Django's set_language sets), on ``response``."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
+
+
+def set_language(request):
+    """The footer's language menu: Django's set_language (the cookie, back to the page), and for a
+    signed-in user their saved language too, so their alerts and notices and their next login use it."""
+    response = django_set_language(request)
+    language = request.POST.get("language") if request.method == "POST" else None
+    if language in dict(settings.LANGUAGES) and request.user.is_authenticated and request.user.language != language:
+        services.set_language(request.user, language)
+    return response
+
+
 class LoginView(auth_views.LoginView):
+    """Signing in on a device without a language chosen yet (no cookie) shows the user's saved
+    language, if they chose one other than the site's; otherwise the browser's, as before."""
+
     form_class = LoginForm
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        language = form.get_user().language
+        if settings.LANGUAGE_COOKIE_NAME not in self.request.COOKIES and language != settings.LANGUAGE_CODE:
+            remember_language(response, language)
+        return response
 
 
 def locked_out(request, original_response=None, credentials=None):
@@ -60,18 +96,8 @@ class LanguageView(LoginRequiredMixin, FormView):
         services.set_language(self.request.user, language)
         translation.activate(language)
         messages.success(self.request, _("Your language is saved: your alerts and notices are written in it."))
-        response = redirect("accounts:profile")
-        # The cookie of the footer's language menu (Django's set_language), so the interface follows.
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            language,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            path=settings.LANGUAGE_COOKIE_PATH,
-            domain=settings.LANGUAGE_COOKIE_DOMAIN,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        )
+        # The cookie of the footer's language menu, so the interface follows.
+        response = remember_language(redirect("accounts:profile"), language)
         return response
 
     def get_context_data(self, **kwargs):

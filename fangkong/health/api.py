@@ -79,6 +79,28 @@ class ScopedPersonField(serializers.PrimaryKeyRelatedField):
         return Person.objects.restrict(self.context["request"].user, Action.VIEW).select_related("area")
 
 
+class CheckPersonField(ScopedPersonField):
+    """The person, read with their episodes and their protocols in one prepared statement
+    (``services.person_with_episodes``): the check takes its episode from them, so a check costs one
+    read, and no query is built per request. Out of the user's scope is "not found", as
+    ``ScopedPersonField`` says (the same scope, asked of the person's path); someone never observed
+    is read on its own, as there."""
+
+    def to_internal_value(self, data):
+        try:
+            if isinstance(data, bool):
+                raise TypeError
+            pk = int(data)
+        except (TypeError, ValueError, OverflowError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        person = services.person_with_episodes(pk) if -(2**63) < pk < 2**63 else None
+        if person is None:
+            return super().to_internal_value(data)
+        if not scope.can(self.context["request"].user, Action.VIEW, Person, person.area_path):
+            self.fail("does_not_exist", pk_value=data)
+        return person
+
+
 @extend_schema_field({"type": "integer"})
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
     """A record the user may view, by id."""
@@ -241,7 +263,7 @@ class CheckSerializer(ModelSerializer):
     key = serializers.CharField(
         max_length=64, help_text="The client's idempotency key: sending a check again with it saves nothing new."
     )
-    person = ScopedPersonField()
+    person = CheckPersonField()
     area = serializers.SlugRelatedField(slug_field="code", read_only=True)
     # "" for a check taken outside both windows: it counts towards neither.
     window = serializers.ChoiceField(choices=Check.Window.choices, allow_blank=True, read_only=True)
@@ -382,18 +404,19 @@ _WORK_DONE = {201: WorkDoneSerializer, 200: WorkDoneSerializer}
 class WorklistViewSet(RefuseNulMixin, viewsets.GenericViewSet):
     """Today's work: the people under observation in your areas who still need this morning's or this
     evening's check (``needs``), a nucleic-acid sample (``sample_due``) or today's disinfection of their
-    dwelling (``disinfection_due``), by area and address. ``{episode}/disinfected/`` and
+    dwelling (``disinfection_due``), by area and address, 50 a page. ``{episode}/disinfected/`` and
     ``{episode}/sampled/`` record those done in one request each, once a day: sent again, they answer
     200 with the record already made."""
 
     queryset = Episode.objects.all()
     serializer_class = WorkItemSerializer
     permission_classes = [ScopedPermission]
-    pagination_class = None
     filter_backends = []
 
     def list(self, request):
-        return Response(self.get_serializer(worklist(request.user), many=True).data)
+        # Paged (50 a page, ``page_size`` up to 500): a page reads only its own episodes.
+        page = self.paginate_queryset(worklist(request.user))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def episode_for(self, model):
         """The episode, looked up in the user's scope (404), if they may record ``model`` for it (403)."""

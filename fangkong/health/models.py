@@ -173,6 +173,11 @@ class Protocol(ChangeLoggedMixin, models.Model):
         return ""
 
 
+def observation_day(start_on, date):
+    """The day of an observation started on ``start_on`` that ``date`` is: the start is day 1."""
+    return (date - start_on).days + 1
+
+
 class EpisodeQuerySet(RestrictedQuerySet):
     def with_status(self, today=None):
         """``status`` derived from the dates and the outcome (never stored): active, due (the planned
@@ -290,9 +295,16 @@ class Episode(AreaRecord):
         return (self.planned_end_on - self.start_on).days
 
     def day_number(self, today=None):
-        """第N天: the start is day 1."""
+        """第N天 of ``total_days``: the start is day 1. The one home of the day counter (pages, the work
+        list and the API show it): it never passes the total, so the release day (the planned end),
+        an overdue release or an episode ended late show the last day, never 第15天/共14天."""
         today = min(today or timezone.localdate(), self.ended_on or datetime.date.max)
-        return (today - self.start_on).days + 1
+        return max(1, min(observation_day(self.start_on, today), self.total_days))
+
+    def is_test_day(self, date):
+        """A nucleic-acid sample is due on the date: its day since the start (not capped like
+        ``day_number``: the release day is not the last day again) is one of the protocol's test days."""
+        return observation_day(self.start_on, date) in self.protocol.test_days
 
     def current_status(self, today=None):
         today = today or timezone.localdate()

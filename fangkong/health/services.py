@@ -3,13 +3,13 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fangkong.core.services import ConcurrentEdit, bump_version
-from fangkong.people.models import KeyPersonTag
+from fangkong.people.models import KeyPersonTag, Person
 
 from .alerts import services as alerts
 from .models import Check, Episode, Protocol, Reason
@@ -109,16 +109,89 @@ def move_end(episode, planned_end_on, reason, expected_version=None):
     return episode
 
 
+class _PersonWithEpisodes:
+    """The statement behind ``person_with_episodes``, written once from the models' fields (with the
+    converters the ORM would apply to each column): the ORM's query building (select_related over
+    four tables) was the largest piece of a check's own time (docs/benchmarks.md, "Check submission
+    over HTTP")."""
+
+    def __init__(self):
+        from fangkong.areas.models import Area
+
+        quote = connection.ops.quote_name
+        self.models, columns = [], []
+        for model, alias in [(Episode, "e"), (Person, "p"), (Area, "a"), (Protocol, "r")]:
+            fields = model._meta.concrete_fields
+            converters = []  # (the column's converters, the column): as the ORM's compiler calls them
+            for field in fields:
+                column = field.get_col(model._meta.db_table)
+                functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+                converters.append((functions, column))
+            self.models.append((model, [field.attname for field in fields], converters))
+            columns += [f"{alias}.{quote(field.column)}" for field in fields]
+        table = {model: quote(model._meta.db_table) for model, _names, _converters in self.models}
+        self.sql = (
+            f"SELECT {', '.join(columns)} FROM {table[Episode]} e"
+            f" JOIN {table[Person]} p ON p.id = e.person_id JOIN {table[Area]} a ON a.id = p.area_id"
+            f" JOIN {table[Protocol]} r ON r.id = e.protocol_id"
+            " WHERE e.person_id = %s ORDER BY e.start_on DESC, e.id DESC"
+        )
+
+    def read(self, person_id):
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, [person_id])
+            rows = cursor.fetchall()
+        episodes, person = [], None
+        for row in rows:
+            objects, start = [], 0
+            for model, names, converters in self.models:
+                converted = []
+                for (functions, column), value in zip(converters, row[start : start + len(names)], strict=True):
+                    for function in functions:
+                        value = function(value, column, connection)
+                    converted.append(value)
+                objects.append(model.from_db(connection.alias, names, converted))
+                start += len(names)
+            episode, row_person, area, protocol = objects
+            if person is None:
+                person = row_person
+                person.area = area
+            episode.person, episode.protocol = person, protocol
+            episodes.append(episode)
+        if person is not None:
+            person.episodes_read = episodes
+        return person
+
+
+_person_with_episodes = None
+
+
+def person_with_episodes(person_id):
+    """The person (with their area) and ``person.episodes_read``: all their episodes, newest first,
+    each with its protocol, in one statement; None for someone with no episode (or no such person).
+    Not scoped: the caller asks the scope of the person's path."""
+    global _person_with_episodes
+    if _person_with_episodes is None:
+        _person_with_episodes = _PersonWithEpisodes()
+    return _person_with_episodes.read(person_id)
+
+
 def episode_for_check(person, taken_on, today=None):
     """The episode a check of the person on that date belongs to; refused when there is none, or it
-    ended more than the back-fill window ago."""
+    ended more than the back-fill window ago. Taken from ``person.episodes_read`` (all of theirs,
+    newest first, with their protocols) when the person was read with them (the API's check), else
+    read here."""
     today = today or timezone.localdate()
-    episode = (
-        Episode.objects.filter(person=person, start_on__lte=taken_on)
-        .select_related("protocol")
-        .order_by("-start_on", "-id")
-        .first()
-    )
+    episodes = getattr(person, "episodes_read", None)
+    if episodes is not None:
+        episode = next((episode for episode in episodes if episode.start_on <= taken_on), None)
+    else:
+        episode = (
+            Episode.objects.filter(person=person, start_on__lte=taken_on)
+            .select_related("protocol")
+            .order_by("-start_on", "-id")
+            .first()
+        )
     if episode is None:
         raise ValidationError({"person": _("%(name)s is not under observation.") % {"name": person}})
     if episode.ended_on and episode.ended_on < today - datetime.timedelta(days=episode.protocol.backfill_days):

@@ -4,6 +4,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse, reverse_lazy
@@ -16,6 +17,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from fangkong.core import scope
 from fangkong.core.forms import add_errors
 from fangkong.core.roles import Action, Role
+from fangkong.core.rows import PAGE_SIZE
 from fangkong.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedViewMixin
 from fangkong.people.models import Person
 
@@ -268,7 +270,9 @@ class TodayView(ScopedViewMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        user, rows = self.request.user, worklist(self.request.user)
+        user = self.request.user
+        page = Paginator(worklist(user), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        rows = page.object_list  # only this page's episodes are read
         for episode in rows:  # each row's quick check form (queued on the phone by health/offline.js)
             episode.check_key = uuid.uuid4().hex
             doctor = scope.has_role(user, {Role.DOCTOR}, episode.area_path)
@@ -278,6 +282,7 @@ class TodayView(ScopedViewMixin, TemplateView):
         return super().get_context_data(
             title=_("Today's work"),
             rows=rows,
+            page=page,
             can_check=scope.can(user, Action.ADD, Check),
             batch_limit=BATCH_LIMIT,
             temperature_range=(LOWEST_TEMPERATURE, HIGHEST_TEMPERATURE),

@@ -7,8 +7,9 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from fangkong.core.roles import Action
+from fangkong.core.rows import DecidedRows
 
-from .models import Check, Disinfection, Episode, Sample
+from .models import Check, Disinfection, Episode, Protocol, Sample, observation_day
 
 # What a row of today's work shows (health/today.html, the API's WorkItemSerializer) and needs to be scoped.
 ROW_FIELDS = [
@@ -32,16 +33,20 @@ def worklist(user, now=None):
     today; ``disinfection_due``: a home observation whose dwelling has no disinfection today (a
     household with two people under observation is listed once, at the first of them); ``day``: its
     第N天; ``address``: the person's or their household's. The episode and its person carry only
-    ``ROW_FIELDS``: read others and each row costs a query."""
+    ``ROW_FIELDS``: read others and each row costs a query.
+
+    A ``DecidedRows`` (core/rows.py): which rows, and what they need, is decided from plain values of
+    every candidate (one query, and one for their protocols); a page of it reads its 50 episodes
+    (one query), so a town's 5,000 cost no more to show than a village's."""
     now = timezone.localtime(now or timezone.now())
-    today = now.date()
+    today, moment = now.date(), now.time()
     done_in = {
         f"{window}_done": Exists(Check.objects.filter(episode=OuterRef("pk"), taken_on=today, window=window))
         for window in Check.Window.values
     }
-    # A town has thousands of rows: each is an episode and its person, read with the few fields the
-    # list shows; their areas and protocols are a few shared rows, read once (a query each).
-    episodes = (
+    # The person's address, or their household's: what the worker walks by.
+    address = Coalesce(NullIf("person__address", Value("")), "person__household__address", Value(""))
+    candidates = (
         Episode.objects.restrict(user, Action.VIEW)
         .open()
         .filter(start_on__lte=today)
@@ -53,33 +58,55 @@ def worklist(user, now=None):
                     Q(episode=OuterRef("pk")) | Q(household=OuterRef("person__household"))
                 )
             ),
-            # The person's address, or their household's: what the worker walks by.
-            address=Coalesce(NullIf("person__address", Value("")), "person__household__address", Value("")),
+            address=address,
         )
-        .select_related("person")
-        .only(*ROW_FIELDS)
-        .prefetch_related("area__parent", "protocol")
         .order_by("area_path", "address", "person__name", "pk")
-    )
-    rows, dwellings = [], set()
-    for episode in episodes:
-        protocol, moment, person = episode.protocol, now.time(), episode.person
-        episode.needs = [
-            window
-            for window, opens in (
-                (Check.Window.MORNING, protocol.morning_from),
-                (Check.Window.EVENING, protocol.evening_from),
-            )
-            if moment >= opens and not getattr(episode, f"{window}_done")
-        ]
-        episode.day = episode.day_number(today)
-        episode.sample_due = episode.day in protocol.test_days and not episode.sampled_today
-        dwelling = person.household_id or f"person:{person.pk}"
-        episode.disinfection_due = (
-            episode.kind == Episode.Kind.HOME and not episode.disinfected_today and dwelling not in dwellings
+        .values_list(
+            "pk",
+            "kind",
+            "person_id",
+            "person__household_id",
+            "start_on",
+            "protocol_id",
+            "morning_done",
+            "evening_done",
+            "sampled_today",
+            "disinfected_today",
         )
-        if episode.disinfection_due:
+    )
+    candidates = list(candidates)
+    protocols = Protocol.objects.in_bulk({row[5] for row in candidates})
+    decided, dwellings = [], set()
+    for pk, kind, person, household, start_on, protocol_id, morning, evening, sampled, disinfected in candidates:
+        protocol = protocols[protocol_id]
+        needs = [
+            window
+            for window, opens, done in (
+                (Check.Window.MORNING, protocol.morning_from, morning),
+                (Check.Window.EVENING, protocol.evening_from, evening),
+            )
+            if moment >= opens and not done
+        ]
+        sample_due = observation_day(start_on, today) in protocol.test_days and not sampled
+        dwelling = household or f"person:{person}"
+        disinfection_due = kind == Episode.Kind.HOME and not disinfected and dwelling not in dwellings
+        if disinfection_due:
             dwellings.add(dwelling)
-        if episode.needs or episode.sample_due or episode.disinfection_due:
-            rows.append(episode)
-    return rows
+        if needs or sample_due or disinfection_due:
+            decided.append((pk, (protocol, needs, sample_due, disinfection_due)))
+
+    def read(pks):
+        return (
+            Episode.objects.filter(pk__in=pks)
+            .order_by()  # DecidedRows puts them in the list's order
+            .annotate(address=address)
+            .select_related("person", "area__parent")
+            .only(*ROW_FIELDS)
+        )
+
+    def build(episode, payload):
+        episode.protocol, episode.needs, episode.sample_due, episode.disinfection_due = payload
+        episode.day = episode.day_number(today)
+        return episode
+
+    return DecidedRows(decided, read, build)

@@ -19,8 +19,9 @@ from fangkong.areas.models import Area
 from fangkong.core import changelog, jobs
 from fangkong.core.models import ChangeLogEntry
 from fangkong.core.roles import Role
+from fangkong.core.rows import DecidedRows
 
-from ..models import Check, Episode
+from ..models import Check, Episode, Protocol
 from . import channels
 from .models import Alert, AlertDelivery, AlertPreference
 
@@ -253,32 +254,43 @@ def escalate(alert, now=None):
 
 def missed_checks(episodes, now=None):
     """(episode, window) for each person under observation whose check window closed today without a
-    check. ``episodes`` is an Episode queryset (the caller's scope)."""
+    check, by area, name and episode. ``episodes`` is an Episode queryset (the caller's scope).
+
+    A ``DecidedRows`` (core/rows.py): the missed windows are decided from plain values of every open
+    episode (one query, and one for their protocols); a page reads only its own episodes, each with
+    its whole person (the sweep's alerts need the person's cadre and doctor) and area."""
     now = timezone.localtime(now or timezone.now())
     today = now.date()
     done = Check.objects.filter(episode=models.OuterRef("pk"), taken_on=today)
-    rows = (
+    candidates = list(
         episodes.open()
         .filter(start_on__lte=today)
         .annotate(
             morning_done=models.Exists(done.filter(window=Check.Window.MORNING)),
             evening_done=models.Exists(done.filter(window=Check.Window.EVENING)),
         )
-        # A town has thousands of rows; their areas and protocols are a few shared rows, read once.
-        .select_related("person")
-        .prefetch_related("area__parent", "protocol")
         .order_by("area_path", "person__name", "pk")
+        .values_list("pk", "protocol_id", "morning_done", "evening_done")
     )
-    missed = []
-    for episode in rows:
-        protocol = episode.protocol
+    protocols = Protocol.objects.in_bulk({protocol for _pk, protocol, _m, _e in candidates})
+    decided = []
+    for pk, protocol_id, morning_done, evening_done in candidates:
+        protocol = protocols[protocol_id]
         for window, until, checked in (
-            (Check.Window.MORNING, protocol.morning_until, episode.morning_done),
-            (Check.Window.EVENING, protocol.evening_until, episode.evening_done),
+            (Check.Window.MORNING, protocol.morning_until, morning_done),
+            (Check.Window.EVENING, protocol.evening_until, evening_done),
         ):
             if now.time() >= until and not checked:
-                missed.append((episode, window))
-    return missed
+                decided.append((pk, (protocol, window)))
+
+    def read(pks):
+        return Episode.objects.filter(pk__in=pks).order_by().select_related("person", "area__parent")
+
+    def build(episode, payload):
+        episode.protocol, window = payload
+        return episode, window
+
+    return DecidedRows(decided, read, build)
 
 
 def raise_missed_checks(now=None):

@@ -4,6 +4,7 @@ and the user's choice of what reaches them outside the app."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from fangkong.areas.models import Area
 from fangkong.core import scope
 from fangkong.core.roles import Action
+from fangkong.core.rows import PAGE_SIZE
 from fangkong.core.views import ObjectDetailView, ObjectListView, ScopedViewMixin
 
 from ..models import Episode
@@ -121,9 +123,12 @@ class MissedCheckView(ScopedViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         area = self.request.GET.get("area", "")
+        missed = services.missed_checks(scoped_episodes(self.request.user, area))
+        page = Paginator(missed, PAGE_SIZE).get_page(self.request.GET.get("page"))
         return super().get_context_data(
             title=_("Missed checks today"),
-            rows=services.missed_checks(scoped_episodes(self.request.user, area)),
+            rows=page.object_list,  # only this page's episodes are read
+            page=page,
             area=area,
             **kwargs,
         )

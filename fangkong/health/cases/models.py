@@ -301,8 +301,12 @@ class Sample(AreaRecord):
     result = models.CharField(_("result"), max_length=8, choices=Result.choices, default=Result.PENDING)
     result_on = models.DateField(_("result on"), null=True, blank=True)
 
-    # Doctors take samples; CDC and doctors enter the results.
-    roles_by_action = writable_by(Role.DOCTOR, Role.CDC)
+    # Grid workers (in their grid, as they take the checks) and doctors take samples; CDC and doctors
+    # enter the results.
+    roles_by_action = {
+        **writable_by(Role.DOCTOR, Role.CDC),
+        Action.ADD: writable_by(Role.GRID_WORKER, Role.DOCTOR, Role.CDC)[Action.ADD],
+    }
     scope_form_field = "person"
 
     class Meta:

@@ -54,9 +54,9 @@ _ALERT_HANDLERS = (*_MANAGERS, "doctor")
 
 CASES = [
     ScopeCase("health:today", allowed=_EVERYONE, record_lookup=False),
-    # Today's work in one tap: grid workers and doctors disinfect; doctors (and managers) take samples.
+    # Today's work in one tap: grid workers and doctors disinfect and take samples (in their grid).
     ScopeCase("health:today-disinfected", _episode_in_grid, allowed=_IN_GRID),
-    ScopeCase("health:today-sampled", _episode_in_grid, allowed=(*_MANAGERS, "doctor"), denied=("grid_worker",)),
+    ScopeCase("health:today-sampled", _episode_in_grid, allowed=_IN_GRID),
     ScopeCase("health:protocol-list", allowed=_EVERYONE, record_lookup=False),
     ScopeCase("health:protocol-add", allowed=("city_commander",), record_lookup=False),
     # Reference data: everyone with a role finds it, commanders change it.
@@ -84,7 +84,7 @@ CASES = [
     ScopeCase("check-batch", allowed=(*_IN_GRID, "outsider"), record_lookup=False),
     ScopeCase("worklist-list", allowed=_EVERYONE, record_lookup=False),
     ScopeCase("worklist-disinfected", _episode_in_grid, allowed=_IN_GRID),
-    ScopeCase("worklist-sampled", _episode_in_grid, allowed=(*_MANAGERS, "doctor"), denied=("grid_worker",)),
+    ScopeCase("worklist-sampled", _episode_in_grid, allowed=_IN_GRID),
     ScopeCase("selfreportlink-detail", _household_in_grid, allowed=_MANAGERS, denied=("grid_worker", "doctor")),
     ScopeCase("selfreportlink-reissue", _household_in_grid, allowed=_MANAGERS, denied=("grid_worker", "doctor")),
     ScopeCase("selfreportlink-revoke", _household_in_grid, allowed=_MANAGERS, denied=("grid_worker", "doctor")),

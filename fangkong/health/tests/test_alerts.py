@@ -343,7 +343,7 @@ def test_the_missed_checks_page_and_api_list_the_people_of_the_area(client, api,
     client.force_login(people.grid_worker)
     assert str(episode.person) in client.get(reverse("health:missed-checks")).content.decode()
     api.login_as(people.village_officer)
-    rows = api.get(reverse("missed-check-list"), {"area": tree.grid.code}).json()
+    rows = api.get(reverse("missed-check-list"), {"area": tree.grid.code}).json()["results"]
     assert rows == [
         {
             "episode": episode.pk,
@@ -353,7 +353,7 @@ def test_the_missed_checks_page_and_api_list_the_people_of_the_area(client, api,
             "window": "morning",
         }
     ]
-    assert api.get(reverse("missed-check-list"), {"area": tree.grid2.code}).json() == []
+    assert api.get(reverse("missed-check-list"), {"area": tree.grid2.code}).json()["results"] == []
 
 
 def test_a_user_turns_fevers_off_outside_the_app_from_the_profile(client, people):

@@ -202,6 +202,18 @@ def test_the_episode_page_shows_the_day_and_the_release_date(client, tree, peopl
     assert episode.planned_end_on.isoformat() in page
 
 
+def test_the_day_never_passes_the_total_on_the_release_day_or_after(client, api, tree, people):
+    due = make_episode(area=tree.grid, days_ago=14)  # the planned end is today: the release day
+    overdue = make_episode(area=tree.grid, days_ago=16)
+    assert (due.total_days, due.day_number(), overdue.day_number()) == (14, 14, 14)
+    assert due.day_number(due.start_on) == 1 and due.day_number(due.start_on + datetime.timedelta(days=13)) == 14
+    client.force_login(people.grid_worker)
+    page = client.get(due.get_absolute_url()).content.decode()
+    assert "Day 14 of 14" in page and "Day 15 of 14" not in page
+    body = api.login_as(people.grid_worker).get(reverse("episode-detail", args=[overdue.pk])).json()
+    assert (body["day"], body["total_days"]) == (14, 14)
+
+
 def test_the_person_page_links_to_opening_an_observation_for_officers_only(client, tree, people):
     person = make_person(tree.grid, number=id_number())
     url = reverse("health:episode-add", args=[person.pk])

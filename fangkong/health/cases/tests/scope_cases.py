@@ -93,9 +93,9 @@ CASES = [
     ScopeCase("health:contact", _contact, allowed=_IN_GRID),
     ScopeCase("health:contact-add", _case_for_contacts, allowed=_MANAGERS, denied=_FIELD),
     ScopeCase("health:contact-of-contact-add", _contact_for_contacts, allowed=_MANAGERS, denied=_FIELD),
-    # Doctors take samples, CDC enters results; grid workers and doctors disinfect.
+    # Grid workers and doctors take samples, CDC and doctors enter results; grid workers and doctors disinfect.
     ScopeCase("health:sample-list", allowed=_EVERYONE, record_lookup=False),
-    ScopeCase("health:sample-add", _person, allowed=(*_MANAGERS, "doctor"), denied=("grid_worker",)),
+    ScopeCase("health:sample-add", _person, allowed=_IN_GRID),
     ScopeCase("health:sample-edit", _sample, allowed=(*_MANAGERS, "doctor"), denied=("grid_worker",)),
     ScopeCase("health:disinfection-list", allowed=_EVERYONE, record_lookup=False),
     ScopeCase("health:disinfection-add", _episode, allowed=_IN_GRID),

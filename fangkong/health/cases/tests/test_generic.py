@@ -157,8 +157,18 @@ class TestSamples(
     model = Sample
     url_names = {"list": "health:sample-list", "add": "health:sample-add"}
     api_basename = "sample"
-    writer, read_only = "doctor", "grid_worker"
+    # Grid workers, doctors and CDC in scope take samples; checkpoint staff are the role that may not
+    # (they do not read the register either, so the add page does not find the person: 404).
+    writer, read_only = "grid_worker", "checkpoint"
     export_header, export_attribute = "Name", "person"
+
+    def test_a_role_that_may_not_write_gets_403_on_add(self, client, tree, people):
+        before = self.count()
+        self.login(client, tree, people, self.read_only)
+        url = self.url("add", tree=tree)
+        assert client.get(url).status_code == 404
+        assert client.post(url, self.form_data(tree, people)).status_code == 404
+        assert self.count() == before
 
     def make(self, tree, people):
         return make_sample(make_person(tree.grid, number=id_number()))
