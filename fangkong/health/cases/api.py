@@ -224,7 +224,9 @@ class SampleSerializer(ModelSerializer):
         return person
 
     def create(self, validated_data):
-        return services.save_sample(Sample(**validated_data))
+        sample = Sample(**validated_data)
+        services.check_result_entry(self.context["request"].user, sample)
+        return services.save_sample(sample)
 
     def update(self, instance, validated_data):
         for name, value in validated_data.items():

@@ -10,6 +10,7 @@ from fangkong.core.roles import Action
 from fangkong.people.models import Person
 
 from ..forms import DATE_INPUT
+from . import services
 from .models import INITIAL_CLASSIFICATIONS, Case, Classification, Contact, Disinfection, Facility, Sample, Transfer
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -107,10 +108,17 @@ class ContactForm(StyledForm):
 
 
 class SampleForm(ScopedModelForm):
+    """The sampling, and its result for those who enter results (a grid worker sees the date only)."""
+
     class Meta:
         model = Sample
         fields = ["taken_on", "result", "result_on"]
         widgets = {"taken_on": DATE_INPUT, "result_on": DATE_INPUT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not services.may_enter_results(self.user, self.instance.person):
+            del self.fields["result"], self.fields["result_on"]
 
 
 class DisinfectionForm(ScopedModelForm):

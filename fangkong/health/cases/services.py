@@ -199,6 +199,20 @@ def _not_after_today(value, field, today=None):
 
 
 @transaction.atomic
+def may_enter_results(user, person):
+    """Whether the user enters test results of the person: doctors and CDC (and managers) do; grid
+    workers record only that a sample was taken."""
+    return scope.can(user, Action.CHANGE, Sample, person.area_path)
+
+
+def check_result_entry(user, sample):
+    """Refuses a result from someone who may only record the sampling (a grid worker's new test)."""
+    if sample.result != Sample.Result.PENDING and not may_enter_results(user, sample.person):
+        raise ValidationError(
+            {"result": _("You record that the sample was taken; the village doctor or the CDC enters its result.")}
+        )
+
+
 def save_sample(sample):
     """A nucleic-acid test, linked to the person's open observation when there is one; a result
     other than pending needs its date, on or after the sampling."""

@@ -8,7 +8,7 @@ from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fangkong.health.cases.tests.factories import make_disinfection, make_sample
 from fangkong.health.models import Disinfection, Episode, Protocol, Sample
@@ -282,3 +282,20 @@ def test_today_and_its_api_are_paged_reading_only_the_page(client, api, tree, pe
     body = api.login_as(people.grid_worker).get(reverse("worklist-list")).json()
     assert body["count"] == 53 and len(body["results"]) == 50 and body["next"]
     assert len(api.get(body["next"]).json()["results"]) == 3
+
+
+def test_a_grid_worker_records_a_sampling_but_not_its_result(api, client, tree, people):
+    person = make_person(tree.grid, number=id_number())
+    client.force_login(people.grid_worker)
+    form = client.get(reverse("health:sample-add", args=[person.pk])).context["form"]
+    assert "taken_on" in form.fields and "result" not in form.fields
+    client.force_login(people.doctor)
+    assert "result" in client.get(reverse("health:sample-add", args=[person.pk])).context["form"].fields
+    payload = {"person": person.pk, "taken_on": f"{timezone.localdate()}", "result": "positive"}
+    payload["result_on"] = payload["taken_on"]
+    with translation.override("en"):
+        refused = api.login_as(people.grid_worker).post(reverse("sample-list"), payload, format="json")
+    assert refused.status_code == 400 and "enters its result" in refused.json()["result"][0]
+    assert not Sample.objects.exists()
+    pending = api.post(reverse("sample-list"), {**payload, "result": "pending", "result_on": None}, format="json")
+    assert pending.status_code == 201 and Sample.objects.get().result == Sample.Result.PENDING
