@@ -76,7 +76,9 @@ class DashboardAlertSerializer(serializers.Serializer):
     url = serializers.CharField(source="get_absolute_url")
     kind = serializers.CharField(source="get_kind_display")
     level = serializers.CharField(source="get_level_display")
-    person = serializers.CharField()
+    person = serializers.CharField(
+        source="subject", help_text="The person in the register, or the name given where a fever was seen."
+    )
     area = serializers.CharField(source="area.short_name")
     raised_at = serializers.DateTimeField()
     raised = serializers.SerializerMethodField(help_text="When it was raised, local time, as shown.")

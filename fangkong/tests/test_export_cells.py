@@ -89,6 +89,31 @@ def register(tree, people):
     make_donation(tree.town, "秦岭制药", named=True, store=town_store, goods=[("mask-n95", 500)])
     move(town_store, MoveKind.PURCHASE, 100, item_code="gloves", supplier="医药公司", unit_price=Decimal("0.80"))
     move(town_store, MoveKind.ISSUED_STORE, 200, to_store=make_store(tree.village, "竹林关村物资室"))
+    make_market_records(tree)
+    make_community_records(tree, people)
+
+
+def make_market_records(tree):
+    """A market inspected a week ago and today, with a jump in the price of pork and an open problem."""
+    from fangkong.supplies.markets.tests.factories import inspect, make_market
+
+    market = make_market(tree.village, "=竹林关农贸市场")
+    inspect(market, prices=[("pork", 20)], days_ago=7)
+    inspect(market, prices=[("pork", 32), ("rice", "2.60")], problems=[("活禽未隔离", 3)])
+
+
+def make_community_records(tree, people):
+    """A household in difficulty with a need; a notice relayed in a grid; a refutation; an answer."""
+    from fangkong.community.tests.factories_help import make_need
+    from fangkong.community.tests.factories_publicity import make_notice, make_question, make_rumour, relay
+
+    household = make_household(tree.grid, "竹林关村三组 8 号", phone="13912340000")
+    household.low_income = household.elderly_alone = True
+    household.save()
+    make_need(household, description="=买米和油")
+    relay(make_notice(tree.village, title="-春节期间不走亲访友"), tree.grid, people.grid_worker)
+    make_rumour(tree.village)
+    make_question(tree.village)
 
 
 def make_duty_records(tree, people):
