@@ -81,7 +81,8 @@ def test_an_acknowledged_checkpoint_alert_goes_no_higher(api, tree, people, chec
 
 
 def test_the_command_dashboard_names_the_traveller_of_a_checkpoint_alert(api, tree, people, checkpoint, staff):
-    assert api.login_as(staff).post(reverse("passage-list"), car(checkpoint, tree, "38.5"), format="json").status_code == 201
+    passage = api.login_as(staff).post(reverse("passage-list"), car(checkpoint, tree, "38.5"), format="json")
+    assert passage.status_code == 201
     dashboard = api.login_as(people.town_officer).get(reverse("report-dashboard-list"), {"area": tree.town.code})
     assert dashboard.status_code == 200
     assert [alert["person"] for alert in dashboard.json()["alerts"]] == ["李四"]
