@@ -1,5 +1,7 @@
 import re
 
+from django.http import Http404
+
 from .context import Source, change_context
 
 REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9-]{8,64}$")
@@ -21,3 +23,16 @@ class ChangeContextMiddleware:
             response = self.get_response(request)
         response["X-Request-ID"] = ctx.request_id
         return response
+
+
+class NulInPathMiddleware:
+    """A NUL character in the path is no page: 404 before any view looks a code or token up with it
+    (PostgreSQL refuses NUL in a string, which would be a 500)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path:
+            raise Http404
+        return self.get_response(request)
