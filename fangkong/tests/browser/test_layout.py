@@ -58,6 +58,10 @@ def test_desktop_navbar_shows_the_menu_without_a_toggler(tab, people):
 
     expect(tab.locator("button.navbar-toggler")).to_be_hidden()
     expect(tab.locator("#main-nav a.nav-link[href='/areas/']")).to_be_visible()
+    # Every entry on one line: a word of the long menu never breaks into a column of characters.
+    one_line = tab.locator("#main-nav a.nav-link[href='/areas/']").bounding_box()["height"]
+    heights = tab.locator("#main-nav a.nav-link").evaluate_all("links => links.map(link => link.offsetHeight)")
+    assert max(heights) <= one_line + 1, heights
 
 
 @pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
