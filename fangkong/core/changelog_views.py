@@ -30,8 +30,13 @@ class ChangeLogFilterSet(BaseFilterSet):
 
 
 class ChangeLogTable(BaseTable):
+    # Entries of one bulk write share their time: the id keeps them in the order written, on the page
+    # and in its export alike.
     time = tables.DateTimeColumn(
-        verbose_name=_("Time"), linkify=lambda record: record.get_absolute_url(), format="Y-m-d H:i:s"
+        verbose_name=_("Time"),
+        linkify=lambda record: record.get_absolute_url(),
+        format="Y-m-d H:i:s",
+        order_by=("time", "id"),
     )
     user_name = tables.Column(verbose_name=_("User"))
     kind = tables.Column(verbose_name=_("Action"))
