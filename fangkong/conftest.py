@@ -49,6 +49,18 @@ def run_jobs(monkeypatch):
     monkeypatch.setattr(jobs, "submit", jobs.execute)
 
 
+@pytest.fixture
+def deliveries_in_the_committing_thread(monkeypatch):
+    """Alert deliveries go out in the thread whose commit queued them, not on a job thread.
+
+    A job thread has a database connection of its own; on SQLite's shared in-memory test database,
+    its reading of the alert while the test writes to the alerts table fails the write with "database
+    table is locked" (a file database, as in production, waits for the lock instead)."""
+    from fangkong.health.alerts import services
+
+    monkeypatch.setattr(services, "dispatch", lambda ids: [services.deliver(pk) for pk in ids])
+
+
 @pytest.fixture(autouse=True)
 def background_threads_finish(request):
     """Jobs and alert deliveries run on threads of the test process. A transactional test's tables are

@@ -376,7 +376,7 @@ def test_the_periodic_sweep_escalates_a_due_alert(alert, people):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_sweeps_in_two_threads_escalate_once(tree, people):
+def test_two_sweeps_in_two_threads_escalate_once(tree, people, deliveries_in_the_committing_thread):
     """PostgreSQL lets both run (the loser's UPDATE finds the level changed); SQLite's single writer
     may refuse the loser outright, or both, leaving it to the next sweep. Either way: one escalation,
     one notice per person."""

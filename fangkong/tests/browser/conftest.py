@@ -147,15 +147,8 @@ def csp_violation(message):
 
 
 @pytest.fixture(autouse=True)
-def deliveries_in_the_committing_thread(monkeypatch):
-    """Alert deliveries go out in the thread whose commit queued them, not on a job thread.
-
-    A job thread has a database connection of its own; on SQLite's shared in-memory test database,
-    its reading of the alert while the test writes its next record fails the write with "database
-    table is locked" (a file database, as in production, waits for the lock instead)."""
-    from fangkong.health.alerts import services
-
-    monkeypatch.setattr(services, "dispatch", lambda ids: [services.deliver(pk) for pk in ids])
+def deliveries_in_browser_tests(deliveries_in_the_committing_thread):
+    """Pages are served while the test writes: see the fixture this one switches on."""
 
 
 @pytest.fixture
