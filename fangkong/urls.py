@@ -18,6 +18,12 @@ from . import views
 handler404 = views.page_not_found
 
 urlpatterns = [
+    # The API first: the busiest requests (checks, passages) are resolved without trying every page's prefix.
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # A page for people: without a session it sends them to the login page rather than answering 401. Its
+    # script is a second request to the same URL, as the Content-Security-Policy allows no inline script.
+    path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
+    path("api/", include("fangkong.api")),
     path("", views.home, name="home"),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -38,11 +44,6 @@ urlpatterns = [
     path("jobs/<int:pk>/download/", JobDownloadView.as_view(), name="job-download"),
     path("inbox/", InboxView.as_view(), name="inbox"),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    # A page for people: without a session it sends them to the login page rather than answering 401. Its
-    # script is a second request to the same URL, as the Content-Security-Policy allows no inline script.
-    path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
-    path("api/", include("fangkong.api")),
     path("admin/", admin.site.urls),
     path("health/", HealthView.as_view(), name="health"),
     # A household's self-report page, opened from its QR code without a login.
