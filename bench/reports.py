@@ -61,11 +61,11 @@ FROM health_episode e, generate_series(e.start_on, coalesce(e.ended_on, %(today)
     LATERAL (SELECT random() < 0.003 + extract(epoch FROM d) * 0 + length(w) * 0 AS fever) f;
 
 INSERT INTO health_alert (created, last_updated, area_id, area_path, key, person_id, episode_id, source_check_id,
-    kind, level, status, raised_at, escalated_at, resolved_at, note)
+    kind, level, status, raised_at, escalated_at, resolved_at, note, link, name, place, temperature)
 SELECT now(), now(), c.area_id, c.area_path, 'check:' || c.id, c.person_id, c.episode_id, c.id, 'fever',
     CASE WHEN r.escalate THEN 'town' ELSE 'village' END, CASE WHEN r.resolve THEN 'resolved' ELSE 'open' END,
     c.taken_at, CASE WHEN r.escalate THEN c.taken_at + interval '2 hours' END,
-    CASE WHEN r.resolve THEN c.taken_at + interval '5 hours' END, ''
+    CASE WHEN r.resolve THEN c.taken_at + interval '5 hours' END, '', '', '', '', c.temperature
 FROM health_check c, LATERAL (SELECT random() < 0.33 + c.id * 0 AS escalate, random() < 0.5 + c.id * 0 AS resolve) r
 WHERE c.is_fever;
 
@@ -251,7 +251,12 @@ def load_alongside(args):
             cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")  # noqa: S608 (names from ALONGSIDE)
             if not cursor.fetchone()[0]:  # what the generator made is kept as it is
                 cursor.execute(statement, params)
-        for table in ALONGSIDE_TABLES:
+    # The visits were written in SQL, which sends no signals: the households figures' tallies follow here.
+    from fangkong.people import tallies
+
+    tallies.rebuild()
+    with connection.cursor() as cursor:
+        for table in (*ALONGSIDE_TABLES, "people_householdtally"):
             cursor.execute(f"ANALYZE {table}")  # noqa: S608 (names from the list above)
     return time.perf_counter() - started
 
@@ -302,6 +307,10 @@ def load(args):
         for statement in SYNTHETIC.split(";\n"):
             if statement.strip():
                 cursor.execute(statement, params)
+    from fangkong.people import tallies
+
+    tallies.rebuild()  # the visits were written in SQL, which sends no signals
+    with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return time.perf_counter() - started
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.apps import apps
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
@@ -89,6 +89,7 @@ class Count(Indicator):
     url_name: str = ""
     params: Callable = lambda day: {}  # the list's filters for the day, besides the area
     distinct: str = ""  # count the distinct values of this field (people), not the rows
+    total: str = ""  # sum this field of the rows (a tally of changes per day), instead of counting them
     path_field: str = "area_path"  # the rows' area path: what is grouped by area
     # False for figures about the reports themselves (how many villages confirmed): a village's
     # confirmation freezes the figures it confirms, not its own confirmation.
@@ -115,6 +116,8 @@ class Count(Indicator):
     def count(self, area, day, user=None):
         """The figure counted directly, one query (the reports group it by child area instead)."""
         rows = self.records(area, day, user).order_by()
+        if self.total:
+            return rows.aggregate(total=Sum(self.total))["total"] or 0
         return rows.values(self.distinct).distinct().count() if self.distinct else rows.count()
 
     def link(self, area, day):

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -273,7 +274,14 @@ class TodayView(ScopedViewMixin, TemplateView):
         user = self.request.user
         page = Paginator(worklist(user), PAGE_SIZE).get_page(self.request.GET.get("page"))
         rows = page.object_list  # only this page's episodes are read
+        symptom_boxes = {}  # the quick form's symptom boxes, the same for every row of a protocol
         for episode in rows:  # each row's quick check form (queued on the phone by health/offline.js)
+            protocol = episode.protocol
+            if protocol.pk not in symptom_boxes:
+                symptom_boxes[protocol.pk] = render_to_string(
+                    "health/quick_symptoms.html", {"choices": protocol.symptom_choices()}
+                )
+            episode.symptom_boxes = symptom_boxes[protocol.pk]
             episode.check_key = uuid.uuid4().hex
             doctor = scope.has_role(user, {Role.DOCTOR}, episode.area_path)
             episode.check_source = Check.Source.DOCTOR if doctor else Check.Source.WORKER

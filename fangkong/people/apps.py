@@ -8,5 +8,7 @@ class PeopleConfig(AppConfig):
     verbose_name = _("People")
 
     def ready(self):
-        # Connects the receiver that re-checks arrivals when a risk area changes (areas.services).
+        # Connect the receivers that keep the households figures' tallies with the records, and the
+        # one that re-checks arrivals when a risk area changes (areas.services).
+        from . import tallies  # noqa: F401
         from .services import arrivals  # noqa: F401

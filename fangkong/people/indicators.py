@@ -14,7 +14,9 @@ def registered_then(day):
 
 
 def screened_then(day):
-    """Households registered by the day and visited by then in a screening round still open that day.
+    """Households registered by the day and visited by then in a screening round still open that day:
+    the households a figure's link lists. The figures themselves are summed from the tally that
+    ``people.tallies`` keeps by the same rule (``screened_spans``).
 
     An ``EXISTS`` per household (an index probe of its visits). Not ``id IN (the day's visits)``: at a
     city's 450,000 visits that set no longer fits the database's memory for a hashed lookup, and
@@ -40,6 +42,11 @@ def screened_by(households, day):
 
 def _day(day):
     return day.isoformat()
+
+
+def _up_to(day):
+    """The tally's changes of the days up to the day: their sum is the figure of the day."""
+    return Q(day__lte=day)
 
 
 register(
@@ -78,8 +85,10 @@ register(
         "登记户数",
         "Households registered",
         **HOUSEHOLDS,
-        model="people.Household",
-        where=registered_then,
+        # Summed from the tally (people.tallies), which moves with every change to the households.
+        model="people.HouseholdTally",
+        where=_up_to,
+        total="households",
         url_name="people:household-list",
         params=lambda day: {"registered_by": _day(day)},
     ),
@@ -88,8 +97,9 @@ register(
         "已排查户数",
         "Households screened",
         **HOUSEHOLDS,
-        model="people.Household",
-        where=screened_then,
+        model="people.HouseholdTally",
+        where=_up_to,
+        total="screened",
         url_name="people:household-list",
         params=lambda day: {"screened_by": _day(day)},
     ),

@@ -19,8 +19,8 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection
 from django.db.models import Count as CountOf
-from django.db.models import F
-from django.db.models.functions import Substr
+from django.db.models import F, Sum
+from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -85,7 +85,10 @@ def batches(counts):
 
 
 def aggregate(count, condition=None):
-    """The count of a figure's rows (of its people when ``distinct``), of those meeting ``condition``."""
+    """The count of a figure's rows (of its people when ``distinct``, the sum of a field when ``total``),
+    of those meeting ``condition``."""
+    if count.total:
+        return Coalesce(Sum(count.total, filter=condition), 0)
     if count.distinct:
         return CountOf(count.distinct, distinct=True, filter=condition)
     return CountOf("pk", filter=condition)

@@ -23,9 +23,10 @@ def test_creating_a_household_through_the_api_takes_a_fixed_few_queries(tree, pe
     assert client.post("/api/households/", {"address": "一组 1 号", "area": tree.grid.code}).status_code == 201
 
     # The insert and its change-log entry inside the core's transaction (a savepoint here, as the test
-    # itself runs in a transaction), which the service joins. The token's user, their memberships and
+    # itself runs in a transaction), which the service joins, and the household's one added to the
+    # households figure's tally and its ledger (people.tallies). The token's user, their memberships and
     # the area look-up come from the cache. No session, no scope re-check, no read-back.
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(6):
         response = client.post("/api/households/", {"address": "一组 2 号", "area": tree.grid.code})
 
     assert response.status_code == 201 and response.json()["members"] == []
