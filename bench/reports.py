@@ -124,12 +124,8 @@ SELECT substr(area_path, 1, {length}) g, count(*) FILTER (WHERE arrived_on = {da
     count(*), count(*) FILTER (WHERE arrived_on = {day} AND risk_area_id IS NOT NULL)
 FROM people_arrival WHERE area_path >= {low} AND area_path < {high} AND arrived_on <= {day} GROUP BY 1""",
     "households": """
-SELECT substr(h.area_path, 1, {length}) g, count(*), count(s.household_id)
-FROM people_household h LEFT JOIN (SELECT DISTINCT v.household_id FROM people_screeningvisit v
-    JOIN people_screeninground r ON r.id = v.round_id
-    WHERE v.area_path >= {low} AND v.area_path < {high} AND v.visited_on <= {day} AND r.opened_on <= {day}
-    AND (r.closed_on IS NULL OR r.closed_on >= {day})) s ON s.household_id = h.id
-WHERE h.area_path >= {low} AND h.area_path < {high} AND h.created < {end} GROUP BY 1""",
+SELECT substr(area_path, 1, {length}) g, sum(households), sum(screened) FROM people_householdtally
+WHERE area_path >= {low} AND area_path < {high} AND day <= {day} GROUP BY 1""",
     "episodes": """
 SELECT substr(area_path, 1, {length}) g,
     count(*) FILTER (WHERE kind = 'home' AND start_on = {day}),

@@ -89,6 +89,12 @@ def _add(changes, state, sign):
             changes[(area_path, last + ONE_DAY, "screened")] -= sign
 
 
+def _ledger_row(ledger_model, household_id, state):
+    area_path, registered_on, spans = state
+    screened = [[first.isoformat(), last and last.isoformat()] for first, last in spans]
+    return ledger_model(household_id=household_id, area_path=area_path, registered_on=registered_on, screened=screened)
+
+
 def _ledger_state(ledger):
     spans = [
         (datetime.date.fromisoformat(first), None if last is None else datetime.date.fromisoformat(last))
@@ -146,14 +152,9 @@ def refresh(household_ids, apps=installed_apps):
             _apply(changes, apps)
             ledger_model.objects.filter(household_id__in=[pk for pk in chunk if pk not in now]).delete()
             fresh = [
-                ledger_model(
-                    household_id=pk,
-                    area_path=path,
-                    registered_on=day,
-                    screened=[[first.isoformat(), last and last.isoformat()] for first, last in spans],
-                )
-                for pk, (path, day, spans) in now.items()
-                if not ledgers.get(pk) or _ledger_state(ledgers[pk]) != (path, day, spans)
+                _ledger_row(ledger_model, pk, state)
+                for pk, state in now.items()
+                if not ledgers.get(pk) or _ledger_state(ledgers[pk]) != state
             ]
             ledger_model.objects.bulk_create(
                 fresh,
@@ -164,13 +165,25 @@ def refresh(household_ids, apps=installed_apps):
 
 
 def rebuild(apps=installed_apps):
-    """Recompute every tally from the records (what ``manage.py rebuild_tallies`` runs)."""
+    """Recompute every tally from the records (what ``manage.py rebuild_tallies`` runs): each tally row
+    and each ledger row written once, while changes made meanwhile wait (PostgreSQL: the tables locked)."""
     household_model, _visit, tally_model, ledger_model = _models(apps)
-    with transaction.atomic():
+    connection = connections[router.db_for_write(tally_model)]
+    with transaction.atomic(using=connection.alias):
+        if connection.vendor == "postgresql":
+            tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in (tally_model, ledger_model))
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")  # noqa: S608 (our own table names)
         tally_model.objects.all().delete()
         ledger_model.objects.all().delete()
         ids = list(household_model.objects.order_by("pk").values_list("pk", flat=True))
-        refresh(ids, apps)
+        changes = Counter()
+        for start in range(0, len(ids), CHUNK):
+            now = current(ids[start : start + CHUNK], apps)
+            for state in now.values():
+                _add(changes, state, +1)
+            ledger_model.objects.bulk_create(_ledger_row(ledger_model, pk, state) for pk, state in now.items())
+        _apply(changes, apps)
 
 
 def tallies_match(apps=installed_apps):
