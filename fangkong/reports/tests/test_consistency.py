@@ -19,7 +19,7 @@ from fangkong.health.sites.tests.factories import make_site
 from fangkong.health.tests.factories import make_check, make_episode
 from fangkong.people.models import Arrival, ScreeningRound, ScreeningVisit
 from fangkong.people.tests.factories import make_household
-from fangkong.reports import figures, services
+from fangkong.reports import dashboard, figures, services
 
 from .factories import days_ago, make_arrival
 
@@ -140,3 +140,23 @@ def test_every_link_lists_the_records_counted(client, tree, people):
                 else len(records)
             )
             assert listed == report.figures[indicator.code], (indicator.code, day)
+
+
+def test_each_trend_point_equals_the_days_figure_after_random_changes(tree, people):
+    """The dashboard's trends count every day of the span in one query per table (a condition per
+    figure and day): every point must be the figure of its day as the daily report counts it."""
+    rng = random.Random(11)
+    facility = make_facility(tree.county)
+    round_ = ScreeningRound(area=tree.town, title="全覆盖排查", opened_on=days_ago(4), deadline=timezone.localdate())
+    round_.save()
+    scatter(rng, tree, facility, round_)
+    scatter(rng, tree, facility, round_)
+    codes = list(dashboard.KEY_CODES)
+    span = [days_ago(days) for days in range(DAYS - 1, -1, -1)]
+    for user in (None, people.county_officer):
+        for area in (tree.city, tree.county, tree.town, tree.village):
+            trends, days = dashboard.trends(area, codes, timezone.localdate(), days=DAYS, user=user)
+            assert days == span
+            for code in codes:
+                expected = [value for _day, value in figures.series(area, code, DAYS, user=user)]
+                assert trends[code] == expected, (code, area.code, user)
