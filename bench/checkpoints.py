@@ -198,7 +198,7 @@ def drive(args, checkpoints, commander_token, villages):
     schedule.sort()
     bodies = {plate: car(rng, checkpoint, plate, villages) for _due, checkpoint, _token, plate in schedule}
     client = Client(args.port)
-    due_latency, service, inbox, failures = [], [], [], []
+    due_latency, service, inbox, failures, slowest = [], [], [], [], []
     lock = threading.Lock()
 
     def send(index, due, checkpoint, token, plate):
@@ -221,6 +221,7 @@ def drive(args, checkpoints, commander_token, villages):
                 failures.append((status, content[:200]))
             due_latency.append((done - due) * 1000)
             service.append((done - sent) * 1000)
+            slowest.append((round((done - sent) * 1000, 1), index, round(sent - start, 2)))
             if found is not None:
                 inbox.append(found)
 
@@ -238,6 +239,8 @@ def drive(args, checkpoints, commander_token, villages):
         "service_time": summary(service),
         "inbox_after_post": {**summary([value for value in inbox if value >= 0]), "not_found": missing},
         "load": round(os.getloadavg()[0], 2),
+        # Where the tail is: [ms, the car's number in the schedule, seconds into the run] of the ten slowest.
+        "slowest": sorted(slowest, reverse=True)[:10],
     }
 
 

@@ -1,7 +1,8 @@
 """What the HTTP benchmarks share: the product served by gunicorn beside the minimal insert view,
 and wrk driving it (bench/write_path.py, bench/checks.py).
 
-gunicorn runs ``workers`` sync workers on 127.0.0.1 with the product's settings plus one bench-only
+gunicorn runs the product's WSGI module (fangkong/wsgi.py, as docs/operations.md deploys it: warmed up before
+its first request) in ``workers`` sync workers on 127.0.0.1 with the product's settings plus one bench-only
 URL (bench/write_path_settings.py, bench/write_path_urls.py): /bench/insert/, a plain Django view
 that inserts one row and answers JSON, through the same middleware; CONN_MAX_AGE=60, DEBUG off.
 """
@@ -46,7 +47,7 @@ def start_gunicorn(port, workers, environment=None, timeout=60, probe="ping"):
     before its workers boot; requests queue meanwhile: a ping behind a crowd of clients may wait long)."""
     command = [
         str(Path(sys.executable).with_name("gunicorn")),
-        "django.core.wsgi:get_wsgi_application()",
+        "fangkong.wsgi:application",
         "--bind", f"127.0.0.1:{port}",
         "--workers", str(workers),
         "--worker-class", "sync",

@@ -7,6 +7,10 @@ application = get_wsgi_application()
 
 from django.conf import settings  # noqa: E402 (after the setup above)
 
+from fangkong.core.warmup import warm_up  # noqa: E402
+
+warm_up()
+
 if settings.JOBS_BACKEND == "thread":
     from fangkong.core import jobs  # noqa: E402
 
