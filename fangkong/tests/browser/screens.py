@@ -36,7 +36,9 @@ def html(page):
 
 
 def horizontal_overflow(page):
-    """How many CSS pixels the page is wider than the window (0 or less: no sideways scrolling)."""
+    """How many CSS pixels the page is wider than the window (0 or less: no sideways scrolling). Measured
+    once the page has loaded: right after a click on a link the new document may not have an element yet."""
+    page.wait_for_load_state()
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 

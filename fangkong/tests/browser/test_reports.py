@@ -32,6 +32,8 @@ def test_a_village_officer_confirms_the_report_on_a_phone(tab, tree, people, scr
     log_in(tab, "village_officer")
     tab.goto(f"/reports/daily/?area={tree.village.code}")
     tab.locator("#confirm-button").click()
+    tab.wait_for_url("**/reports/daily/confirm/**")
+    expect(tab.locator("button[name='zero_report']")).to_be_visible()
     assert horizontal_overflow(tab) <= 1, "the confirmation page scrolls sideways"
     tab.locator("button[name='zero_report']").click()
     expect(tab.locator("#confirmation-state")).to_be_visible()
