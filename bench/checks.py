@@ -20,7 +20,7 @@ and their API token. gunicorn serves it as bench/write_path.py does (bench/servi
    client faults: a share of checks sent again after their answer (the answer lost on the way), a
    share sent twice at once, a share given up after 5 ms and sent again (a timeout); half-way, the
    whole gunicorn process group is killed (SIGKILL, a crash; ``--restart-signal term`` for a
-   graceful stop) and started again, and every check refused by the dead server is sent again with
+   graceful stop) and started again, and every check refused or cut off by the dead server is sent again with
    its key until it is acknowledged. Then the database is compared with what was acknowledged:
    every acknowledged key must be exactly one row with the id the server answered, no check may be
    saved twice (same person and time under two keys), nothing saved may be unacknowledged.
@@ -101,6 +101,9 @@ def parse_args():
         "--profile", action="store_true", help="only the in-process part, with cProfile's top functions"
     )
     parser.add_argument("--skip-wrk", action="store_true", help="only the paced and integrity runs")
+    parser.add_argument(
+        "--bare", action="store_true", help="also measure /bench/check/: the check's services without DRF"
+    )
     parser.add_argument("--json", type=Path)
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
     return parser.parse_args()
@@ -143,7 +146,7 @@ def seed(persons):
     return Token.objects.create(user=user).key, ids
 
 
-def in_process(token, person_ids, repeat, profile):
+def in_process(token, person_ids, repeat, profile, endpoints):
     """Queries of one warm request and mean milliseconds per request of each endpoint, in process."""
     from django.db import connection
     from django.test import Client
@@ -152,7 +155,7 @@ def in_process(token, person_ids, repeat, profile):
     client = Client()
     counter = itertools.count()
     results = {}
-    for name, path in ENDPOINTS.items():
+    for name, path in endpoints.items():
 
         def post(path=path):
             number = next(counter)
@@ -212,7 +215,7 @@ class PacedClient:
         self.sequence = itertools.count()
         self.acked, self.bodies = {}, {}
         self.counts = {"attempts": 0, "created": 0, "saved_before": 0, "conflicts": 0}
-        self.causes = {"refused": 0, "timeout": 0, "server_error": 0, "other_status": 0}
+        self.causes = {"refused": 0, "cut": 0, "timeout": 0, "server_error": 0, "other_status": 0}
         self.latencies = []  # (scheduled time, ms) of first attempts that were acknowledged
         self.pending = 0
         self.stopping = False
@@ -261,6 +264,8 @@ class PacedClient:
             status = response.status
         except (ConnectionError, http.client.RemoteDisconnected, http.client.BadStatusLine):
             cause = "refused"
+        except http.client.IncompleteRead:  # the server died while answering: saved or not, send again
+            cause = "cut"
         except TimeoutError:
             cause = "timeout"
         finally:
@@ -281,7 +286,7 @@ class PacedClient:
                     self.counts["conflicts"] += 1
                 if first:
                     self.latencies.append((due, (time.monotonic() - due) * 1000))
-        if cause in ("refused", "timeout", "server_error"):
+        if cause in ("refused", "cut", "timeout", "server_error"):
             delay = self.RETRY_AFTER[min(tries, len(self.RETRY_AFTER) - 1)]
             self.schedule(time.monotonic() + delay, {"key": key, "due": due, "tries": tries + 1})
         elif resend:
@@ -434,6 +439,7 @@ def paced_and_integrity(args, token, person_ids, environment, server_box):
 def main():
     args = parse_args()
     serving.require_wrk()
+    endpoints = {**ENDPOINTS, "bare": "/bench/check/"} if args.bare else ENDPOINTS
     use_database(args.database_url, DJANGO_SETTINGS_MODULE=serving.SETTINGS)
     create_database(args.database_url)
     import django
@@ -457,16 +463,19 @@ def main():
                     run = f"wrk{next(runs)}-{uuid.uuid4().hex[:8]}"
                     return serving.wrk(args.port, script, path, duration, args.connections, [run])
 
-                for path in ENDPOINTS.values():
+                for path in endpoints.values():
                     measure(path, 2)  # warm-up: every worker connected and its caches filled
-                report["rounds"] = serving.alternate(measure, ENDPOINTS, args.rounds, "checks")
+                report["rounds"] = serving.alternate(measure, endpoints, args.rounds, "checks")
                 report["ratio"] = round(statistics.median(r["ratio"] for r in report["rounds"]), 3)
+                if args.bare:
+                    ratios = [r["bare"]["requests_per_s"] / r["minimal"]["requests_per_s"] for r in report["rounds"]]
+                    report["bare_ratio"] = round(statistics.median(ratios), 3)
             if server_box[0]:
                 report.update(paced_and_integrity(args, token, person_ids, {}, server_box))
         finally:
             if server_box[0]:
                 serving.stop(server_box[0])
-        report["in_process"] = in_process(token, person_ids, args.in_process, args.profile)
+        report["in_process"] = in_process(token, person_ids, args.in_process, args.profile, endpoints)
     finally:
         if not args.keep:
             drop_database(args.database_url)
@@ -476,6 +485,8 @@ def main():
             print("   ", sql)
     if "ratio" in report:
         print(f"ratio checks/minimal (median of {args.rounds}): {report['ratio']}")
+    if "bare_ratio" in report:
+        print(f"ratio bare check without DRF/minimal (median of {args.rounds}): {report['bare_ratio']}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1))
