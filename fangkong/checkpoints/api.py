@@ -17,7 +17,7 @@ from fangkong.core.api import Conflict, ScopedViewSet, django_errors
 from fangkong.core.fields import IdNumberSerializerField, PhoneSerializerField
 from fangkong.core.roles import Action, Role
 from fangkong.core.schema import FIELD_ERRORS
-from fangkong.core.serializers import ModelSerializer
+from fangkong.core.serializers import DateTimeField, ModelSerializer
 from fangkong.health.models import HIGHEST_TEMPERATURE, LOWEST_TEMPERATURE
 
 from . import rules, services
@@ -303,7 +303,7 @@ class HandOverSerializer(ModelSerializer):
     area = serializers.SlugRelatedField(slug_field="code", read_only=True)
     checkpoint_name = serializers.CharField(source="checkpoint.name", read_only=True)
     passage = serializers.IntegerField(source="traveller.passage_id", read_only=True)
-    passed_at = serializers.DateTimeField(source="traveller.passage.passed_at", read_only=True)
+    passed_at = DateTimeField(source="traveller.passage.passed_at", read_only=True)
     fever = serializers.BooleanField(source="traveller.fever", read_only=True)
     overdue = serializers.SerializerMethodField()
 

@@ -3,7 +3,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.http import QueryDict
 
-from .forms import AreaPickerWidget, style_widgets, validate_not_too_large
+from .forms import AreaPickerWidget, bound_dates, style_widgets, validate_not_too_large
 from .scope import subtree_q
 
 # Longer than any code, ID number, name or address searched for; a 50 KB search is refused before it
@@ -38,8 +38,18 @@ class BaseFilterSet(django_filters.FilterSet):
         if not getattr(form, "_styled", False):
             style_widgets(form)
             bound_inputs(form)
+            bound_dates(form)
+            self.name_areas_in_scope(form)
             form._styled = True
         return form
+
+    def name_areas_in_scope(self, form):
+        from fangkong.areas.models import Area
+
+        user = getattr(self.request, "user", None)
+        for field in form.fields.values():
+            if isinstance(field.widget, AreaPickerWidget):
+                field.widget.areas = Area.objects.restrict(user) if user else Area.objects.none()
 
 
 class AreaFilter(django_filters.CharFilter):

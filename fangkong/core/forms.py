@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Action
+from .validators import validate_plausible_date
 
 # SQLite keeps integers in 8 bytes: a longer number in a query raises OverflowError there (a 500).
 # Fields that reach a query refuse such numbers as invalid input instead, on every database.
@@ -29,6 +30,14 @@ def validate_not_too_large(value):
             raise ValidationError(
                 _("%(value)s is too large a number."), code="too_large", params={"value": str(item).strip()[:30]}
             )
+
+
+def bound_dates(form):
+    """Every date and date-time input of the form (those of a range included) within plausible years."""
+    for field in form.fields.values():
+        for part in getattr(field, "fields", None) or [field]:
+            if isinstance(part, forms.DateField | forms.DateTimeField):
+                part.validators.append(validate_plausible_date)
 
 
 def style_widgets(form):
@@ -58,6 +67,7 @@ class StyledForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_widgets(self)
+        bound_dates(self)
 
 
 class ScopedModelForm(forms.ModelForm):
@@ -71,6 +81,7 @@ class ScopedModelForm(forms.ModelForm):
             if queryset is not None and hasattr(queryset, "restrict"):
                 field.queryset = queryset.restrict(user, Action.VIEW)
         style_widgets(self)
+        bound_dates(self)
 
 
 def prefill(form, **values):
@@ -99,6 +110,9 @@ class AreaPickerWidget(forms.Widget):
     submitted instead, and AreaFilter looks it up."""
 
     template_name = "core/area_picker.html"
+    # Where the code in the box is named from: the user's own areas, as a filterset sets it (a code of
+    # another county stays a bare code); None, every area.
+    areas = None
 
     def value_from_datadict(self, data, files, name):
         return (data.get(name) or "").strip() or (data.get(f"{name}_text") or "").strip()
@@ -111,7 +125,8 @@ class AreaPickerWidget(forms.Widget):
 
         context = super().get_context(name, value, attrs)
         code = text = context["widget"]["value"] or ""
-        area = Area.objects.filter(code=code).select_related("parent").first() if code.isdigit() else None
+        areas = Area.objects.all() if self.areas is None else self.areas
+        area = areas.filter(code=code).select_related("parent").first() if code.isdigit() else None
         if area is not None:
             grid = area.level == Area.Level.GRID and area.parent  # 竹林关村 第一网格, as the suggestions name it
             text = f"{area.parent.short_name} {area.short_name}" if grid else area.short_name

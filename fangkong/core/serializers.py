@@ -2,7 +2,41 @@
 
 import copy
 
+from django.db import models
 from rest_framework import serializers
+
+from .validators import implausible_date, validate_plausible_date
+
+
+class DateField(serializers.DateField):
+    """DRF's, taking only dates of plausible years (``validate_plausible_date``)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [*self.validators, validate_plausible_date]
+
+
+class DateTimeField(serializers.DateTimeField):
+    """DRF's, taking only times of plausible years. A time early on the first day of year 1 has no UTC
+    equivalent: DRF's conversion of a time without its zone meets it with an OverflowError (a 500)
+    before any validator runs."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [*self.validators, validate_plausible_date]
+
+    def to_internal_value(self, value):
+        try:
+            return super().to_internal_value(value)
+        except OverflowError:
+            raise self.implausible() from None
+        except serializers.ValidationError as error:
+            if any(getattr(detail, "code", None) == "overflow" for detail in error.detail):
+                raise self.implausible() from None  # DRF's own "out of range", for a time with its zone
+            raise
+
+    def implausible(self):
+        return serializers.ValidationError(implausible_date().messages, code="date_out_of_range")
 
 
 # DRF's ModelSerializer with its fields built from the model once per class instead of once per request.
@@ -13,6 +47,11 @@ from rest_framework import serializers
 # per-request fields adjusts them after ``get_fields``, never inside it. (A comment, not a docstring: the
 # API schema would describe every serializer without its own docstring with this text.)
 class ModelSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateField: DateField,
+        models.DateTimeField: DateTimeField,
+    }
 
     def get_fields(self):
         cls = type(self)

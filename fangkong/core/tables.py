@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from . import scope
+from .pagination import Pagination
 from .roles import Action
 
 
@@ -22,6 +23,13 @@ class BaseTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle"}
         template_name = "core/table.html"
         empty_text = _("Nothing is registered here yet.")
+
+    def paginate(self, *args, per_page=None, **kwargs):
+        # ?per_page= reaches here from the query (django-tables2's RequestConfig): at least one row a page
+        # (0 or less fails in the paginator) and no more than the API's largest page.
+        if per_page is not None:
+            per_page = min(max(per_page, 1), Pagination.max_page_size)
+        return super().paginate(*args, per_page=per_page, **kwargs)
 
     def before_render(self, request):
         forbidden = [

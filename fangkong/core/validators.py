@@ -18,6 +18,13 @@ MOBILE_PATTERN = re.compile(r"^(?:\+86|0086)?1[3-9]\d{9}$", re.ASCII)
 LANDLINE_PATTERN = re.compile(r"^0\d{2,3}-?[2-9]\d{6,7}(?:-\d{1,6})?$", re.ASCII)
 
 
+# The dates the product takes anywhere (a form, a filter, the API, an ID number's birth date). A year
+# outside them is a typing slip; the edges of Python's calendar (years 1 and 9999) break the day after,
+# the week before and the conversion of a local time to UTC.
+EARLIEST_DATE = datetime.date(1890, 1, 1)
+LATEST_DATE = datetime.date(2099, 12, 31)
+
+
 def _halfwidth(value):
     """Full-width digits and letters (typed in a Chinese input method's full-width mode) as ASCII."""
     return unicodedata.normalize("NFKC", value or "")
@@ -41,7 +48,7 @@ def _birth_date(text, today):
             code="id_birth_date",
             params={"date": born.isoformat()},
         )
-    if born.year < 1890:
+    if born < EARLIEST_DATE:
         raise ValidationError(
             _("The birth date in the ID number (%(date)s) is too far in the past."),
             code="id_birth_date",
@@ -127,6 +134,23 @@ def check_id_number_facts(number, data, birth_date=True):
     if errors:
         raise ValidationError(errors)
     return data
+
+
+
+
+def implausible_date():
+    return ValidationError(
+        _("Enter a date between %(earliest)s and %(latest)s."),
+        code="date_out_of_range",
+        params={"earliest": EARLIEST_DATE.isoformat(), "latest": LATEST_DATE.isoformat()},
+    )
+
+
+def validate_plausible_date(value):
+    """Refuse a date, or a date and time, outside EARLIEST_DATE to LATEST_DATE."""
+    day = value.date() if isinstance(value, datetime.datetime) else value
+    if isinstance(day, datetime.date) and not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise implausible_date()
 
 
 def not_in_future(day, today=None):

@@ -13,7 +13,7 @@ from fangkong.core import scope
 from fangkong.core.api import RefuseNulMixin, ScopedPermission, ScopedViewSet, django_errors
 from fangkong.core.roles import Action
 from fangkong.core.schema import FIELD_ERRORS
-from fangkong.core.serializers import ModelSerializer
+from fangkong.core.serializers import DateField, ModelSerializer
 from fangkong.people.models import Person
 
 from . import services
@@ -21,6 +21,7 @@ from .cases import services as cases
 from .filters import CheckFilterSet, EpisodeFilterSet
 from .models import (
     PROTOCOL_FIELDS,
+    TEMPERATURE_ERRORS,
     Check,
     Disinfection,
     Episode,
@@ -119,7 +120,7 @@ class EpisodeSerializer(ModelSerializer):
     reason = serializers.ChoiceField(
         choices=Reason.choices, required=False, help_text="Default: from the person's key-person categories."
     )
-    start_on = serializers.DateField(required=False, help_text="Default: the person's last arrival date.")
+    start_on = DateField(required=False, help_text="Default: the person's last arrival date.")
     status = serializers.SerializerMethodField()
     day = serializers.SerializerMethodField(help_text="第N天: the start is day 1.")
     total_days = serializers.IntegerField(read_only=True)
@@ -184,7 +185,7 @@ class VersionSerializer(serializers.Serializer):
 
 
 class MoveEndSerializer(VersionSerializer):
-    planned_end_on = serializers.DateField()
+    planned_end_on = DateField()
     reason = serializers.CharField(max_length=200)
 
 
@@ -291,7 +292,10 @@ class CheckSerializer(ModelSerializer):
             "is_fever",
         ]
         read_only_fields = ["episode", "is_fever"]
-        extra_kwargs = {"key": {"validators": []}}  # a key seen before is answered by record_check, not refused
+        extra_kwargs = {
+            "key": {"validators": []},  # a key seen before is answered by record_check, not refused
+            "temperature": {"error_messages": TEMPERATURE_ERRORS},
+        }
 
     def validate_person(self, person):
         if not scope.can(self.context["request"].user, Action.ADD, Check, person.area_path):
@@ -394,7 +398,7 @@ class WorkItemSerializer(serializers.Serializer):
 class WorkDoneSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="The disinfection's or the nucleic-acid test's id.")
     episode = serializers.IntegerField(source="episode_id")
-    date = serializers.DateField()
+    date = DateField()
     created = serializers.BooleanField(help_text="False: it was recorded already today, nothing new was saved.")
 
 

@@ -7,7 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.forms import ScopedModelForm, StyledForm
 
-from .models import HIGHEST_TEMPERATURE, LOWEST_TEMPERATURE, PROTOCOL_FIELDS, Check, Episode, Protocol
+from .models import (
+    HIGHEST_TEMPERATURE,
+    LOWEST_TEMPERATURE,
+    PROTOCOL_FIELDS,
+    TEMPERATURE_ERRORS,
+    Check,
+    Episode,
+    Protocol,
+)
 from .sites.forms import place_fields
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -87,6 +95,7 @@ class CheckForm(StyledForm):
         min_value=LOWEST_TEMPERATURE,
         max_value=HIGHEST_TEMPERATURE,
         decimal_places=1,
+        error_messages=TEMPERATURE_ERRORS,
         widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal", "autofocus": True}),
     )
     symptoms = forms.MultipleChoiceField(label=_("Symptoms"), required=False, widget=forms.CheckboxSelectMultiple)

@@ -21,6 +21,10 @@ from fangkong.people.models import Person
 
 LOWEST_TEMPERATURE = Decimal("34.0")
 HIGHEST_TEMPERATURE = Decimal("43.0")
+# A temperature as a thermometer shows it; a second decimal or a fourth digit is told in these words,
+# by the forms and the API alike (their own say "at most 3 digits in total").
+TEMPERATURE_FORMAT = _("Enter the temperature with at most one decimal, such as 37.3.")
+TEMPERATURE_ERRORS = {code: TEMPERATURE_FORMAT for code in ("max_digits", "max_decimal_places", "max_whole_digits")}
 
 
 class Reason(models.TextChoices):

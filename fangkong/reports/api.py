@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from fangkong.core import scope
 from fangkong.core.api import RefuseNulMixin, django_errors
 from fangkong.core.schema import AutoSchema
+from fangkong.core.serializers import DateField, DateTimeField
 
 from . import exports, figures, services
 
@@ -29,7 +30,7 @@ class AreaQuery(serializers.Serializer):
 
 
 class DailyQuery(AreaQuery):
-    date = serializers.DateField(required=False, help_text="YYYY-MM-DD; today when left out.")
+    date = DateField(required=False, help_text="YYYY-MM-DD; today when left out.")
 
     def validate_date(self, value):
         return _checked(figures.check_day, value)
@@ -44,8 +45,8 @@ class CompletenessQuery(AreaQuery):
     # "from" is a Python keyword: the serializer's fields are named in the constructor.
     def get_fields(self):
         fields = super().get_fields()
-        fields["from"] = serializers.DateField(required=False, help_text="First day, YYYY-MM-DD; a week before `to`.")
-        fields["to"] = serializers.DateField(required=False, help_text="Last day, YYYY-MM-DD; today when left out.")
+        fields["from"] = DateField(required=False, help_text="First day, YYYY-MM-DD; a week before `to`.")
+        fields["to"] = DateField(required=False, help_text="Last day, YYYY-MM-DD; today when left out.")
         return fields
 
     def validate(self, data):
@@ -79,13 +80,13 @@ class IndicatorSerializer(serializers.Serializer):
 
 class ConfirmationSerializer(serializers.Serializer):
     area = serializers.CharField(source="area.code")
-    date = serializers.DateField(source="day")
+    date = DateField(source="day")
     version = serializers.IntegerField()
     figures = ValuesField()
     remarks = serializers.CharField()
     zero_report = serializers.BooleanField()
     confirmed_by = serializers.CharField(source="confirmed_by.username", allow_null=True, default=None)
-    confirmed_at = serializers.DateTimeField()
+    confirmed_at = DateTimeField()
     on_time = serializers.BooleanField()
 
 
@@ -109,7 +110,7 @@ class RowSerializer(serializers.Serializer):
 class DailyReportSerializer(serializers.Serializer):
     area = serializers.CharField(source="area.code")
     name = serializers.CharField(source="area.name")
-    date = serializers.DateField(source="day")
+    date = DateField(source="day")
     form = serializers.CharField(source="form.name")
     indicators = IndicatorSerializer(source="shown", many=True)
     figures = ValuesField()
@@ -130,7 +131,7 @@ class DailyReportSerializer(serializers.Serializer):
 
 
 class CompletenessDaySerializer(serializers.Serializer):
-    date = serializers.DateField()
+    date = DateField()
     expected = serializers.IntegerField(source="reports_expected")
     confirmed = serializers.IntegerField(source="reports_confirmed")
     on_time = serializers.IntegerField(source="reports_on_time")

@@ -10,6 +10,7 @@ from rest_framework import permissions, serializers, viewsets
 from rest_framework.response import Response
 
 from fangkong.core.api import RefuseNulMixin
+from fangkong.core.serializers import DateField, DateTimeField
 
 from . import dashboard
 from .api import AreaQuery, OneAnswerSchema, _area, _valid
@@ -80,7 +81,7 @@ class DashboardAlertSerializer(serializers.Serializer):
         source="subject", help_text="The person in the register, or the name given where a fever was seen."
     )
     area = serializers.CharField(source="area.short_name")
-    raised_at = serializers.DateTimeField()
+    raised_at = DateTimeField()
     raised = serializers.SerializerMethodField(help_text="When it was raised, local time, as shown.")
     overdue = serializers.SerializerMethodField(help_text="Gone up a level: nobody acknowledged it in time.")
 
@@ -94,19 +95,19 @@ class DashboardAlertSerializer(serializers.Serializer):
 class DashboardRemarkSerializer(serializers.Serializer):
     area = serializers.CharField(source="area.code")
     name = serializers.CharField(source="area.short_name")
-    date = serializers.DateField(source="day")
+    date = DateField(source="day")
     remarks = serializers.CharField()
     zero_report = serializers.BooleanField()
     confirmed_by = serializers.CharField(source="confirmed_by.username", allow_null=True, default=None)
-    confirmed_at = serializers.DateTimeField()
+    confirmed_at = DateTimeField()
 
 
 class DashboardSerializer(serializers.Serializer):
     area = serializers.CharField(source="area.code")
     name = serializers.CharField(source="area.name")
-    date = serializers.DateField(source="day")
+    date = DateField(source="day")
     figures = DashboardFigureSerializer(many=True, help_text="The key figures, with yesterday's and the change.")
-    days = serializers.ListField(child=serializers.DateField(), help_text="The trends' days, oldest first.")
+    days = serializers.ListField(child=DateField(), help_text="The trends' days, oldest first.")
     trends = serializers.SerializerMethodField()
     rows = serializers.SerializerMethodField(help_text="One per child area, with its report status.")
     total = serializers.SerializerMethodField()

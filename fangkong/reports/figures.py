@@ -28,6 +28,7 @@ from fangkong.areas.models import Area
 from fangkong.core import indicators
 from fangkong.core.roles import Action
 from fangkong.core.scope import scope_paths
+from fangkong.core.validators import validate_plausible_date
 
 from .models import Confirmation, ReportForm
 
@@ -63,7 +64,11 @@ class DailyReport:
 
 
 def check_day(day, today=None):
-    """A day that has begun: the figures of a future day do not exist yet."""
+    """A day that has begun (the figures of a future day do not exist yet), of a plausible year."""
+    try:
+        validate_plausible_date(day)
+    except ValidationError as error:
+        raise ValidationError({"date": error.messages}) from None
     if day > (today or timezone.localdate()):
         raise ValidationError({"date": _("The date is in the future: there is no report for it yet.")})
     return day

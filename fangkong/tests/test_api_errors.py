@@ -47,6 +47,41 @@ def test_the_schema_says_a_relation_over_a_nullable_key_can_be_null():
     assert "nullable" not in schemas["Arrival"]["properties"]["origin"]
 
 
+@pytest.mark.parametrize("depth", [33, 400, 5000])
+def test_json_nested_too_deeply_is_refused(api, depth):
+    body = "[" * depth + "]" * depth
+    response = api.post("/api/risk-areas/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "JSON parse error - nested too deeply."}
+
+
+def test_json_nested_within_the_limit_is_read_and_its_fields_judged(api):
+    body = '{"division": "4201", "valid_from": "2020-01-23", "note": ' + "[" * 31 + "]" * 31 + "}"
+    response = api.post("/api/risk-areas/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"note": ["Not a valid string."]}
+
+
+def test_a_json_number_past_a_float_s_range_is_refused(api):
+    response = api.post("/api/people/", '{"name": "王五", "household": 1e309}', content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "JSON parse error - 1e309 is too large a number."}
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1889-12-31"])
+def test_a_date_outside_plausible_years_is_refused_and_named(api, day):
+    response = api.post("/api/risk-areas/", {"division": "4201", "valid_from": day}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"valid_from": ["Enter a date between 1890-01-01 and 2099-12-31."]}
+
+
+@pytest.mark.parametrize("url", ["/api/reports/daily/?date=0001-01-01", "/api/reports/completeness/?to=0001-01-01"])
+def test_a_report_of_a_day_outside_plausible_years_is_refused(api, tree, url):
+    response = api.get(url + f"&area={tree.city.code}")
+    assert response.status_code == 400
+    assert "Enter a date between 1890-01-01 and 2099-12-31." in str(response.json())
+
+
 def test_a_nul_character_in_a_field_is_refused_and_named(api):
     response = api.post("/api/risk-areas/", {"division": "42\x0001", "valid_from": "2020-01-23"}, format="json")
     assert response.status_code == 400

@@ -15,6 +15,8 @@ from fangkong.tests.test_scope import CASES
 HUGE_PAGES = [str(10**18), "99999999999999999999"]
 HUGE_NUMBER = "9" * 25
 HUGE_SEARCH = "武汉" * 10_000  # 60 KB
+# Python's first and last days: the day before, the day after or the time in UTC do not exist.
+CALENDAR_EDGES = ["0001-01-01", "9999-12-31", "0001-01-01T00:00"]
 
 
 def url_patterns(resolver=None, namespace=""):
@@ -86,3 +88,28 @@ def test_an_uncounted_list_says_that_it_has_no_such_page(commander, tree, people
 def test_a_filter_value_too_big_for_the_database_is_not_a_server_error(commander, tree, people, name, field, value):
     response = commander.get(list_url(name, tree, people), {field: value})
     assert response.status_code in (200, 400), response.content[:300]
+
+
+@pytest.mark.parametrize("value", CALENDAR_EDGES)
+@pytest.mark.parametrize(("name", "field"), FILTERS, ids=[f"{name}?{field}" for name, field in FILTERS])
+def test_a_date_at_the_edge_of_the_calendar_is_not_a_server_error(commander, tree, people, name, field, value):
+    response = commander.get(list_url(name, tree, people), {field: value})
+    assert response.status_code in (200, 400), response.content[:300]
+
+
+@pytest.mark.parametrize("per_page", ["-1", "0", str(10**9)])
+@pytest.mark.parametrize("name", sorted(LISTS))
+def test_any_page_size_asked_for_is_served(commander, tree, people, name, per_page):
+    response = commander.get(list_url(name, tree, people), {"per_page": per_page})
+    assert response.status_code == 200, response.content[:300]
+
+
+@pytest.mark.parametrize("url", ["/health/episodes/", "/people/arrivals/"])
+def test_the_area_box_of_a_filter_names_only_the_user_s_areas(client, tree, people, url):
+    village = tree.village.short_name
+    client.force_login(people.outsider)
+    page = client.get(url, {"area": tree.village.code}).content.decode()
+    assert 'name="area_text"' in page and village not in page
+    client.force_login(people.county_officer)
+    page = client.get(url, {"area": tree.village.code}).content.decode()
+    assert village in page

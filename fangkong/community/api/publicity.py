@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from fangkong.areas.models import Area
 from fangkong.core.api import ScopedViewSet
-from fangkong.core.serializers import ModelSerializer
+from fangkong.core.serializers import DateTimeField, ModelSerializer
 
 from .. import services
 from ..filters import NoticeFilterSet, QuestionFilterSet, RumourFilterSet
@@ -54,7 +54,7 @@ class MarkRelayedSerializer(serializers.Serializer):
     )
     methods = serializers.MultipleChoiceField(choices=RelayMethod.choices, allow_empty=False)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    relayed_at = serializers.DateTimeField(required=False, help_text="Now when not given.")
+    relayed_at = DateTimeField(required=False, help_text="Now when not given.")
 
 
 class CoverageRowSerializer(serializers.Serializer):

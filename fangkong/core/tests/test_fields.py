@@ -102,3 +102,40 @@ def test_a_date_after_today_is_refused_and_today_is_not():
     with pytest.raises(ValidationError) as excinfo:
         not_in_future(datetime.date(2024, 6, 2), today)
     assert excinfo.value.messages == ["2024-06-02 is in the future: today is 2024-06-01."]
+
+
+def test_api_dates_and_times_outside_plausible_years_are_refused():
+    from rest_framework.exceptions import ValidationError as Refused
+
+    from fangkong.core.serializers import DateField, DateTimeField
+
+    message = "Enter a date between 1890-01-01 and 2099-12-31."
+    for field, value in [
+        (DateTimeField(), "0001-01-01"),  # midnight of year 1 in China is before UTC's first day
+        (DateTimeField(), "0001-01-01T00:00"),
+        (DateTimeField(), "9999-12-31T23:59:59Z"),
+        (DateField(), "1889-12-31"),
+        (DateField(), "2100-01-01"),
+    ]:
+        with translation.override("en"), pytest.raises(Refused) as refused:
+            field.run_validation(value)
+        assert refused.value.detail == [message], value
+    assert DateField().run_validation("2020-01-23") == datetime.date(2020, 1, 23)
+    assert DateTimeField().run_validation("1890-01-02T08:00+08:00").year == 1890
+
+
+def test_form_dates_and_times_outside_plausible_years_are_refused():
+    from fangkong.core.forms import StyledForm
+
+    class Form(StyledForm):
+        on = forms.DateField(required=False)
+        at = forms.DateTimeField(required=False)
+
+    with translation.override("en"):
+        form = Form({"on": "0001-01-01", "at": "0001-01-01T00:00"})
+        assert not form.is_valid()
+        assert form.errors == {
+            "on": ["Enter a date between 1890-01-01 and 2099-12-31."],
+            "at": ["Enter a date between 1890-01-01 and 2099-12-31."],
+        }
+        assert Form({"on": "2020-01-23", "at": "2020-01-23T08:00"}).is_valid()

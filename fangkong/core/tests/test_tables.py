@@ -33,3 +33,13 @@ def test_the_actions_column_is_shown_to_whom_may_change(tree, people):
 def test_the_actions_column_is_left_out_for_whom_may_not(tree, people):
     page = rendered(people.grid_worker)  # reads areas, changes none
     assert tree.grid.name in page and "edit" not in page
+
+
+def test_a_page_holds_at_least_one_row_and_at_most_the_api_s_largest_page(tree):
+    def rows_a_page(per_page):
+        table = AreaWithButtonsTable(Area.objects.order_by("code"))
+        return table.paginate(per_page=per_page, page=1).paginator.per_page
+
+    assert rows_a_page(-1) == 1
+    assert rows_a_page(10**9) == 500
+    assert rows_a_page(20) == 20

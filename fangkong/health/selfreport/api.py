@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from fangkong.core.api import RefuseNulMixin, ScopedPermission
 from fangkong.core.roles import Action
+from fangkong.core.serializers import DateTimeField
 from fangkong.people.models import Household
 
 from . import services
@@ -16,7 +17,7 @@ from .views import may_manage_links
 class HouseholdLinkSerializer(serializers.Serializer):
     household = serializers.IntegerField(source="pk")
     url = serializers.CharField(allow_null=True, help_text="The self-report page (its QR code); null: none in use.")
-    issued = serializers.DateTimeField(allow_null=True)
+    issued = DateTimeField(allow_null=True)
 
 
 class HouseholdLinkViewSet(RefuseNulMixin, viewsets.GenericViewSet):

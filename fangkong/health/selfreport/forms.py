@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.forms import StyledForm
-from fangkong.health.models import HIGHEST_TEMPERATURE, LOWEST_TEMPERATURE
+from fangkong.health.models import HIGHEST_TEMPERATURE, LOWEST_TEMPERATURE, TEMPERATURE_ERRORS
 
 
 class SelfCheckForm(StyledForm):
@@ -17,6 +17,7 @@ class SelfCheckForm(StyledForm):
         min_value=LOWEST_TEMPERATURE,
         max_value=HIGHEST_TEMPERATURE,
         decimal_places=1,
+        error_messages=TEMPERATURE_ERRORS,
         widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
     )
     symptoms = forms.MultipleChoiceField(label=_("Symptoms"), required=False, widget=forms.CheckboxSelectMultiple)

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fangkong.core import person_status
 from fangkong.health import services
@@ -110,6 +110,30 @@ def test_a_temperature_outside_34_to_43_is_refused(api, tree, people, temperatur
         reverse("check-list"), payload(episode, temperature=temperature), format="json"
     )
     assert response.status_code == 400 and "temperature" in response.json()
+
+
+TEMPERATURE_FORMAT = "Enter the temperature with at most one decimal, such as 37.3."
+PLAUSIBLE_DATES = "Enter a date between 1890-01-01 and 2099-12-31."
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("temperature", "36.55", TEMPERATURE_FORMAT),
+        ("temperature", "136.5", TEMPERATURE_FORMAT),
+        ("taken_at", "0001-01-01", PLAUSIBLE_DATES),  # midnight in China: before UTC's first day
+        ("taken_at", "0001-01-01T00:00", PLAUSIBLE_DATES),
+        ("taken_at", "1889-12-31T08:00:00+08:00", PLAUSIBLE_DATES),
+    ],
+)
+def test_a_value_written_wrong_is_refused_saying_how_to_write_it(api, tree, people, field, value, message):
+    episode = make_episode(area=tree.grid)
+    with translation.override("en"):
+        response = api.login_as(people.grid_worker).post(
+            reverse("check-list"), payload(episode, **{field: value}), format="json"
+        )
+    assert response.status_code == 400
+    assert response.json() == {field: [message]}
 
 
 def test_an_unknown_symptom_is_refused(api, tree, people):

@@ -17,7 +17,7 @@ from fangkong.core.api import ScopedViewSet, django_errors
 from fangkong.core.fields import IdNumberSerializerField
 from fangkong.core.figures import percent
 from fangkong.core.roles import Action
-from fangkong.core.serializers import ModelSerializer
+from fangkong.core.serializers import DateField, ModelSerializer
 from fangkong.core.validators import not_in_future
 
 from .. import services
@@ -134,7 +134,7 @@ class ArrivalFoundSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     id_number = IdNumberSerializerField(required=False, allow_blank=True, default="")
     origin = DivisionCodeField()
-    arrived_on = serializers.DateField(required=False, allow_null=True, default=None)
+    arrived_on = DateField(required=False, allow_null=True, default=None)
     fever = serializers.BooleanField(required=False, default=False)
 
     def validate(self, data):
