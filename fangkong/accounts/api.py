@@ -10,7 +10,7 @@ from fangkong.areas.models import Area
 from fangkong.core import scope
 from fangkong.core.api import ScopedViewSet
 from fangkong.core.roles import Action, Role
-from fangkong.core.serializers import ModelSerializer
+from fangkong.core.serializers import ModelSerializer, PrimaryKeyRelatedField
 
 from . import services
 from .filters import MembershipFilterSet, UserFilterSet
@@ -18,7 +18,7 @@ from .models import Membership, User, grantable_roles
 
 
 class MembershipSerializer(ModelSerializer):
-    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    user = PrimaryKeyRelatedField(queryset=User.objects.all())
     area = serializers.SlugRelatedField(slug_field="code", queryset=Area.objects.active())
 
     class Meta:

@@ -17,7 +17,7 @@ from fangkong.core.api import Conflict, ScopedViewSet, django_errors
 from fangkong.core.fields import IdNumberSerializerField, PhoneSerializerField
 from fangkong.core.roles import Action, Role
 from fangkong.core.schema import FIELD_ERRORS
-from fangkong.core.serializers import DateTimeField, ModelSerializer
+from fangkong.core.serializers import DateTimeField, ModelSerializer, PrimaryKeyRelatedField
 from fangkong.health.models import HIGHEST_TEMPERATURE, LOWEST_TEMPERATURE
 
 from . import rules, services
@@ -69,12 +69,12 @@ class CheckpointViewSet(ScopedViewSet):
             raise Conflict({"detail": " ".join(error.messages)}) from error
 
 
-class ScopedCheckpointField(serializers.PrimaryKeyRelatedField):
+class ScopedCheckpointField(PrimaryKeyRelatedField):
     def get_queryset(self):
         return Checkpoint.objects.restrict(self.context["request"].user).select_related("area")
 
 
-class StaffField(serializers.PrimaryKeyRelatedField):
+class StaffField(PrimaryKeyRelatedField):
     def get_queryset(self):
         users = User.objects.restrict(self.context["request"].user)
         return users.filter(memberships__role=Role.CHECKPOINT).distinct()

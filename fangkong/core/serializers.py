@@ -39,6 +39,18 @@ class DateTimeField(serializers.DateTimeField):
         return serializers.ValidationError(implausible_date().messages, code="date_out_of_range")
 
 
+class PrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """DRF's, refusing an id that is not a whole number: the lookup would read 44.9 as record 44."""
+
+    def to_internal_value(self, data):
+        self.refuse_fraction(data)
+        return super().to_internal_value(data)
+
+    def refuse_fraction(self, data):
+        if isinstance(data, float) and not data.is_integer():
+            self.fail("incorrect_type", data_type=type(data).__name__)
+
+
 # DRF's ModelSerializer with its fields built from the model once per class instead of once per request.
 # DRF builds them by introspecting the model (field mapping, validators, choices) every time a serializer
 # is made, which was the largest piece of an API create's own time (docs/benchmarks.md); here each request
@@ -47,6 +59,7 @@ class DateTimeField(serializers.DateTimeField):
 # per-request fields adjusts them after ``get_fields``, never inside it. (A comment, not a docstring: the
 # API schema would describe every serializer without its own docstring with this text.)
 class ModelSerializer(serializers.ModelSerializer):
+    serializer_related_field = PrimaryKeyRelatedField
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.DateField: DateField,

@@ -15,7 +15,7 @@ from fangkong.core.api import ScopedViewSet
 from fangkong.core.crypto import mask_phone
 from fangkong.core.fields import PhoneSerializerField
 from fangkong.core.roles import Action
-from fangkong.core.serializers import ModelSerializer
+from fangkong.core.serializers import ModelSerializer, PrimaryKeyRelatedField
 from fangkong.people.models import Household, Person
 
 from . import services
@@ -41,7 +41,7 @@ from .models import (
 )
 
 
-class ScopedMany(serializers.PrimaryKeyRelatedField):
+class ScopedMany(PrimaryKeyRelatedField):
     """Records the user may view, by id."""
 
     def __init__(self, model, **kwargs):

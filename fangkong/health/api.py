@@ -13,7 +13,7 @@ from fangkong.core import scope
 from fangkong.core.api import RefuseNulMixin, ScopedPermission, ScopedViewSet, django_errors
 from fangkong.core.roles import Action
 from fangkong.core.schema import FIELD_ERRORS
-from fangkong.core.serializers import DateField, ModelSerializer
+from fangkong.core.serializers import DateField, ModelSerializer, PrimaryKeyRelatedField
 from fangkong.people.models import Person
 
 from . import services
@@ -74,7 +74,7 @@ class ProtocolViewSet(ScopedViewSet):
     filter_backends = []
 
 
-class ScopedPersonField(serializers.PrimaryKeyRelatedField):
+class ScopedPersonField(PrimaryKeyRelatedField):
     def get_queryset(self):
         # With the area: the record takes the person's, and the answer shows its code.
         return Person.objects.restrict(self.context["request"].user, Action.VIEW).select_related("area")
@@ -88,6 +88,7 @@ class CheckPersonField(ScopedPersonField):
     is read on its own, as there."""
 
     def to_internal_value(self, data):
+        self.refuse_fraction(data)
         try:
             if isinstance(data, bool):
                 raise TypeError
@@ -103,7 +104,7 @@ class CheckPersonField(ScopedPersonField):
 
 
 @extend_schema_field({"type": "integer"})
-class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
+class ScopedRelatedField(PrimaryKeyRelatedField):
     """A record the user may view, by id."""
 
     def __init__(self, model, **kwargs):

@@ -11,7 +11,7 @@ from fangkong.areas.models import Area
 from fangkong.core.api import ScopedViewSet
 from fangkong.core.roles import Action
 from fangkong.core.schema import FIELD_ERRORS
-from fangkong.core.serializers import ModelSerializer
+from fangkong.core.serializers import ModelSerializer, PrimaryKeyRelatedField
 
 from . import services
 from .filters import (
@@ -37,7 +37,7 @@ from .models import (
 
 
 @extend_schema_field({"type": "integer"})
-class ScopedStoreField(serializers.PrimaryKeyRelatedField):
+class ScopedStoreField(PrimaryKeyRelatedField):
     """A store the user may act on (``action``), by id."""
 
     def __init__(self, action=Action.VIEW, **kwargs):
@@ -149,7 +149,7 @@ class StockMoveViewSet(ScopedViewSet):
 
 
 class StockSerializer(ModelSerializer):
-    store = serializers.PrimaryKeyRelatedField(read_only=True)
+    store = PrimaryKeyRelatedField(read_only=True)
     item = serializers.SlugRelatedField(slug_field="code", read_only=True)
     quantity = serializers.IntegerField(read_only=True, help_text="The sum of the store's ledger for the item.")
     used_week = serializers.IntegerField(read_only=True, help_text="Given out to be used in the last 7 days.")

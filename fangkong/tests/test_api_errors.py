@@ -68,6 +68,17 @@ def test_a_json_number_past_a_float_s_range_is_refused(api):
     assert response.json() == {"detail": "JSON parse error - 1e309 is too large a number."}
 
 
+def test_a_related_id_with_a_fraction_is_refused_not_rounded(api, tree):
+    from fangkong.people.models import Household
+
+    household = Household.objects.create(area=tree.grid, address="竹林关村一组1号")
+    response = api.post(
+        "/api/people/", {"name": "王五", "area": tree.grid.code, "household": household.pk + 0.5}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["household"] == ["Incorrect type. Expected pk value, received float."]
+
+
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1889-12-31"])
 def test_a_date_outside_plausible_years_is_refused_and_named(api, day):
     response = api.post("/api/risk-areas/", {"division": "4201", "valid_from": day}, format="json")

@@ -11,7 +11,7 @@ from fangkong.accounts.models import User
 from fangkong.core.api import ScopedViewSet, django_errors
 from fangkong.core.roles import Action
 from fangkong.core.schema import FIELD_ERRORS
-from fangkong.core.serializers import ModelSerializer
+from fangkong.core.serializers import ModelSerializer, PrimaryKeyRelatedField
 from fangkong.duty.models import Volunteer
 from fangkong.people.models import Household
 
@@ -20,12 +20,12 @@ from ..filters import NeedFilterSet
 from ..models import Need
 
 
-class ScopedHouseholdField(serializers.PrimaryKeyRelatedField):
+class ScopedHouseholdField(PrimaryKeyRelatedField):
     def get_queryset(self):
         return Household.objects.restrict(self.context["request"].user)
 
 
-class AreaVolunteerField(serializers.PrimaryKeyRelatedField):
+class AreaVolunteerField(PrimaryKeyRelatedField):
     def get_queryset(self):
         return services.assignable_volunteers(self.context["request"].user)
 
@@ -97,10 +97,10 @@ class NeedSerializer(ModelSerializer):
 
 
 class AssignSerializer(serializers.Serializer):
-    assigned_user = serializers.PrimaryKeyRelatedField(
+    assigned_user = PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), required=False, allow_null=True, help_text="Id of a cadre."
     )
-    assigned_volunteer = serializers.PrimaryKeyRelatedField(
+    assigned_volunteer = PrimaryKeyRelatedField(
         queryset=Volunteer.objects.all(), required=False, allow_null=True, help_text="Id of a volunteer."
     )
 

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from fangkong.core.api import RefuseNulMixin, ScopedPermission, ScopedViewSet
 from fangkong.core.roles import Action
 from fangkong.core.schema import FIELD_ERRORS
-from fangkong.core.serializers import ModelSerializer
+from fangkong.core.serializers import ModelSerializer, PrimaryKeyRelatedField
 
 from ..models import Check, Episode
 from . import services
@@ -19,7 +19,7 @@ from .views import scoped_episodes
 
 
 class AlertSerializer(ModelSerializer):
-    check = serializers.PrimaryKeyRelatedField(source="source_check", read_only=True, allow_null=True)
+    check = PrimaryKeyRelatedField(source="source_check", read_only=True, allow_null=True)
     area = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:

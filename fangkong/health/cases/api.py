@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from fangkong.areas.models import Area
 from fangkong.core.api import ScopedViewSet
 from fangkong.core.roles import Action
-from fangkong.core.serializers import ModelSerializer
+from fangkong.core.serializers import ModelSerializer, PrimaryKeyRelatedField
 
 from ..api import ScopedPersonField, ScopedRelatedField
 from ..models import Episode
@@ -244,7 +244,7 @@ class SampleViewSet(ScopedViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
 
-class ScopedEpisodeField(serializers.PrimaryKeyRelatedField):
+class ScopedEpisodeField(PrimaryKeyRelatedField):
     def get_queryset(self):
         return Episode.objects.restrict(self.context["request"].user, Action.VIEW)
 

@@ -136,6 +136,17 @@ def test_a_value_written_wrong_is_refused_saying_how_to_write_it(api, tree, peop
     assert response.json() == {field: [message]}
 
 
+def test_a_person_id_with_a_fraction_is_refused_not_rounded(api, tree, people):
+    episode = make_episode(area=tree.grid)
+    with translation.override("en"):
+        response = api.login_as(people.grid_worker).post(
+            reverse("check-list"), payload(episode, person=episode.person_id + 0.5), format="json"
+        )
+    assert response.status_code == 400
+    assert response.json() == {"person": ["Incorrect type. Expected pk value, received float."]}
+    assert not Check.objects.exists()
+
+
 def test_an_unknown_symptom_is_refused(api, tree, people):
     episode = make_episode(area=tree.grid)
     response = api.login_as(people.grid_worker).post(

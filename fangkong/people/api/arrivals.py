@@ -7,7 +7,7 @@ from fangkong.areas.api import DivisionCodeField
 from fangkong.core.api import ScopedViewSet
 from fangkong.core.crypto import mask_phone
 from fangkong.core.fields import IdNumberSerializerField, PhoneSerializerField
-from fangkong.core.serializers import ModelSerializer
+from fangkong.core.serializers import ModelSerializer, PrimaryKeyRelatedField
 from fangkong.core.validators import check_id_number_facts, not_in_future
 
 from .. import services
@@ -21,7 +21,7 @@ class ArrivalAreaField(serializers.SlugRelatedField):
         return areas_for_arrivals(self.context["request"].user)
 
 
-class ArrivalPersonField(serializers.PrimaryKeyRelatedField):
+class ArrivalPersonField(PrimaryKeyRelatedField):
     def get_queryset(self):
         return Person.objects.restrict(self.context["request"].user)
 
@@ -51,7 +51,7 @@ class ArrivalSerializer(ModelSerializer):
     origin_name = serializers.CharField(source="origin.full_name", read_only=True)
     area = ArrivalAreaField(slug_field="code", required=False, help_text="Code of a grid or village.")
     risk = serializers.BooleanField(read_only=True)
-    risk_area = serializers.PrimaryKeyRelatedField(read_only=True)
+    risk_area = PrimaryKeyRelatedField(read_only=True)
 
     class Meta:
         model = Arrival

@@ -10,7 +10,7 @@ from fangkong.core.api import ScopedViewSet
 from fangkong.core.crypto import mask_phone
 from fangkong.core.fields import PhoneSerializerField
 from fangkong.core.roles import Action
-from fangkong.core.serializers import ModelSerializer
+from fangkong.core.serializers import ModelSerializer, PrimaryKeyRelatedField
 
 from .. import difficulties, services
 from ..filters import HouseholdFilterSet
@@ -42,12 +42,12 @@ class HouseholdAreaField(serializers.SlugRelatedField):
 
 class HouseholdSerializer(ModelSerializer):
     area = HouseholdAreaField(slug_field="code", help_text="Code of the grid or village")
-    responsible = serializers.PrimaryKeyRelatedField(
+    responsible = PrimaryKeyRelatedField(
         queryset=get_user_model().objects.all(), allow_null=True, required=False
     )
     phone = PhoneSerializerField(required=False, allow_blank=True, max_length=20)
-    members = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    head = serializers.PrimaryKeyRelatedField(
+    members = PrimaryKeyRelatedField(many=True, read_only=True)
+    head = PrimaryKeyRelatedField(
         queryset=Person.objects.all(), allow_null=True, required=False, help_text="户主: the id of one of the members."
     )
     version = serializers.IntegerField(

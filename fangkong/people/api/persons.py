@@ -16,7 +16,7 @@ from fangkong.core.crypto import mask_phone
 from fangkong.core.fields import IdNumberSerializerField, PhoneSerializerField
 from fangkong.core.roles import Action, Role
 from fangkong.core.schema import FIELD_ERRORS
-from fangkong.core.serializers import ModelSerializer
+from fangkong.core.serializers import ModelSerializer, PrimaryKeyRelatedField
 from fangkong.core.validators import check_id_number_facts
 
 from .. import services
@@ -32,7 +32,7 @@ class ScopedAreaField(serializers.SlugRelatedField):
         return areas_for_people(self.context["request"].user)
 
 
-class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+class ScopedPrimaryKeyField(PrimaryKeyRelatedField):
     def __init__(self, choices, **kwargs):
         self.choices_for = choices
         super().__init__(**kwargs)

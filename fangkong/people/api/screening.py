@@ -17,7 +17,7 @@ from fangkong.core.api import ScopedViewSet, django_errors
 from fangkong.core.fields import IdNumberSerializerField
 from fangkong.core.figures import percent
 from fangkong.core.roles import Action
-from fangkong.core.serializers import DateField, ModelSerializer
+from fangkong.core.serializers import DateField, ModelSerializer, PrimaryKeyRelatedField
 from fangkong.core.validators import not_in_future
 
 from .. import services
@@ -144,7 +144,7 @@ class ArrivalFoundSerializer(serializers.Serializer):
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+class ScopedPrimaryKeyField(PrimaryKeyRelatedField):
     """A record the user may see, by id; anything else is 'not found' (400 naming the field)."""
 
     def __init__(self, model, **kwargs):

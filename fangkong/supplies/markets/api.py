@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from fangkong.areas.models import Area
 from fangkong.core.api import ScopedViewSet
 from fangkong.core.schema import FIELD_ERRORS
-from fangkong.core.serializers import ModelSerializer
+from fangkong.core.serializers import ModelSerializer, PrimaryKeyRelatedField
 
 from . import services
 from .filters import BasketItemFilterSet, InspectionFilterSet, MarketFilterSet, PriceFilterSet
@@ -57,13 +57,13 @@ class MarketViewSet(ScopedViewSet):
 
 
 @extend_schema_field({"type": "integer"})
-class ScopedMarketField(serializers.PrimaryKeyRelatedField):
+class ScopedMarketField(PrimaryKeyRelatedField):
     def get_queryset(self):
         return Market.objects.restrict(self.context["request"].user)
 
 
 @extend_schema_field({"type": "integer"})
-class OpenProblemField(serializers.PrimaryKeyRelatedField):
+class OpenProblemField(PrimaryKeyRelatedField):
     def get_queryset(self):
         return Problem.objects.restrict(self.context["request"].user).filter(status=Problem.Status.OPEN)
 
